@@ -1,0 +1,79 @@
+//! `pgml-cli info`
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+use crate::model;
+
+use super::{metric, print, print_json, ReportFormat};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Model file
+    model: PathBuf,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+}
+
+pub fn run(args: Args) -> Result<i32> {
+    let (header, payload) = model::read(&args.model)?;
+    if args.format == ReportFormat::Json {
+        print_json(&serde_json::to_value(&header).map_err(|e| Error::Io(e.to_string()))?)?;
+        return Ok(0);
+    }
+    let mut t = String::new();
+    let list = |names: &[String]| {
+        if names.is_empty() {
+            "-".to_string()
+        } else {
+            names.join(", ")
+        }
+    };
+    let _ = writeln!(t, "model         {}", args.model.display());
+    let _ = writeln!(
+        t,
+        "format        {} (written by pgml-cli {} at {})",
+        header.format_version, header.pgml_cli_version, header.created_at
+    );
+    let _ = writeln!(t, "task          {}", header.task);
+    let _ = writeln!(t, "algorithm     {}", header.algorithm);
+    let _ = writeln!(
+        t,
+        "runtime       {} ({} {}), payload {} bytes",
+        header.runtime.name(),
+        header.backend.name,
+        header.backend.version,
+        payload.len()
+    );
+    let _ = writeln!(t, "hyperparams   {}", header.hyperparams);
+    let _ = writeln!(t, "resolved      {}", header.resolved_hyperparams);
+    let _ = writeln!(
+        t,
+        "features      {}: {}",
+        header.feature_names.len(),
+        list(&header.feature_names)
+    );
+    let _ = writeln!(t, "targets       {}", list(&header.target_names));
+    let _ = writeln!(t, "classes       {}", list(&header.classes));
+    let _ = writeln!(
+        t,
+        "data          {}: {} rows, {}",
+        header.data.source, header.data.rows, header.data.fingerprint
+    );
+    let sampling = serde_json::to_value(header.split.sampling)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    let _ = writeln!(
+        t,
+        "split         {sampling}, test size {}, seed {}: {} train rows, {} test rows",
+        header.split.test_size, header.seed, header.split.train_rows, header.split.test_rows
+    );
+    let _ = writeln!(t, "metrics");
+    for (name, value) in &header.metrics {
+        let _ = writeln!(t, "  {name:<28}{}", metric(*value));
+    }
+    print(&t)?;
+    Ok(0)
+}

@@ -1,0 +1,78 @@
+//! The command line: one file per subcommand, each turning flags into a request for the layers
+//! below and printing the result. No machine learning happens here.
+
+mod algorithms;
+mod datasets;
+mod info;
+mod predict;
+mod train;
+
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, Result};
+
+#[derive(Parser)]
+#[command(
+    name = "pgml-cli",
+    version,
+    about = "Train and predict with PostgresML's algorithms from the command line"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train a model on a CSV or NPY dataset, report its test metrics and save it
+    Train(train::Args),
+    /// Predict with a saved model for new rows (CSV, NPY or stdin)
+    Predict(predict::Args),
+    /// Show what a model file holds
+    Info(info::Args),
+    /// List the algorithms, their tasks and runtimes, or one algorithm's hyperparameters
+    Algorithms(algorithms::Args),
+    /// List the bundled toy datasets, or print one as CSV
+    Datasets(datasets::Args),
+}
+
+/// Runs the command; `Ok` carries the exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Train(args) => train::run(args),
+        Command::Predict(args) => predict::run(args),
+        Command::Info(args) => info::run(args),
+        Command::Algorithms(args) => algorithms::run(args),
+        Command::Datasets(args) => datasets::run(args),
+    }
+}
+
+/// How reports are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// For people
+    Human,
+    /// One JSON object, for scripts
+    Json,
+}
+
+/// Writes to stdout; a closed pipe becomes `Error::BrokenPipe` (a quiet exit), not a panic.
+pub fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::io("<stdout>", e))
+}
+
+pub fn print_json(value: &serde_json::Value) -> Result<()> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| Error::Io(format!("<stdout>: {e}")))?;
+    print(&format!("{text}\n"))
+}
+
+/// A fixed-precision metric for people (JSON keeps full precision).
+pub fn metric(value: f64) -> String {
+    format!("{value:.6}")
+}

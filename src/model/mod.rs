@@ -1,0 +1,269 @@
+//! The model file: one self-describing file meant to stay loadable for years.
+//!
+//! Layout (all integers little-endian):
+//!
+//! | bytes            | content                                              |
+//! |------------------|------------------------------------------------------|
+//! | 8                | magic `PGMLCLI\0`                                    |
+//! | 4                | format version (u32), currently 1                    |
+//! | 4                | header length H (u32)                                |
+//! | H                | header: UTF-8 JSON (`Header`)                        |
+//! | 8                | payload length P (u64)                               |
+//! | P                | payload: the runtime's model bytes                   |
+//! | 32               | SHA-256 of every byte before it                      |
+//!
+//! A reader exists for every format version ever written; a newer version is refused by name.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::algorithms::Runtime;
+use crate::data::split::Sampling;
+use crate::error::{Error, Result};
+use crate::task::Task;
+
+pub const MAGIC: &[u8; 8] = b"PGMLCLI\0";
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Header {
+    pub format_version: u32,
+    pub pgml_cli_version: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub task: Task,
+    pub algorithm: String,
+    pub runtime: Runtime,
+    pub backend: Backend,
+    /// As the user gave them.
+    pub hyperparams: Value,
+    /// With every default filled in: what the fit used.
+    pub resolved_hyperparams: Value,
+    pub feature_names: Vec<String>,
+    pub target_names: Vec<String>,
+    /// Classification: the original label of each class index.
+    pub classes: Vec<String>,
+    pub seed: u64,
+    pub split: SplitInfo,
+    pub data: DataInfo,
+    /// Test-set metrics (absent when trained on every row), plus fit_time and score_time in seconds.
+    pub metrics: BTreeMap<String, f64>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Backend {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct SplitInfo {
+    pub test_size: f64,
+    pub sampling: Sampling,
+    pub train_rows: usize,
+    pub test_rows: usize,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct DataInfo {
+    pub source: String,
+    pub rows: usize,
+    /// SHA-256 of the parsed training data (names, features, targets).
+    pub fingerprint: String,
+}
+
+/// Encodes a model file in memory.
+pub fn encode(header: &Header, payload: &[u8]) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(header)
+        .map_err(|e| Error::fit(format!("cannot encode the header: {e}")))?;
+    let header_len =
+        u32::try_from(json.len()).map_err(|_| Error::fit("the model header exceeds 4 GiB"))?;
+    let mut bytes = Vec::with_capacity(json.len() + payload.len() + 56);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    bytes.extend_from_slice(&header_len.to_le_bytes());
+    bytes.extend_from_slice(&json);
+    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(payload);
+    let checksum = Sha256::digest(&bytes);
+    bytes.extend_from_slice(&checksum);
+    Ok(bytes)
+}
+
+/// Decodes a model file: checks magic, version, lengths and checksum before trusting anything.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>)> {
+    if bytes.len() < 12 || &bytes[..8] != MAGIC {
+        return Err(Error::model(path, "is not a pgml-cli model file"));
+    }
+    let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+    match version {
+        1 => decode_v1(path, bytes),
+        v if v > FORMAT_VERSION => Err(Error::model(
+            path,
+            format!(
+                "was written by a newer pgml-cli (model format {v}; this pgml-cli {} reads formats 1 to {FORMAT_VERSION}); upgrade pgml-cli",
+                env!("CARGO_PKG_VERSION")
+            ),
+        )),
+        _ => Err(Error::model(path, format!("has an unknown model format version {version}"))),
+    }
+}
+
+fn decode_v1(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>)> {
+    let truncated = || Error::model(path, "is truncated");
+    let mut at: usize = 12;
+    let mut take = |n: usize| -> Result<&[u8]> {
+        let slice = bytes
+            .get(at..at.checked_add(n).ok_or_else(truncated)?)
+            .ok_or_else(truncated)?;
+        at += n;
+        Ok(slice)
+    };
+    let header_len = u32::from_le_bytes(take(4)?.try_into().map_err(|_| truncated())?) as usize;
+    let header_json = take(header_len)?;
+    let payload_len = u64::from_le_bytes(take(8)?.try_into().map_err(|_| truncated())?);
+    let payload = take(usize::try_from(payload_len).map_err(|_| truncated())?)?;
+    let checksum = take(32)?;
+    if at != bytes.len() {
+        return Err(Error::model(
+            path,
+            format!(
+                "has {} unexpected bytes after the checksum",
+                bytes.len() - at
+            ),
+        ));
+    }
+    if Sha256::digest(&bytes[..bytes.len() - 32]).as_slice() != checksum {
+        return Err(Error::model(path, "is corrupted (checksum mismatch)"));
+    }
+    let header: Header = serde_json::from_slice(header_json)
+        .map_err(|e| Error::model(path, format!("has an unreadable header: {e}")))?;
+    Ok((header, payload.to_vec()))
+}
+
+pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path.display(), e))?;
+    decode(path, &bytes)
+}
+
+/// Refuses to replace an existing file unless `force`; checked before training so no work is lost.
+pub fn check_writable(path: &Path, force: bool) -> Result<()> {
+    if path.exists() && !force {
+        return Err(Error::usage(format!(
+            "{} already exists; pass --force to overwrite it or --output to choose another path",
+            path.display()
+        )));
+    }
+    let dir = parent_dir(path);
+    if !dir.is_dir() {
+        return Err(Error::Io(format!(
+            "{}: directory {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    let io = |e: std::io::Error| Error::io(path.display(), e);
+    let mut temp = tempfile::NamedTempFile::new_in(parent_dir(path)).map_err(io)?;
+    temp.write_all(bytes).map_err(io)?;
+    temp.as_file().sync_all().map_err(io)?;
+    let persisted = if force {
+        temp.persist(path)
+    } else {
+        temp.persist_noclobber(path)
+    };
+    persisted.map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header {
+        Header {
+            format_version: FORMAT_VERSION,
+            pgml_cli_version: "0.0.0".into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            task: Task::Regression,
+            algorithm: "linear".into(),
+            runtime: Runtime::Rust,
+            backend: Backend {
+                name: "linfa".into(),
+                version: "0.8.1".into(),
+            },
+            hyperparams: Value::Object(Default::default()),
+            resolved_hyperparams: Value::Object(Default::default()),
+            feature_names: vec!["a".into()],
+            target_names: vec!["y".into()],
+            classes: vec![],
+            seed: 0,
+            split: SplitInfo {
+                test_size: 0.25,
+                sampling: Sampling::Random,
+                train_rows: 3,
+                test_rows: 1,
+            },
+            data: DataInfo {
+                source: "d.csv".into(),
+                rows: 4,
+                fingerprint: "sha256:0".into(),
+            },
+            metrics: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let bytes = encode(&header(), b"payload").unwrap();
+        let (h, p) = decode(Path::new("m"), &bytes).unwrap();
+        assert_eq!(h, header());
+        assert_eq!(p, b"payload");
+    }
+
+    #[test]
+    fn every_truncation_is_refused() {
+        let bytes = encode(&header(), b"payload").unwrap();
+        for len in 0..bytes.len() {
+            assert!(
+                decode(Path::new("m"), &bytes[..len]).is_err(),
+                "length {len}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_flipped_bit_is_refused() {
+        let mut bytes = encode(&header(), b"payload").unwrap();
+        let n = bytes.len();
+        bytes[n - 40] ^= 1;
+        assert_eq!(
+            decode(Path::new("m"), &bytes).unwrap_err().to_string(),
+            "m: is corrupted (checksum mismatch)"
+        );
+    }
+
+    #[test]
+    fn newer_format_is_named() {
+        let mut bytes = encode(&header(), b"payload").unwrap();
+        bytes[8] = 2;
+        let err = decode(Path::new("m"), &bytes).unwrap_err().to_string();
+        assert!(err.contains("newer pgml-cli (model format 2"), "{err}");
+    }
+}

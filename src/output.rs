@@ -1,0 +1,218 @@
+//! Writing predictions: CSV and JSON stream row by row; NPY is gathered and written at the end.
+//! Files are written to a temporary file and renamed into place, so a failed run leaves none.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use ndarray::{Array1, Array2};
+use ndarray_npy::WriteNpyExt;
+
+use crate::error::{Error, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+    Npy,
+}
+
+/// One value of an output row.
+pub enum Cell<'a> {
+    Number(f64),
+    Integer(i64),
+    /// An original class label, printed as it was in the training data.
+    Label(&'a str),
+}
+
+enum Sink {
+    Csv(csv::Writer<Box<dyn Write>>),
+    /// JSON: an array of objects, one per row; `rows` counts them for the separators.
+    Json {
+        out: Box<dyn Write>,
+        rows: usize,
+    },
+    Npy {
+        out: Box<dyn Write>,
+        values: Vec<f64>,
+        rows: usize,
+    },
+}
+
+pub struct PredictionWriter {
+    columns: Vec<String>,
+    precision: Option<usize>,
+    sink: Sink,
+    /// Where to rename the temporary file when done; `None` for stdout.
+    target: Option<(tempfile::TempPath, PathBuf)>,
+    name: String,
+}
+
+impl PredictionWriter {
+    /// Writes to `path`, or stdout for `None` / `-`.
+    pub fn create(
+        path: Option<&Path>,
+        format: Format,
+        columns: Vec<String>,
+        precision: Option<usize>,
+    ) -> Result<Self> {
+        let (out, target, name): (Box<dyn Write>, _, String) = match path
+            .filter(|p| *p != Path::new("-"))
+        {
+            None => (
+                Box::new(BufWriter::new(std::io::stdout().lock())),
+                None,
+                "<stdout>".into(),
+            ),
+            Some(path) => {
+                let name = path.display().to_string();
+                let dir = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(&name, e))?;
+                let (file, temp_path) = temp.into_parts();
+                (
+                    Box::new(BufWriter::new(file)) as Box<dyn Write>,
+                    Some((temp_path, path.to_path_buf())),
+                    name,
+                )
+            }
+        };
+        let sink = match format {
+            Format::Csv => {
+                let mut writer = csv::Writer::from_writer(out);
+                writer
+                    .write_record(&columns)
+                    .map_err(|e| csv_error(&name, e))?;
+                Sink::Csv(writer)
+            }
+            Format::Json => Sink::Json { out, rows: 0 },
+            Format::Npy => Sink::Npy {
+                out,
+                values: Vec::new(),
+                rows: 0,
+            },
+        };
+        Ok(PredictionWriter {
+            columns,
+            precision,
+            sink,
+            target,
+            name,
+        })
+    }
+
+    pub fn write_row(&mut self, row: &[Cell]) -> Result<()> {
+        let io = |e| Error::io(&self.name, e);
+        match &mut self.sink {
+            Sink::Csv(writer) => {
+                let fields: Vec<String> = row
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Number(v) => format_number(*v, self.precision),
+                        Cell::Integer(i) => i.to_string(),
+                        Cell::Label(l) => l.to_string(),
+                    })
+                    .collect();
+                writer
+                    .write_record(&fields)
+                    .map_err(|e| csv_error(&self.name, e))
+            }
+            Sink::Json { out, rows } => {
+                let mut line = String::from(if *rows == 0 { "[\n  {" } else { ",\n  {" });
+                for (i, (column, cell)) in self.columns.iter().zip(row).enumerate() {
+                    let value = match cell {
+                        Cell::Number(v) if v.is_finite() => format_number(*v, self.precision),
+                        Cell::Number(_) => "null".into(),
+                        Cell::Integer(i) => i.to_string(),
+                        Cell::Label(l) => json_label(l),
+                    };
+                    let key = serde_json::to_string(column).unwrap_or_default();
+                    line.push_str(&format!("{}{key}: {value}", if i == 0 { "" } else { ", " }));
+                }
+                line.push('}');
+                *rows += 1;
+                out.write_all(line.as_bytes()).map_err(io)
+            }
+            Sink::Npy { values, rows, .. } => {
+                for cell in row {
+                    values.push(match cell {
+                        Cell::Number(v) => *v,
+                        Cell::Integer(i) => *i as f64,
+                        Cell::Label(l) => label_number(l).ok_or_else(|| {
+                            Error::usage(format!("class label '{l}' is not a number; NPY output needs numeric labels (use --format csv or json)"))
+                        })?,
+                    });
+                }
+                *rows += 1;
+                Ok(())
+            }
+        }
+    }
+
+    /// Flushes, and for a file renames it into place.
+    pub fn finish(self) -> Result<()> {
+        let name = self.name.clone();
+        let io = |e| Error::io(&name, e);
+        match self.sink {
+            Sink::Csv(mut writer) => writer.flush().map_err(io)?,
+            Sink::Json { mut out, rows } => {
+                out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })
+                    .map_err(io)?;
+                out.flush().map_err(io)?;
+            }
+            Sink::Npy {
+                mut out,
+                values,
+                rows,
+            } => {
+                let columns = self.columns.len();
+                let written = if columns == 1 {
+                    Array1::from(values).write_npy(&mut out)
+                } else {
+                    Array2::from_shape_vec((rows, columns), values)
+                        .map_err(|e| Error::Io(format!("{name}: {e}")))?
+                        .write_npy(&mut out)
+                };
+                written.map_err(|e| Error::Io(format!("{name}: {e}")))?;
+                out.flush().map_err(io)?;
+            }
+        }
+        if let Some((temp, path)) = self.target {
+            temp.persist(&path).map_err(|e| io(e.error))?;
+        }
+        Ok(())
+    }
+}
+
+/// Labels keep their JSON type: true/false as booleans, numbers as numbers, the rest as strings.
+fn json_label(label: &str) -> String {
+    match label {
+        "true" | "false" => label.into(),
+        _ if label.parse::<f64>().is_ok_and(f64::is_finite) => label.into(),
+        _ => serde_json::to_string(label).unwrap_or_default(),
+    }
+}
+
+fn label_number(label: &str) -> Option<f64> {
+    match label {
+        "true" => Some(1.0),
+        "false" => Some(0.0),
+        _ => label.parse().ok(),
+    }
+}
+
+fn csv_error(name: &str, err: csv::Error) -> Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io(name, e),
+        other => Error::Io(format!("{name}: {other:?}")),
+    }
+}
+
+/// Shortest round-trip text by default; fixed decimals with `--precision`.
+fn format_number(v: f64, precision: Option<usize>) -> String {
+    match precision {
+        Some(p) => format!("{v:.p$}"),
+        None => v.to_string(),
+    }
+}

@@ -1,0 +1,222 @@
+//! Training, start to finish: validate, load, split, fit, score, write the model file.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use ndarray::{ArrayView2, Axis};
+use serde_json::{Map, Value};
+
+use crate::algorithms::params::Params;
+use crate::algorithms::{self, Runtime};
+use crate::data::split::{self, Sampling};
+use crate::data::{DataSource, Targets};
+use crate::error::{Error, Result};
+use crate::metrics::{self, Metrics};
+use crate::model::{self, Backend, DataInfo, Header, SplitInfo};
+use crate::progress::Progress;
+use crate::runtime::{Estimator, Prediction};
+use crate::task::Task;
+
+pub struct TrainRequest {
+    pub data: DataSource,
+    pub features: Option<Vec<String>>,
+    pub targets: Vec<String>,
+    pub task: Task,
+    pub algorithm: String,
+    pub runtime: Option<Runtime>,
+    pub hyperparams: Map<String, Value>,
+    pub test_size: f64,
+    pub sampling: Sampling,
+    pub seed: u64,
+    pub output: PathBuf,
+    pub force: bool,
+}
+
+/// Checks everything that needs no data, then trains. Returns the header that was written.
+pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
+    let task = request.task;
+    let choice = algorithms::choose(&request.algorithm, task, request.runtime)?;
+    let native = choice.algorithm.native_for(task).ok_or_else(|| {
+        Error::usage(format!(
+            "{} has no native implementation for {task}",
+            choice.algorithm.name
+        ))
+    })?;
+    let params = Params::validate(choice.algorithm.name, native.params(), &request.hyperparams)?;
+    check_targets(request)?;
+    model::check_writable(&request.output, request.force)?;
+
+    let data = progress.run(format!("loading {}", request.data.name()), || {
+        request
+            .data
+            .load(request.features.as_deref(), &request.targets, task)
+    })?;
+    let classes = match &data.targets {
+        Targets::Classes { y, .. } => Some(y.to_vec()),
+        _ => None,
+    };
+    let split = split::split(
+        data.rows(),
+        request.test_size,
+        request.sampling,
+        request.seed,
+        classes.as_deref(),
+    )?;
+    let x_train = data.x.select(Axis(0), &split.train);
+    let y_train = data.targets.select(&split.train);
+
+    let started = Instant::now();
+    let model = progress.run(format!("fitting {}", choice.algorithm.name), || {
+        native.fit(&params, x_train.view(), &y_train, request.seed)
+    })?;
+    let fit_time = started.elapsed().as_secs_f64();
+
+    let mut metrics = Metrics::new();
+    if !split.test.is_empty() {
+        let started = Instant::now();
+        let x_test = data.x.select(Axis(0), &split.test);
+        metrics = progress.run("scoring", || {
+            evaluate(
+                &model,
+                x_test.view(),
+                &data.targets.select(&split.test),
+                task,
+            )
+        })?;
+        metrics.insert("score_time".into(), started.elapsed().as_secs_f64());
+    }
+    metrics.insert("fit_time".into(), fit_time);
+
+    let header = Header {
+        format_version: model::FORMAT_VERSION,
+        pgml_cli_version: env!("CARGO_PKG_VERSION").into(),
+        created_at: now(),
+        task,
+        algorithm: choice.algorithm.name.into(),
+        runtime: choice.runtime,
+        backend: Backend {
+            name: native.backend().name().into(),
+            version: native.backend().version().into(),
+        },
+        hyperparams: Value::Object(request.hyperparams.clone()),
+        resolved_hyperparams: params.to_json(),
+        feature_names: data.feature_names.clone(),
+        target_names: data.target_names.clone(),
+        classes: data.targets.labels().to_vec(),
+        seed: request.seed,
+        split: SplitInfo {
+            test_size: request.test_size,
+            sampling: request.sampling,
+            train_rows: split.train.len(),
+            test_rows: split.test.len(),
+        },
+        data: DataInfo {
+            source: request.data.name(),
+            rows: data.rows(),
+            fingerprint: data.fingerprint(),
+        },
+        metrics,
+    };
+    let bytes = model::encode(&header, &model.payload()?)?;
+    model::write_atomically(&request.output, &bytes, request.force)?;
+    Ok(header)
+}
+
+fn check_targets(request: &TrainRequest) -> Result<()> {
+    let task = request.task;
+    let csv = matches!(request.data, DataSource::Csv(_));
+    match (task.supervised(), request.targets.len()) {
+        (true, 0) if csv => Err(Error::usage(format!("{task} needs --target COLUMN"))),
+        (false, n) if n > 0 => Err(Error::usage(format!("{task} takes no --target"))),
+        (true, n) if n > 1 && task == Task::Classification => Err(Error::usage(
+            "classification takes exactly one --target column",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The task's metrics on held-out rows.
+pub fn evaluate(
+    model: &dyn Estimator,
+    x: ArrayView2<f64>,
+    truth: &Targets,
+    task: Task,
+) -> Result<Metrics> {
+    let metrics = match (model.predict(x)?, truth) {
+        (Prediction::Values(predicted), Targets::Values(y)) => {
+            metrics::regression(y.view(), predicted.view())
+        }
+        (Prediction::Classes(predicted), Targets::Classes { y, labels }) => {
+            let proba = model.predict_proba(x)?;
+            metrics::classification(
+                &y.to_vec(),
+                &predicted,
+                proba.as_ref().map(|p| p.view()),
+                labels.len(),
+            )
+        }
+        (Prediction::Clusters(clusters), Targets::None) => metrics::silhouette(x, &clusters)
+            .map(|s| Metrics::from([("silhouette".into(), s)]))
+            .unwrap_or_default(),
+        (Prediction::Values(projected), Targets::None) if task == Task::Decomposition => {
+            metrics::explained_variance(x, projected.view())
+                .map(|v| Metrics::from([("cumulative_explained_variance".into(), v)]))
+                .unwrap_or_default()
+        }
+        _ => {
+            return Err(Error::fit(format!(
+                "the model's output does not fit a {task} task"
+            )))
+        }
+    };
+    Ok(metrics)
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// The default model path: `<data file stem>-<algorithm>.pgml` in the current directory.
+pub fn default_output(data: &DataSource, algorithm: &str) -> PathBuf {
+    let stem = match data {
+        DataSource::Csv(p) | DataSource::Npy { features: p, .. } => p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|s| *s != "-")
+            .unwrap_or("stdin")
+            .to_string(),
+    };
+    PathBuf::from(format!("{stem}-{algorithm}.pgml"))
+}
+
+/// The metrics a task can report, for validating `--min-metric` before training.
+pub fn metric_names(task: Task) -> &'static [&'static str] {
+    match task {
+        Task::Regression => &[
+            "r2",
+            "mean_absolute_error",
+            "mean_squared_error",
+            "root_mean_squared_error",
+            "fit_time",
+            "score_time",
+        ],
+        Task::Classification => &[
+            "accuracy",
+            "f1",
+            "precision",
+            "recall",
+            "f1_macro",
+            "precision_macro",
+            "recall_macro",
+            "mcc",
+            "roc_auc",
+            "log_loss",
+            "fit_time",
+            "score_time",
+        ],
+        Task::Clustering => &["silhouette", "fit_time", "score_time"],
+        Task::Decomposition => &["cumulative_explained_variance", "fit_time", "score_time"],
+    }
+}
