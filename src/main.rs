@@ -1,22 +1,8 @@
-//! pgml-cli: PostgresML's algorithms as one command-line binary.
-
-mod algorithms;
-mod cli;
-mod data;
-mod error;
-mod metrics;
-mod model;
-mod output;
-mod predict;
-mod progress;
-mod runtime;
-mod task;
-mod train;
-
-// Links the statically built OpenBLAS (see .cargo/config.toml) for LAPACK users.
-extern crate openblas_src;
+//! pgml-cli: PostgresML's algorithms as one command-line binary. This file only parses, runs
+//! and maps the outcome to an exit code; everything else is in the library.
 
 use clap::Parser;
+use pgml_cli::{cli, error};
 
 /// Exit code for a bug in pgml-cli itself (a panic); every expected failure has its own code.
 const INTERNAL_ERROR: i32 = 70;

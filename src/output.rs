@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use ndarray::{Array1, Array2};
 use ndarray_npy::WriteNpyExt;
 
+use crate::atomic;
 use crate::error::{Error, Result};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -55,29 +56,23 @@ impl PredictionWriter {
         columns: Vec<String>,
         precision: Option<usize>,
     ) -> Result<Self> {
-        let (out, target, name): (Box<dyn Write>, _, String) = match path
-            .filter(|p| *p != Path::new("-"))
-        {
-            None => (
-                Box::new(BufWriter::new(std::io::stdout().lock())),
-                None,
-                "<stdout>".into(),
-            ),
-            Some(path) => {
-                let name = path.display().to_string();
-                let dir = path
-                    .parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(&name, e))?;
-                let (file, temp_path) = temp.into_parts();
-                (
-                    Box::new(BufWriter::new(file)) as Box<dyn Write>,
-                    Some((temp_path, path.to_path_buf())),
-                    name,
-                )
-            }
-        };
+        let (out, target, name): (Box<dyn Write>, _, String) =
+            match path.filter(|p| *p != Path::new("-")) {
+                None => (
+                    Box::new(BufWriter::new(std::io::stdout().lock())),
+                    None,
+                    "<stdout>".into(),
+                ),
+                Some(path) => {
+                    let name = path.display().to_string();
+                    let (file, temp_path) = atomic::temp_beside(path)?.into_parts();
+                    (
+                        Box::new(BufWriter::new(file)) as Box<dyn Write>,
+                        Some((temp_path, path.to_path_buf())),
+                        name,
+                    )
+                }
+            };
         let sink = match format {
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(out);

@@ -172,8 +172,14 @@ pub fn evaluate(
     Ok(metrics)
 }
 
+/// Now, or SOURCE_DATE_EPOCH when set (reproducible model files, golden tests).
 fn now() -> String {
-    time::OffsetDateTime::now_utc()
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok());
+    epoch
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or_else(time::OffsetDateTime::now_utc)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "unknown".into())
 }

@@ -72,7 +72,7 @@ pub fn run(args: Args) -> Result<i32> {
     );
     let _ = writeln!(t, "metrics");
     for (name, value) in &header.metrics {
-        let _ = writeln!(t, "  {name:<28}{}", metric(*value));
+        let _ = writeln!(t, "  {name:<32}{}", metric(*value));
     }
     print(&t)?;
     Ok(0)

@@ -152,7 +152,7 @@ fn human_report(header: &Header, path: &std::path::Path) -> String {
         let key = header.task.key_metric();
         for (name, value) in header.metrics.iter().filter(|(n, _)| !n.ends_with("_time")) {
             let mark = if name == key { "  (key metric)" } else { "" };
-            let _ = writeln!(text, "  {name:<28}{}{mark}", metric(*value));
+            let _ = writeln!(text, "  {name:<32}{}{mark}", metric(*value));
         }
     }
     let seconds = |name: &str| {

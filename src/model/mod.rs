@@ -23,6 +23,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::algorithms::Runtime;
+use crate::atomic;
 use crate::data::split::Sampling;
 use crate::error::{Error, Result};
 use crate::task::Task;
@@ -153,13 +154,19 @@ pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
 
 /// Refuses to replace an existing file unless `force`; checked before training so no work is lost.
 pub fn check_writable(path: &Path, force: bool) -> Result<()> {
+    if path.exists() && !path.is_file() {
+        return Err(Error::usage(format!(
+            "{} exists and is not a regular file; choose another --output",
+            path.display()
+        )));
+    }
     if path.exists() && !force {
         return Err(Error::usage(format!(
             "{} already exists; pass --force to overwrite it or --output to choose another path",
             path.display()
         )));
     }
-    let dir = parent_dir(path);
+    let dir = atomic::parent_dir(path);
     if !dir.is_dir() {
         return Err(Error::Io(format!(
             "{}: directory {} does not exist",
@@ -173,7 +180,7 @@ pub fn check_writable(path: &Path, force: bool) -> Result<()> {
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename.
 pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     let io = |e: std::io::Error| Error::io(path.display(), e);
-    let mut temp = tempfile::NamedTempFile::new_in(parent_dir(path)).map_err(io)?;
+    let mut temp = atomic::temp_beside(path)?;
     temp.write_all(bytes).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
     let persisted = if force {
@@ -183,13 +190,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     };
     persisted.map_err(|e| io(e.error))?;
     Ok(())
-}
-
-fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
 }
 
 #[cfg(test)]
