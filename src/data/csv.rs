@@ -22,6 +22,7 @@ pub enum Columns<'a> {
 }
 
 /// One chunk of rows: features plus the raw target cells (empty when predicting).
+#[derive(Debug)]
 pub struct Chunk {
     pub x: Array2<f64>,
     pub targets: RawTargets,
@@ -66,12 +67,18 @@ impl CsvReader {
                 ));
             }
         }
+        let predicting = matches!(columns, Columns::Predict { .. });
         let find = |name: &String| {
             index.get(name).copied().ok_or_else(|| {
                 let known: Vec<&str> = header.iter().collect();
+                let why = if predicting {
+                    ", which the model was trained on"
+                } else {
+                    ""
+                };
                 Error::data(
                     &source,
-                    format!("no column '{name}' (columns: {})", known.join(", ")),
+                    format!("no column '{name}'{why} (columns: {})", known.join(", ")),
                 )
             })
         };
