@@ -26,7 +26,7 @@ pub enum Cell<'a> {
 }
 
 enum Sink {
-    Csv(csv::Writer<Box<dyn Write>>),
+    Csv(Box<csv::Writer<Box<dyn Write>>>),
     /// JSON: an array of objects, one per row; `rows` counts them for the separators.
     Json {
         out: Box<dyn Write>,
@@ -79,7 +79,7 @@ impl PredictionWriter {
                 writer
                     .write_record(&columns)
                     .map_err(|e| csv_error(&name, e))?;
-                Sink::Csv(writer)
+                Sink::Csv(Box::new(writer))
             }
             Format::Json => Sink::Json { out, rows: 0 },
             Format::Npy => Sink::Npy {

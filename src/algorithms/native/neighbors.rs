@@ -87,9 +87,7 @@ impl KnnClassifier {
     pub fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
         let rows = self.0.predict_proba(&dense(x)?).map_err(smartcore_error)?;
         let cols = rows.first().map_or(0, Vec::len);
-        Ok(
-            Array2::from_shape_vec((rows.len(), cols), rows.into_iter().flatten().collect())
-                .map_err(|e| Error::fit(format!("knn: {e}")))?,
-        )
+        Array2::from_shape_vec((rows.len(), cols), rows.into_iter().flatten().collect())
+            .map_err(|e| Error::fit(format!("knn: {e}")))
     }
 }

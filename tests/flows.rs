@@ -1,0 +1,576 @@
+//! Whole flows through the binary that need logic to check: every native algorithm in the
+//! table round-trips through a model file, training is deterministic, and inputs from stdin and
+//! NPY, broken pipes and failed writes behave.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use ndarray::{Array1, Array2};
+use ndarray_npy::WriteNpyExt;
+use pgml_cli::algorithms::ALGORITHMS;
+use pgml_cli::data::split::{self, Sampling};
+use pgml_cli::metrics;
+use pgml_cli::model;
+use pgml_cli::task::Task;
+use serde_json::Value;
+
+fn pgml() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("pgml-cli"))
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// Runs and returns stdout; panics with stderr when the exit code is not `code`.
+fn run(cmd: &mut Command, code: i32) -> String {
+    let out = cmd.output().expect("pgml-cli runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{cmd:?}\nstderr: {stderr}");
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// A bundled dataset as (header, rows of cells).
+fn read_csv(name: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(repo(&format!("datasets/{name}.csv"))).unwrap();
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+fn write_csv(path: &Path, header: &[String], rows: &[Vec<String>]) {
+    let mut writer = csv::Writer::from_path(path).unwrap();
+    writer.write_record(header).unwrap();
+    rows.iter().for_each(|r| writer.write_record(r).unwrap());
+    writer.flush().unwrap();
+}
+
+/// Parses predict's CSV output into rows of cells.
+fn parse_output(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+fn numbers(rows: &[Vec<String>]) -> Array2<f64> {
+    let cols = rows.first().map_or(0, Vec::len);
+    Array2::from_shape_fn((rows.len(), cols), |(r, c)| rows[r][c].parse().unwrap())
+}
+
+/// The dataset, targets and extra flags each task is exercised with.
+fn setup(task: Task) -> (&'static str, Vec<&'static str>, Vec<&'static str>) {
+    match task {
+        Task::Regression => ("diabetes", vec!["target"], vec!["--target", "target"]),
+        Task::Classification => ("iris", vec!["target"], vec!["--target", "target"]),
+        Task::Clustering | Task::Decomposition => (
+            "iris",
+            vec![],
+            vec![
+                "--features",
+                "sepal_length,sepal_width,petal_length,petal_width",
+            ],
+        ),
+    }
+}
+
+fn hyperparams(algorithm: &str, task: Task) -> &'static str {
+    match (algorithm, task) {
+        ("random_forest", _) => r#"{"n_estimators": 20}"#,
+        ("kmeans", _) => r#"{"n_clusters": 3}"#,
+        ("pca", _) => r#"{"n_components": 2}"#,
+        ("dbscan", _) => r#"{"eps": 0.6}"#,
+        _ => "{}",
+    }
+}
+
+/// Trains with a quarter of the rows held out, predicts those rows from the saved file, and
+/// recomputes the metrics from the predictions: they must equal what train measured in memory.
+#[test]
+fn every_native_algorithm_round_trips_through_its_model_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for algorithm in ALGORITHMS {
+        for &(task, _) in algorithm.native {
+            let (dataset, targets, flags) = setup(task);
+            let (header, rows) = read_csv(dataset);
+            let model_path = dir.path().join(format!("{}-{task}.pgml", algorithm.name));
+            let report = run(
+                pgml()
+                    .args([
+                        "train",
+                        "--task",
+                        task.name(),
+                        "--algorithm",
+                        algorithm.name,
+                    ])
+                    .args([
+                        "--hyperparams",
+                        hyperparams(algorithm.name, task),
+                        "--format",
+                        "json",
+                        "-q",
+                    ])
+                    .arg("--data")
+                    .arg(repo(&format!("datasets/{dataset}.csv")))
+                    .arg("--output")
+                    .arg(&model_path)
+                    .args(&flags),
+                0,
+            );
+            let report: Value = serde_json::from_str(&report).unwrap();
+            let (file_header, _) = model::read(&model_path).unwrap();
+            assert_eq!(
+                report["metrics"],
+                serde_json::to_value(&file_header.metrics).unwrap()
+            );
+
+            let split = split::split(rows.len(), 0.25, Sampling::Random, 0, None).unwrap();
+            assert_eq!(split.test.len(), file_header.split.test_rows);
+            let test: &Vec<Vec<String>> = &split.test.iter().map(|&r| rows[r].clone()).collect();
+            let test_path = dir.path().join("test.csv");
+            write_csv(&test_path, &header, test);
+            let predict = |proba: bool| {
+                let mut cmd = pgml();
+                cmd.args(["predict", "--data"])
+                    .arg(&test_path)
+                    .arg("--model")
+                    .arg(&model_path);
+                if proba {
+                    cmd.arg("--proba");
+                }
+                parse_output(&run(&mut cmd, 0))
+            };
+            let features: Vec<usize> = file_header
+                .feature_names
+                .iter()
+                .map(|f| header.iter().position(|h| h == f).unwrap())
+                .collect();
+            let x_test = numbers(
+                &test
+                    .iter()
+                    .map(|r| features.iter().map(|&i| r[i].clone()).collect())
+                    .collect::<Vec<_>>(),
+            );
+            let target_idx: Vec<usize> = targets
+                .iter()
+                .map(|t| header.iter().position(|h| h == t).unwrap())
+                .collect();
+
+            let recomputed = match task {
+                Task::Regression => {
+                    let truth = numbers(
+                        &test
+                            .iter()
+                            .map(|r| target_idx.iter().map(|&i| r[i].clone()).collect())
+                            .collect::<Vec<_>>(),
+                    );
+                    metrics::regression(truth.view(), numbers(&predict(false)).view())
+                }
+                Task::Classification => {
+                    let classes = &file_header.classes;
+                    let index = |label: &str| classes.iter().position(|c| c == label).unwrap();
+                    let truth: Vec<usize> = test.iter().map(|r| index(&r[target_idx[0]])).collect();
+                    let predicted: Vec<usize> =
+                        predict(false).iter().map(|r| index(&r[0])).collect();
+                    let proba = file_header
+                        .metrics
+                        .contains_key("log_loss")
+                        .then(|| numbers(&predict(true)));
+                    metrics::classification(
+                        &truth,
+                        &predicted,
+                        proba.as_ref().map(|p| p.view()),
+                        classes.len(),
+                    )
+                }
+                Task::Clustering => {
+                    let clusters: Vec<i64> = predict(false)
+                        .iter()
+                        .map(|r| r[0].parse().unwrap())
+                        .collect();
+                    metrics::silhouette(x_test.view(), &clusters)
+                        .map(|s| [("silhouette".to_string(), s)].into())
+                        .unwrap_or_default()
+                }
+                Task::Decomposition => {
+                    let projected = numbers(&predict(false));
+                    let v = metrics::explained_variance(x_test.view(), projected.view()).unwrap();
+                    [("cumulative_explained_variance".to_string(), v)].into()
+                }
+            };
+            assert!(
+                !recomputed.is_empty(),
+                "{} {task}: no metrics",
+                algorithm.name
+            );
+            for (name, value) in &recomputed {
+                let trained = file_header.metrics[name];
+                assert!(
+                    (value - trained).abs() <= 1e-9 * trained.abs().max(1.0),
+                    "{} {task} {name}: {value} after reload, {trained} in memory",
+                    algorithm.name
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(
+        checked,
+        ALGORITHMS.iter().map(|a| a.native.len()).sum::<usize>()
+    );
+    assert!(checked >= 17, "only {checked} native algorithm/task pairs");
+}
+
+/// The payload (the model) and the metrics are identical for the same data and seed, for every
+/// algorithm that uses randomness; another seed changes the forest.
+#[test]
+fn same_data_and_seed_give_the_same_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = |algorithm: &str, task: &str, seed: &str, out: &str| {
+        let path = dir.path().join(out);
+        let mut cmd = pgml();
+        cmd.args([
+            "train",
+            "--task",
+            task,
+            "--algorithm",
+            algorithm,
+            "--seed",
+            seed,
+            "-q",
+            "--force",
+            "--data",
+        ]);
+        cmd.arg(repo(if task == "clustering" {
+            "datasets/iris.csv"
+        } else {
+            "datasets/breast_cancer.csv"
+        }));
+        if task == "clustering" {
+            cmd.args([
+                "--features",
+                "sepal_length,sepal_width,petal_length,petal_width",
+            ]);
+        } else {
+            cmd.args(["--target", "malignant"]);
+        }
+        run(cmd.arg("-o").arg(&path), 0);
+        let (mut header, payload) = model::read(&path).unwrap();
+        header.metrics.retain(|name, _| !name.ends_with("_time"));
+        header.created_at.clear();
+        (header, payload)
+    };
+    for (algorithm, task) in [
+        ("random_forest", "classification"),
+        ("decision_tree", "classification"),
+        ("kmeans", "clustering"),
+        ("linear", "classification"),
+    ] {
+        let a = train(algorithm, task, "3", "a.pgml");
+        let b = train(algorithm, task, "3", "b.pgml");
+        assert_eq!(a, b, "{algorithm}");
+    }
+    let a = train("random_forest", "classification", "3", "a.pgml");
+    let c = train("random_forest", "classification", "4", "c.pgml");
+    assert_ne!(a.1, c.1, "another seed, another forest");
+}
+
+#[test]
+fn stdin_input_matches_file_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let iris = std::fs::read(repo("datasets/iris.csv")).unwrap();
+    let model_path = dir.path().join("m.pgml");
+    let mut train = pgml();
+    train
+        .args([
+            "train",
+            "--data",
+            "-",
+            "--target",
+            "target",
+            "--task",
+            "classification",
+            "-q",
+            "-o",
+        ])
+        .arg(&model_path);
+    let out = train
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    out.stdin.as_ref().unwrap().write_all(&iris).unwrap();
+    assert!(out.wait_with_output().unwrap().status.success());
+    let (header, _) = model::read(&model_path).unwrap();
+    assert_eq!(header.data.source, "<stdin>");
+    assert_eq!(header.data.rows, 150);
+
+    let from_file = run(
+        pgml()
+            .args(["predict", "--data"])
+            .arg(repo("datasets/iris.csv"))
+            .arg("--model")
+            .arg(&model_path),
+        0,
+    );
+    let mut predict = pgml();
+    predict
+        .args(["predict", "--data", "-", "--model"])
+        .arg(&model_path);
+    let child = predict
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.as_ref().unwrap().write_all(&iris).unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8(from_stdin.stdout).unwrap(), from_file);
+}
+
+/// NPY features (f32) and labels (i64) train the same model as the CSV, and NPY output holds
+/// the same predictions.
+#[test]
+fn npy_input_and_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, rows) = read_csv("iris");
+    let x = Array2::from_shape_fn((rows.len(), 4), |(r, c)| rows[r][c].parse::<f32>().unwrap());
+    let y: Array1<i64> = rows.iter().map(|r| r[4].parse().unwrap()).collect();
+    let (x_path, y_path) = (dir.path().join("x.npy"), dir.path().join("y.npy"));
+    x.write_npy(std::fs::File::create(&x_path).unwrap())
+        .unwrap();
+    y.write_npy(std::fs::File::create(&y_path).unwrap())
+        .unwrap();
+
+    let npy_model = dir.path().join("npy.pgml");
+    run(
+        pgml()
+            .args([
+                "train",
+                "--task",
+                "classification",
+                "--algorithm",
+                "knn",
+                "-q",
+                "--data",
+            ])
+            .arg(&x_path)
+            .arg("--labels")
+            .arg(&y_path)
+            .arg("-o")
+            .arg(&npy_model),
+        0,
+    );
+    let (header, _) = model::read(&npy_model).unwrap();
+    assert_eq!(header.feature_names, ["x0", "x1", "x2", "x3"]);
+    assert_eq!(header.classes, ["0", "1", "2"]);
+
+    let out = dir.path().join("p.npy");
+    run(
+        pgml()
+            .args(["predict", "--format", "npy", "--data"])
+            .arg(&x_path)
+            .arg("--model")
+            .arg(&npy_model)
+            .arg("-o")
+            .arg(&out),
+        0,
+    );
+    let predicted: Array1<f64> = ndarray_npy::read_npy(&out).unwrap();
+    assert_eq!(predicted.len(), 150);
+    let accuracy = predicted
+        .iter()
+        .zip(&y)
+        .filter(|(p, t)| **p == **t as f64)
+        .count() as f64
+        / 150.0;
+    assert!(accuracy > 0.9, "knn on iris: accuracy {accuracy}");
+
+    let wrong = dir.path().join("wrong.npy");
+    Array2::<f64>::zeros((2, 3))
+        .write_npy(std::fs::File::create(&wrong).unwrap())
+        .unwrap();
+    let out = pgml()
+        .args(["predict", "--data"])
+        .arg(&wrong)
+        .arg("--model")
+        .arg(&npy_model)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("has 3 feature columns but the model was trained on 4"));
+}
+
+/// Columns are matched by name: extra columns and another order change nothing.
+#[test]
+fn predict_matches_columns_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let model_path = dir.path().join("m.pgml");
+    run(
+        pgml()
+            .args([
+                "train",
+                "--task",
+                "classification",
+                "--target",
+                "target",
+                "-q",
+                "--data",
+            ])
+            .arg(repo("datasets/iris.csv"))
+            .arg("-o")
+            .arg(&model_path),
+        0,
+    );
+    let (header, rows) = read_csv("iris");
+    let order = [3, 4, 0, 2, 1];
+    let shuffled_header: Vec<String> = order
+        .iter()
+        .map(|&i| header[i].clone())
+        .chain(["extra".into()])
+        .collect();
+    let shuffled_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            order
+                .iter()
+                .map(|&i| r[i].clone())
+                .chain(["x".into()])
+                .collect()
+        })
+        .collect();
+    let shuffled = dir.path().join("shuffled.csv");
+    write_csv(&shuffled, &shuffled_header, &shuffled_rows);
+    let a = run(
+        pgml()
+            .args(["predict", "--data"])
+            .arg(repo("datasets/iris.csv"))
+            .arg("--model")
+            .arg(&model_path),
+        0,
+    );
+    let b = run(
+        pgml()
+            .args(["predict", "--data"])
+            .arg(&shuffled)
+            .arg("--model")
+            .arg(&model_path),
+        0,
+    );
+    assert_eq!(a, b);
+}
+
+/// A reader that goes away (`| head`) ends prediction quietly with success.
+#[test]
+fn broken_pipe_exits_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let model_path = dir.path().join("m.pgml");
+    let data = dir.path().join("big.csv");
+    let rows: Vec<Vec<String>> = (0..200_000)
+        .map(|i| vec![i.to_string(), "1".into(), "2".into()])
+        .collect();
+    write_csv(&data, &["a".into(), "b".into(), "y".into()], &rows);
+    run(
+        pgml()
+            .args([
+                "train",
+                "--task",
+                "regression",
+                "--target",
+                "y",
+                "-q",
+                "--data",
+            ])
+            .arg(&data)
+            .arg("-o")
+            .arg(&model_path),
+        0,
+    );
+    let mut child = pgml()
+        .args(["predict", "--data"])
+        .arg(&data)
+        .arg("--model")
+        .arg(&model_path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// A failure part-way leaves neither the output file nor a temporary file behind.
+#[test]
+fn failed_runs_leave_no_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let model_path = dir.path().join("m.pgml");
+    let data = dir.path().join("bad.csv");
+    let mut rows: Vec<Vec<String>> = (0..20_000)
+        .map(|i| vec![i.to_string(), "1".into(), "2".into()])
+        .collect();
+    rows.push(vec!["1".into(), "oops".into(), "2".into()]);
+    write_csv(&data, &["a".into(), "b".into(), "y".into()], &rows);
+    let out = pgml()
+        .args(["train", "--task", "regression", "--target", "y", "--data"])
+        .arg(&data)
+        .arg("-o")
+        .arg(&model_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("row 20001, column 'b': 'oops' is not a number"));
+    assert!(!model_path.exists());
+
+    write_csv(&data, &["a".into(), "b".into(), "y".into()], &rows[..100]);
+    run(
+        pgml()
+            .args([
+                "train",
+                "--task",
+                "regression",
+                "--target",
+                "y",
+                "-q",
+                "--data",
+            ])
+            .arg(&data)
+            .arg("-o")
+            .arg(&model_path),
+        0,
+    );
+    write_csv(&data, &["a".into(), "b".into(), "y".into()], &rows);
+    let predictions = dir.path().join("p.csv");
+    let out = pgml()
+        .args(["predict", "--data"])
+        .arg(&data)
+        .arg("--model")
+        .arg(&model_path)
+        .arg("-o")
+        .arg(&predictions)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the bad row comes after the first chunk was written"
+    );
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let mut left = left;
+    left.sort();
+    assert_eq!(left, ["bad.csv", "m.pgml"]);
+}
