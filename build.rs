@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-const STATIC_OPENBLAS: &str = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.a";
+const STATIC_OPENBLAS: &str = "/usr/lib/x86_64-linux-gnu/openblas-serial/libopenblas.a";
 
 fn main() {
     println!("cargo:rerun-if-changed=Cargo.lock");
@@ -24,7 +24,7 @@ fn main() {
     let linux_x86 = std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
         && std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86_64");
     if linux_x86 && !Path::new(STATIC_OPENBLAS).exists() {
-        panic!("{STATIC_OPENBLAS} is missing: run scripts/setup.sh (installs libopenblas-dev and libgfortran-12-dev)");
+        panic!("{STATIC_OPENBLAS} is missing: run scripts/setup.sh (installs libopenblas-serial-dev and libgfortran-12-dev)");
     }
 }
 

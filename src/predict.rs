@@ -5,15 +5,12 @@ use std::path::PathBuf;
 use ndarray::{s, Array2, ArrayView2};
 
 use crate::data::csv::{open_input, Columns, CsvReader};
-use crate::data::npy;
+use crate::data::{npy, CHUNK_ROWS};
 use crate::error::{Error, Result};
 use crate::model::{self, Header};
 use crate::output::{Cell, Format, PredictionWriter};
 use crate::runtime::{self, Estimator, Prediction};
 use crate::task::Task;
-
-/// Rows per chunk: large enough to amortize per-call costs, small enough to keep memory flat.
-pub const CHUNK_ROWS: usize = 8192;
 
 pub struct PredictRequest {
     pub model: PathBuf,
@@ -84,8 +81,9 @@ pub fn predict(request: &PredictRequest) -> Result<usize> {
             Columns::Predict {
                 features: &header.feature_names,
             },
+            CHUNK_ROWS,
         )?;
-        while let Some(chunk) = reader.read_chunk(CHUNK_ROWS)? {
+        while let Some(chunk) = reader.read_chunk()? {
             each_chunk(chunk.x.view())?;
         }
     }

@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use ndarray::{ArrayView2, Axis};
+use ndarray::ArrayView2;
 use serde_json::{Map, Value};
 
 use crate::algorithms::params::Params;
 use crate::algorithms::{self, Runtime};
 use crate::data::split::{self, Sampling};
-use crate::data::{DataSource, Targets};
+use crate::data::{take_rows, DataSource, Targets};
 use crate::error::{Error, Result};
 use crate::metrics::{self, Metrics};
 use crate::model::{self, Backend, DataInfo, Header, SplitInfo};
@@ -62,7 +62,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         request.seed,
         classes.as_deref(),
     )?;
-    let x_train = data.x.select(Axis(0), &split.train);
+    let x_train = take_rows(data.x.view(), &split.train);
     let y_train = data.targets.select(&split.train);
 
     let started = Instant::now();
@@ -74,7 +74,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let mut metrics = Metrics::new();
     if !split.test.is_empty() {
         let started = Instant::now();
-        let x_test = data.x.select(Axis(0), &split.test);
+        let x_test = take_rows(data.x.view(), &split.test);
         metrics = progress.run("scoring", || {
             evaluate(
                 &model,

@@ -1,9 +1,12 @@
 //! CSV with a header row: columns chosen by name, read in chunks so prediction memory stays flat.
+//! A background thread reads and parses the next chunks while the caller works on the current
+//! one (predicting, writing), with at most two chunks in flight.
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver};
 
 use ndarray::Array2;
 
@@ -28,21 +31,37 @@ pub struct Chunk {
     pub targets: RawTargets,
 }
 
+/// Input that can move to the record-splitting thread.
+pub type Input = Box<dyn Read + Send>;
+
 pub struct CsvReader {
     source: String,
-    reader: csv::Reader<Box<dyn Read>>,
-    record: csv::StringRecord,
-    feature_idx: Vec<usize>,
-    target_idx: Vec<usize>,
+    chunks: Receiver<Result<Chunk>>,
+    width: usize,
     pub feature_names: Vec<String>,
     pub target_names: Vec<String>,
+}
+
+/// The reading thread's state: turns records into chunks of numbers and target cells.
+struct Parser {
+    source: String,
+    reader: csv::Reader<Input>,
+    record: csv::ByteRecord,
+    feature_idx: Vec<usize>,
+    target_idx: Vec<usize>,
+    feature_names: Vec<String>,
+    target_names: Vec<String>,
+    chunk_rows: usize,
     rows_read: usize,
 }
 
 /// Opens `path`, or standard input for `-`.
-pub fn open_input(path: &Path) -> Result<(String, Box<dyn Read>)> {
+pub fn open_input(path: &Path) -> Result<(String, Input)> {
     if path == Path::new("-") {
-        return Ok(("<stdin>".to_string(), Box::new(std::io::stdin().lock())));
+        return Ok((
+            "<stdin>".to_string(),
+            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
+        ));
     }
     let source = path.display().to_string();
     let file = File::open(path).map_err(|e| Error::io(&source, e))?;
@@ -50,11 +69,13 @@ pub fn open_input(path: &Path) -> Result<(String, Box<dyn Read>)> {
 }
 
 impl CsvReader {
-    pub fn new(source: String, input: Box<dyn Read>, columns: Columns) -> Result<Self> {
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(input);
-        let header = reader.headers().map_err(|e| csv_error(&source, e))?.clone();
+    /// Reads the header now; rows follow in chunks of `chunk_rows`.
+    pub fn new(source: String, input: Input, columns: Columns, chunk_rows: usize) -> Result<Self> {
+        // Cells are trimmed one by one where they are used: csv's record-level trim rebuilds
+        // every record and cost a third of the parse time.
+        let mut reader = csv::ReaderBuilder::new().from_reader(input);
+        let mut header = reader.headers().map_err(|e| csv_error(&source, e))?.clone();
+        header.trim();
         if header.is_empty() {
             return Err(Error::data(&source, "is empty (expected a header row)"));
         }
@@ -107,15 +128,34 @@ impl CsvReader {
         }
         let feature_idx = feature_names.iter().map(&find).collect::<Result<_>>()?;
         let target_idx = target_names.iter().map(&find).collect::<Result<_>>()?;
-        Ok(CsvReader {
-            source,
+        let mut parser = Parser {
+            source: source.clone(),
             reader,
-            record: csv::StringRecord::new(),
+            record: csv::ByteRecord::new(),
             feature_idx,
             target_idx,
+            feature_names: feature_names.clone(),
+            target_names: target_names.clone(),
+            chunk_rows,
+            rows_read: 0,
+        };
+        let (sender, chunks) = sync_channel(2);
+        std::thread::spawn(move || {
+            // Ends at the end of the input, after an error, or when the caller stops reading.
+            while let Some(next) = parser.next_chunk().transpose() {
+                let failed = next.is_err();
+                if sender.send(next).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        let width = feature_names.len();
+        Ok(CsvReader {
+            source,
+            chunks,
+            width,
             feature_names,
             target_names,
-            rows_read: 0,
         })
     }
 
@@ -123,51 +163,84 @@ impl CsvReader {
         &self.source
     }
 
-    /// Up to `max_rows` more rows, or `None` at the end of the input.
-    pub fn read_chunk(&mut self, max_rows: usize) -> Result<Option<Chunk>> {
-        let width = self.feature_idx.len();
-        let mut values = Vec::with_capacity(width * max_rows.min(1 << 16));
-        let mut targets: RawTargets = vec![Vec::new(); self.target_idx.len()];
+    /// The next chunk of rows, or `None` at the end of the input.
+    pub fn read_chunk(&mut self) -> Result<Option<Chunk>> {
+        match self.chunks.recv() {
+            Ok(chunk) => chunk.map(Some),
+            Err(_) => Ok(None), // the reading thread has finished
+        }
+    }
+
+    /// Every remaining row as one chunk (training needs the whole table in memory).
+    pub fn read_all(&mut self) -> Result<Chunk> {
+        let mut values = Vec::new();
+        let mut targets: RawTargets = vec![Vec::new(); self.target_names.len()];
+        while let Some(chunk) = self.read_chunk()? {
+            match chunk.x.as_slice() {
+                Some(slice) => values.extend_from_slice(slice),
+                None => values.extend(chunk.x.iter()),
+            }
+            targets
+                .iter_mut()
+                .zip(chunk.targets)
+                .for_each(|(all, part)| all.extend(part));
+        }
+        let x = Array2::from_shape_vec((values.len() / self.width, self.width), values)
+            .map_err(|e| Error::data(&self.source, e))?;
+        Ok(Chunk { x, targets })
+    }
+}
+
+impl Parser {
+    fn next_chunk(&mut self) -> Result<Option<Chunk>> {
+        let mut values = Vec::with_capacity(self.feature_idx.len() * self.chunk_rows);
+        let mut targets: RawTargets =
+            vec![Vec::with_capacity(self.chunk_rows); self.target_idx.len()];
         let mut rows = 0;
-        while rows < max_rows {
+        while rows < self.chunk_rows {
             let more = self
                 .reader
-                .read_record(&mut self.record)
+                .read_byte_record(&mut self.record)
                 .map_err(|e| csv_error(&self.source, e))?;
             if !more {
                 break;
             }
             self.rows_read += 1;
+            let row = self.rows_read;
+            let source = &self.source;
+            let located = |name: &str, why: String| {
+                Error::data(source, format!("row {row}, column '{name}': {why}"))
+            };
             for (&i, name) in self.feature_idx.iter().zip(&self.feature_names) {
-                let value = parse_number(&self.record[i]).map_err(|why| {
-                    Error::data(
-                        &self.source,
-                        format!("row {}, column '{name}': {why}", self.rows_read),
-                    )
-                })?;
-                values.push(value);
+                values.push(parse_number(&self.record[i]).map_err(|why| located(name, why))?);
             }
-            for (column, &i) in targets.iter_mut().zip(&self.target_idx) {
-                column.push(self.record[i].to_string());
+            for ((column, &i), name) in targets
+                .iter_mut()
+                .zip(&self.target_idx)
+                .zip(&self.target_names)
+            {
+                column.push(
+                    cell(&self.record[i])
+                        .map_err(|why| located(name, why))?
+                        .to_string(),
+                );
             }
             rows += 1;
         }
         if rows == 0 {
             return Ok(None);
         }
-        let x = Array2::from_shape_vec((rows, width), values)
+        let x = Array2::from_shape_vec((rows, self.feature_idx.len()), values)
             .map_err(|e| Error::data(&self.source, e))?;
         Ok(Some(Chunk { x, targets }))
     }
+}
 
-    /// Every remaining row as one chunk (training needs the whole table in memory).
-    pub fn read_all(&mut self) -> Result<Chunk> {
-        let chunk = self.read_chunk(usize::MAX)?;
-        Ok(chunk.unwrap_or_else(|| Chunk {
-            x: Array2::zeros((0, self.feature_idx.len())),
-            targets: vec![Vec::new(); self.target_idx.len()],
-        }))
-    }
+/// A cell's text without surrounding spaces.
+fn cell(bytes: &[u8]) -> std::result::Result<&str, String> {
+    std::str::from_utf8(bytes)
+        .map(str::trim)
+        .map_err(|_| "not valid UTF-8 text".to_string())
 }
 
 fn csv_error(source: &str, err: csv::Error) -> Error {
@@ -195,7 +268,7 @@ mod tests {
     use super::*;
 
     fn reader(text: &'static str, columns: Columns) -> Result<CsvReader> {
-        CsvReader::new("t.csv".into(), Box::new(text.as_bytes()), columns)
+        CsvReader::new("t.csv".into(), Box::new(text.as_bytes()), columns, 2)
     }
 
     #[test]
@@ -206,11 +279,11 @@ mod tests {
             Columns::Predict { features: &names },
         )
         .unwrap();
-        let first = r.read_chunk(2).unwrap().unwrap();
+        let first = r.read_chunk().unwrap().unwrap();
         assert_eq!(first.x.column(0).to_vec(), vec![2.0, 4.0]);
-        let second = r.read_chunk(2).unwrap().unwrap();
+        let second = r.read_chunk().unwrap().unwrap();
         assert_eq!(second.x.column(0).to_vec(), vec![6.0]);
-        assert!(r.read_chunk(2).unwrap().is_none());
+        assert!(r.read_chunk().unwrap().is_none());
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub enum Backend {
     Linfa,
     Smartcore,
     NdarrayLinalg,
+    /// Implemented in this crate (trees and forests).
+    PgmlCli,
 }
 
 impl Backend {
@@ -54,6 +56,7 @@ impl Backend {
             Backend::Linfa => "linfa",
             Backend::Smartcore => "smartcore",
             Backend::NdarrayLinalg => "ndarray-linalg",
+            Backend::PgmlCli => "pgml-cli",
         }
     }
 
@@ -63,6 +66,7 @@ impl Backend {
             Backend::Linfa => env!("PGML_LINFA_VERSION"),
             Backend::Smartcore => env!("PGML_SMARTCORE_VERSION"),
             Backend::NdarrayLinalg => env!("PGML_NDARRAY_LINALG_VERSION"),
+            Backend::PgmlCli => env!("CARGO_PKG_VERSION"),
         }
     }
 }
@@ -288,10 +292,8 @@ impl Native {
             RandomForestRegressor
             | RandomForestClassifier
             | DecisionTreeRegressor
-            | DecisionTreeClassifier
-            | KnnRegressor
-            | KnnClassifier
-            | Dbscan => Backend::Smartcore,
+            | DecisionTreeClassifier => Backend::PgmlCli,
+            KnnRegressor | KnnClassifier | Dbscan => Backend::Smartcore,
         }
     }
 
@@ -391,10 +393,8 @@ impl Native {
                 Regressor::Linear(linear::elastic_net(params, params.f64("l1_ratio")?, x, y)?)
             }
             Svr => Regressor::Svr(svm::svr(params, x, y)?),
-            RandomForestRegressor => {
-                Regressor::Forest(trees::forest_regressor(params, x, y, seed)?)
-            }
-            DecisionTreeRegressor => Regressor::Tree(trees::tree_regressor(params, x, y, seed)?),
+            RandomForestRegressor => Regressor::Trees(trees::forest_regressor(params, x, y, seed)?),
+            DecisionTreeRegressor => Regressor::Trees(trees::tree_regressor(params, x, y, seed)?),
             _ => Regressor::Knn(neighbors::knn_regressor(params, x, y)?),
         })
     }
@@ -414,10 +414,10 @@ impl Native {
             }
             Svc => ClassifierModel::Svc(svm::svc(params, x, y, &classes)?),
             RandomForestClassifier => {
-                ClassifierModel::Forest(trees::forest_classifier(params, x, y, seed)?)
+                ClassifierModel::Trees(trees::forest_classifier(params, x, y, &classes, seed)?)
             }
             DecisionTreeClassifier => {
-                ClassifierModel::Tree(trees::tree_classifier(params, x, y, seed)?)
+                ClassifierModel::Trees(trees::tree_classifier(params, x, y, &classes, seed)?)
             }
             KnnClassifier => ClassifierModel::Knn(neighbors::knn_classifier(params, x, y)?),
             _ => ClassifierModel::GaussianNb(bayes::gaussian_nb(params, x, y)?),
@@ -441,8 +441,8 @@ pub enum NativeModel {
 pub enum Regressor {
     Linear(linear::LinearModel),
     Svr(svm::SvrModel),
-    Forest(trees::ForestRegressor),
-    Tree(trees::TreeRegressor),
+    /// Random forests and decision trees.
+    Trees(trees::Forest),
     Knn(neighbors::KnnRegressor),
 }
 
@@ -456,8 +456,8 @@ pub struct Classifier {
 enum ClassifierModel {
     Logistic(linear::LogisticModel),
     Svc(svm::SvcModel),
-    Forest(trees::ForestClassifier),
-    Tree(trees::TreeClassifier),
+    /// Random forests and decision trees.
+    Trees(trees::Forest),
     Knn(neighbors::KnnClassifier),
     GaussianNb(bayes::GaussianNbModel),
 }
@@ -542,8 +542,7 @@ impl Regressor {
         match self {
             Regressor::Linear(m) => Ok(m.predict(x)),
             Regressor::Svr(m) => Ok(m.predict(x)),
-            Regressor::Forest(m) => m.predict(x),
-            Regressor::Tree(m) => m.predict(x),
+            Regressor::Trees(m) => m.predict_values(x),
             Regressor::Knn(m) => m.predict(x),
         }
     }
@@ -554,8 +553,7 @@ impl Classifier {
         match &self.model {
             ClassifierModel::Logistic(m) => Ok(m.predict(x)),
             ClassifierModel::Svc(m) => Ok(m.predict(x, &self.classes)),
-            ClassifierModel::Forest(m) => Ok(argmax_rows(&m.predict_proba(x, &self.classes)?)),
-            ClassifierModel::Tree(m) => m.predict(x),
+            ClassifierModel::Trees(m) => Ok(argmax_rows(&m.average(x)?)),
             ClassifierModel::Knn(m) => m.predict(x),
             ClassifierModel::GaussianNb(m) => Ok(m.predict(x)),
         }
@@ -565,8 +563,7 @@ impl Classifier {
         let proba = match &self.model {
             ClassifierModel::Logistic(m) => m.predict_proba(x, &self.classes),
             ClassifierModel::Svc(_) => return Ok(None),
-            ClassifierModel::Forest(m) => m.predict_proba(x, &self.classes)?,
-            ClassifierModel::Tree(m) => self.classes.widen(m.predict_proba(x)?),
+            ClassifierModel::Trees(m) => m.average(x)?,
             ClassifierModel::Knn(m) => self.classes.widen(m.predict_proba(x)?),
             ClassifierModel::GaussianNb(m) => m.predict_proba(x, &self.classes),
         };

@@ -1,53 +1,99 @@
-//! Decision trees and random forests (smartcore). A forest is kept as one-tree smartcore forests so
-//! each tree's vote is visible (smartcore's own forest only gives the majority), which gives
-//! probabilities, and the trees are fitted and queried on every core.
+//! Decision trees and random forests (CART, as scikit-learn grows them: best split among
+//! `max_features` random features, midpoint thresholds, bootstrap rows for forests).
+//!
+//! Written here rather than taken from smartcore 0.7, whose split search scans every training row
+//! at every node (O(rows) per node): 100 trees on 20k x 20 took 17 s of CPU against
+//! scikit-learn's 5.5 s. This one sorts only the node's rows, fits trees on every core, and keeps
+//! a plain serde layout that no library upgrade can change under a saved model.
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
-use smartcore::ensemble::random_forest_classifier::{
-    RandomForestClassifier, RandomForestClassifierParameters,
-};
-use smartcore::ensemble::random_forest_regressor::{
-    RandomForestRegressor, RandomForestRegressorParameters,
-};
-use smartcore::linalg::basic::matrix::DenseMatrix;
-use smartcore::tree::decision_tree_classifier::{
-    DecisionTreeClassifier, DecisionTreeClassifierParameters, SplitCriterion,
-};
-use smartcore::tree::decision_tree_regressor::{
-    DecisionTreeRegressor, DecisionTreeRegressorParameters,
-};
 
-use super::{dense, smartcore_error, Classes};
+use super::Classes;
 use crate::algorithms::params::Params;
 use crate::error::{Error, Result};
 
-type Matrix = DenseMatrix<f64>;
-type OneTreeRegressor = RandomForestRegressor<f64, f64, Matrix, Vec<f64>>;
-type OneTreeClassifier = RandomForestClassifier<f64, u32, Matrix, Vec<u32>>;
-
-#[derive(Serialize, Deserialize)]
-pub struct ForestRegressor(Vec<OneTreeRegressor>);
-
-#[derive(Serialize, Deserialize)]
-pub struct ForestClassifier(Vec<OneTreeClassifier>);
-
-#[derive(Serialize, Deserialize)]
-pub struct TreeRegressor(DecisionTreeRegressor<f64, f64, Matrix, Vec<f64>>);
-
-#[derive(Serialize, Deserialize)]
-pub struct TreeClassifier(DecisionTreeClassifier<f64, u32, Matrix, Vec<u32>>);
-
-fn depth(params: &Params) -> Result<Option<u16>> {
-    Ok(params
-        .opt_usize("max_depth")?
-        .map(|d| d.min(u16::MAX as usize) as u16))
+/// A fitted tree. Leaves hold `width` values each in `leaf_values`: class probabilities
+/// (classification) or the mean target (regression).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    leaf_values: Vec<f64>,
+    width: usize,
 }
 
-fn criterion(params: &Params) -> Result<SplitCriterion> {
-    Ok(match params.str("criterion")? {
-        "entropy" => SplitCriterion::Entropy,
-        _ => SplitCriterion::Gini,
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+enum Node {
+    /// Rows with `x[feature] <= threshold` go to `left`.
+    Split {
+        feature: u32,
+        threshold: f64,
+        left: u32,
+        right: u32,
+    },
+    /// Index of the leaf's values in `leaf_values` (times `width`).
+    Leaf(u32),
+}
+
+/// A forest is trees whose outputs are averaged (a decision tree is a forest of one).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Forest {
+    trees: Vec<Tree>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Criterion {
+    Gini,
+    Entropy,
+    SquaredError,
+}
+
+/// What the tree learns from, per training row.
+enum Labels<'a> {
+    Classes {
+        y: ArrayView1<'a, usize>,
+        count: usize,
+    },
+    Values(ArrayView1<'a, f64>),
+}
+
+impl Labels<'_> {
+    fn width(&self) -> usize {
+        match self {
+            Labels::Classes { count, .. } => *count,
+            Labels::Values(_) => 1,
+        }
+    }
+}
+
+struct Settings {
+    criterion: Criterion,
+    max_depth: usize,
+    min_samples_split: usize,
+    min_samples_leaf: usize,
+    max_features: usize,
+}
+
+impl Settings {
+    fn from_params(params: &Params, criterion: Criterion, max_features: usize) -> Result<Self> {
+        Ok(Settings {
+            criterion,
+            max_depth: params.opt_usize("max_depth")?.unwrap_or(usize::MAX),
+            min_samples_split: params.usize("min_samples_split")?,
+            min_samples_leaf: params.usize("min_samples_leaf")?,
+            max_features,
+        })
+    }
+}
+
+fn classification_criterion(params: &Params) -> Result<Criterion> {
+    Ok(if params.str("criterion")? == "entropy" {
+        Criterion::Entropy
+    } else {
+        Criterion::Gini
     })
 }
 
@@ -78,13 +124,13 @@ fn tree_seed(seed: u64, i: usize) -> u64 {
 }
 
 /// `work(i)` for every `i < count`, spread over the machine's cores; results in index order.
-fn on_all_cores<T: Send>(count: usize, work: impl Fn(usize) -> Result<T> + Sync) -> Result<Vec<T>> {
+fn on_all_cores<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Result<Vec<T>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(count)
         .max(1);
     let work = &work;
-    let mut results: Vec<(usize, Result<T>)> = std::thread::scope(|scope| {
+    let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 scope.spawn(move || {
@@ -104,7 +150,42 @@ fn on_all_cores<T: Send>(count: usize, work: impl Fn(usize) -> Result<T> + Sync)
     .flatten()
     .collect();
     results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    Ok(results.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Column-major copy of the features: a node's rows are gathered one feature at a time.
+fn columns(x: ArrayView2<f64>) -> Vec<f64> {
+    x.t().iter().copied().collect()
+}
+
+fn fit_forest(
+    params: &Params,
+    x: ArrayView2<f64>,
+    labels: &Labels,
+    settings: &Settings,
+    seed: u64,
+) -> Result<Forest> {
+    let cols = columns(x);
+    let rows = x.nrows();
+    let trees = on_all_cores(params.usize("n_estimators")?, |i| {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(tree_seed(seed, i));
+        let bootstrap: Vec<usize> = (0..rows).map(|_| rng.gen_range(0..rows)).collect();
+        grow(&cols, rows, labels, bootstrap, settings, &mut rng)
+    })?;
+    Ok(Forest { trees })
+}
+
+fn fit_tree(x: ArrayView2<f64>, labels: &Labels, settings: &Settings, seed: u64) -> Forest {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let tree = grow(
+        &columns(x),
+        x.nrows(),
+        labels,
+        (0..x.nrows()).collect(),
+        settings,
+        &mut rng,
+    );
+    Forest { trees: vec![tree] }
 }
 
 pub fn forest_regressor(
@@ -112,71 +193,37 @@ pub fn forest_regressor(
     x: ArrayView2<f64>,
     y: ArrayView1<f64>,
     seed: u64,
-) -> Result<ForestRegressor> {
-    let (xm, yv) = (dense(x)?, y.to_vec());
-    let mut base = RandomForestRegressorParameters::default()
-        .with_n_trees(1)
-        .with_min_samples_leaf(params.usize("min_samples_leaf")?)
-        .with_min_samples_split(params.usize("min_samples_split")?)
-        .with_m(features_per_split(params, x.ncols())?);
-    base.max_depth = depth(params)?;
-    let trees = on_all_cores(params.usize("n_estimators")?, |i| {
-        OneTreeRegressor::fit(&xm, &yv, base.clone().with_seed(tree_seed(seed, i)))
-            .map_err(smartcore_error)
-    })?;
-    Ok(ForestRegressor(trees))
-}
-
-impl ForestRegressor {
-    pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
-        let xm = dense(x)?;
-        let per_tree = on_all_cores(self.0.len(), |i| {
-            self.0[i].predict(&xm).map_err(smartcore_error)
-        })?;
-        let mut mean = Array1::zeros(x.nrows());
-        for values in &per_tree {
-            mean += &ArrayView1::from(values.as_slice());
-        }
-        Ok(mean / self.0.len() as f64)
-    }
+) -> Result<Forest> {
+    let settings = Settings::from_params(
+        params,
+        Criterion::SquaredError,
+        features_per_split(params, x.ncols())?,
+    )?;
+    fit_forest(params, x, &Labels::Values(y), &settings, seed)
 }
 
 pub fn forest_classifier(
     params: &Params,
     x: ArrayView2<f64>,
     y: ArrayView1<usize>,
+    classes: &Classes,
     seed: u64,
-) -> Result<ForestClassifier> {
-    let (xm, yv) = (dense(x)?, y.iter().map(|&c| c as u32).collect::<Vec<u32>>());
-    let mut base = RandomForestClassifierParameters::default()
-        .with_n_trees(1)
-        .with_criterion(criterion(params)?)
-        .with_min_samples_leaf(params.usize("min_samples_leaf")?)
-        .with_min_samples_split(params.usize("min_samples_split")?)
-        .with_m(features_per_split(params, x.ncols())?);
-    base.max_depth = depth(params)?;
-    let trees = on_all_cores(params.usize("n_estimators")?, |i| {
-        OneTreeClassifier::fit(&xm, &yv, base.clone().with_seed(tree_seed(seed, i)))
-            .map_err(smartcore_error)
-    })?;
-    Ok(ForestClassifier(trees))
-}
-
-impl ForestClassifier {
-    /// The share of trees voting for each class.
-    pub fn predict_proba(&self, x: ArrayView2<f64>, classes: &Classes) -> Result<Array2<f64>> {
-        let xm = dense(x)?;
-        let per_tree = on_all_cores(self.0.len(), |i| {
-            self.0[i].predict(&xm).map_err(smartcore_error)
-        })?;
-        let mut votes = Array2::zeros((x.nrows(), classes.count));
-        for said in &per_tree {
-            for (row, &class) in said.iter().enumerate() {
-                votes[[row, class as usize]] += 1.0;
-            }
-        }
-        Ok(votes / self.0.len() as f64)
-    }
+) -> Result<Forest> {
+    let settings = Settings::from_params(
+        params,
+        classification_criterion(params)?,
+        features_per_split(params, x.ncols())?,
+    )?;
+    fit_forest(
+        params,
+        x,
+        &Labels::Classes {
+            y,
+            count: classes.count,
+        },
+        &settings,
+        seed,
+    )
 }
 
 pub fn tree_regressor(
@@ -184,58 +231,343 @@ pub fn tree_regressor(
     x: ArrayView2<f64>,
     y: ArrayView1<f64>,
     seed: u64,
-) -> Result<TreeRegressor> {
-    let mut p = DecisionTreeRegressorParameters::default()
-        .with_min_samples_leaf(params.usize("min_samples_leaf")?)
-        .with_min_samples_split(params.usize("min_samples_split")?);
-    p.max_depth = depth(params)?;
-    p.seed = Some(seed);
-    let tree = DecisionTreeRegressor::fit(&dense(x)?, &y.to_vec(), p).map_err(smartcore_error)?;
-    Ok(TreeRegressor(tree))
-}
-
-impl TreeRegressor {
-    pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
-        Ok(Array1::from(
-            self.0.predict(&dense(x)?).map_err(smartcore_error)?,
-        ))
-    }
+) -> Result<Forest> {
+    let settings = Settings::from_params(params, Criterion::SquaredError, x.ncols())?;
+    Ok(fit_tree(x, &Labels::Values(y), &settings, seed))
 }
 
 pub fn tree_classifier(
     params: &Params,
     x: ArrayView2<f64>,
     y: ArrayView1<usize>,
+    classes: &Classes,
     seed: u64,
-) -> Result<TreeClassifier> {
-    let mut p = DecisionTreeClassifierParameters::default()
-        .with_criterion(criterion(params)?)
-        .with_min_samples_leaf(params.usize("min_samples_leaf")?)
-        .with_min_samples_split(params.usize("min_samples_split")?);
-    p.max_depth = depth(params)?;
-    p.seed = Some(seed);
-    let y: Vec<u32> = y.iter().map(|&c| c as u32).collect();
-    let tree = DecisionTreeClassifier::fit(&dense(x)?, &y, p).map_err(smartcore_error)?;
-    Ok(TreeClassifier(tree))
+) -> Result<Forest> {
+    let settings = Settings::from_params(params, classification_criterion(params)?, x.ncols())?;
+    Ok(fit_tree(
+        x,
+        &Labels::Classes {
+            y,
+            count: classes.count,
+        },
+        &settings,
+        seed,
+    ))
 }
 
-impl TreeClassifier {
-    pub fn predict(&self, x: ArrayView2<f64>) -> Result<Vec<usize>> {
-        Ok(self
-            .0
-            .predict(&dense(x)?)
-            .map_err(smartcore_error)?
-            .into_iter()
-            .map(|c| c as usize)
-            .collect())
+/// Per-node statistics of the labels: class counts, or count / sum / sum of squares.
+#[derive(Clone)]
+struct Stats {
+    counts: Vec<f64>,
+    n: f64,
+    sum: f64,
+    sum_sq: f64,
+}
+
+impl Stats {
+    fn new(width: usize) -> Self {
+        Stats {
+            counts: vec![0.0; width],
+            n: 0.0,
+            sum: 0.0,
+            sum_sq: 0.0,
+        }
     }
 
-    /// Columns follow the classes present in the training rows.
-    pub fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
-        let p = self.0.predict_proba(&dense(x)?).map_err(smartcore_error)?;
-        let (rows, cols) = smartcore::linalg::basic::arrays::Array::shape(&p);
-        Ok(Array2::from_shape_fn((rows, cols), |(r, c)| {
-            *smartcore::linalg::basic::arrays::Array::get(&p, (r, c))
-        }))
+    fn add(&mut self, labels: &Labels, row: usize, sign: f64) {
+        self.n += sign;
+        match labels {
+            Labels::Classes { y, .. } => self.counts[y[row]] += sign,
+            Labels::Values(y) => {
+                self.sum += sign * y[row];
+                self.sum_sq += sign * y[row] * y[row];
+            }
+        }
+    }
+
+    fn impurity(&self, criterion: Criterion) -> f64 {
+        match criterion {
+            Criterion::Gini => {
+                1.0 - self
+                    .counts
+                    .iter()
+                    .map(|c| (c / self.n).powi(2))
+                    .sum::<f64>()
+            }
+            Criterion::Entropy => -self
+                .counts
+                .iter()
+                .filter(|&&c| c > 0.0)
+                .map(|c| (c / self.n) * (c / self.n).log2())
+                .sum::<f64>(),
+            Criterion::SquaredError => self.sum_sq / self.n - (self.sum / self.n).powi(2),
+        }
+    }
+
+    /// The leaf's output: class shares, or the mean.
+    fn leaf(&self, criterion: Criterion) -> Vec<f64> {
+        match criterion {
+            Criterion::SquaredError => vec![self.sum / self.n],
+            _ => self.counts.iter().map(|c| c / self.n).collect(),
+        }
+    }
+}
+
+struct Best {
+    feature: usize,
+    threshold: f64,
+    score: f64,
+}
+
+/// Grows one tree on `samples` (row indices, repeated for bootstrap draws), depth first.
+fn grow(
+    cols: &[f64],
+    rows: usize,
+    labels: &Labels,
+    mut samples: Vec<usize>,
+    s: &Settings,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Tree {
+    let width = labels.width();
+    let features = cols.len() / rows.max(1);
+    let mut tree = Tree {
+        nodes: Vec::new(),
+        leaf_values: Vec::new(),
+        width,
+    };
+    let mut order: Vec<usize> = (0..features).collect();
+    let mut pairs: Vec<(f64, usize)> = Vec::with_capacity(samples.len());
+    // (node index, first sample, end sample, depth)
+    let mut stack = vec![(0usize, 0usize, samples.len(), 0usize)];
+    tree.nodes.push(Node::Leaf(0));
+    while let Some((node, start, end, depth)) = stack.pop() {
+        let mut stats = Stats::new(width);
+        samples[start..end]
+            .iter()
+            .for_each(|&r| stats.add(labels, r, 1.0));
+        let size = end - start;
+        let impurity = stats.impurity(s.criterion);
+        let split = if depth >= s.max_depth
+            || size < s.min_samples_split
+            || size < 2 * s.min_samples_leaf
+            || impurity <= 1e-12
+        {
+            None
+        } else {
+            best_split(
+                cols,
+                rows,
+                labels,
+                &samples[start..end],
+                &stats,
+                s,
+                &mut order,
+                &mut pairs,
+                rng,
+            )
+        };
+        let Some(best) = split else {
+            tree.nodes[node] = Node::Leaf((tree.leaf_values.len() / width) as u32);
+            tree.leaf_values.extend(stats.leaf(s.criterion));
+            continue;
+        };
+        let column = &cols[best.feature * rows..(best.feature + 1) * rows];
+        let mut middle = start;
+        for i in start..end {
+            if column[samples[i]] <= best.threshold {
+                samples.swap(i, middle);
+                middle += 1;
+            }
+        }
+        let (left, right) = (tree.nodes.len(), tree.nodes.len() + 1);
+        tree.nodes.push(Node::Leaf(0));
+        tree.nodes.push(Node::Leaf(0));
+        tree.nodes[node] = Node::Split {
+            feature: best.feature as u32,
+            threshold: best.threshold,
+            left: left as u32,
+            right: right as u32,
+        };
+        stack.push((right, middle, end, depth + 1));
+        stack.push((left, start, middle, depth + 1));
+    }
+    tree
+}
+
+/// The best split among `max_features` random features; like scikit-learn, constant features do
+/// not count towards that number, and more are drawn until one can split or none are left.
+#[allow(clippy::too_many_arguments)]
+fn best_split(
+    cols: &[f64],
+    rows: usize,
+    labels: &Labels,
+    samples: &[usize],
+    total: &Stats,
+    s: &Settings,
+    order: &mut [usize],
+    pairs: &mut Vec<(f64, usize)>,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Option<Best> {
+    order.shuffle(rng);
+    let mut best: Option<Best> = None;
+    let mut tried = 0;
+    for &feature in order.iter() {
+        if tried >= s.max_features && best.is_some() {
+            break;
+        }
+        let column = &cols[feature * rows..(feature + 1) * rows];
+        pairs.clear();
+        pairs.extend(samples.iter().map(|&r| (column[r], r)));
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        if pairs[0].0 == pairs[pairs.len() - 1].0 {
+            continue; // constant here: cannot split
+        }
+        tried += 1;
+        let mut left = Stats::new(total.counts.len());
+        let mut right = total.clone();
+        let n = pairs.len();
+        for i in 1..n {
+            let row = pairs[i - 1].1;
+            left.add(labels, row, 1.0);
+            right.add(labels, row, -1.0);
+            if pairs[i].0 == pairs[i - 1].0 || i < s.min_samples_leaf || n - i < s.min_samples_leaf
+            {
+                continue;
+            }
+            let score =
+                -(left.n * left.impurity(s.criterion) + right.n * right.impurity(s.criterion));
+            if best.as_ref().is_none_or(|b| score > b.score) {
+                let (a, b) = (pairs[i - 1].0, pairs[i].0);
+                let mut threshold = a / 2.0 + b / 2.0;
+                if threshold >= b || !threshold.is_finite() {
+                    threshold = a;
+                }
+                best = Some(Best {
+                    feature,
+                    threshold,
+                    score,
+                });
+            }
+        }
+    }
+    best
+}
+
+impl Tree {
+    fn leaf_for(&self, row: ArrayView1<f64>) -> &[f64] {
+        let mut node = 0;
+        loop {
+            match self.nodes[node] {
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } => {
+                    node = if row[feature as usize] <= threshold {
+                        left
+                    } else {
+                        right
+                    } as usize;
+                }
+                Node::Leaf(leaf) => {
+                    let start = leaf as usize * self.width;
+                    return &self.leaf_values[start..start + self.width];
+                }
+            }
+        }
+    }
+}
+
+impl Forest {
+    /// The trees' outputs averaged: class probabilities, or the regression value in column 0.
+    pub fn average(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
+        let width = self.trees.first().map_or(1, |t| t.width);
+        let per_tree = on_all_cores(self.trees.len(), |i| {
+            let mut out = Array2::<f64>::zeros((x.nrows(), width));
+            for (row, mut target) in x.rows().into_iter().zip(out.rows_mut()) {
+                target.assign(&ArrayView1::from(self.trees[i].leaf_for(row)));
+            }
+            out
+        })?;
+        let mut sum = Array2::zeros((x.nrows(), width));
+        per_tree.iter().for_each(|p| sum += p);
+        Ok(sum / self.trees.len() as f64)
+    }
+
+    pub fn predict_values(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
+        Ok(self.average(x)?.column(0).to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn settings(criterion: Criterion) -> Settings {
+        Settings {
+            criterion,
+            max_depth: usize::MAX,
+            min_samples_split: 2,
+            min_samples_leaf: 1,
+            max_features: 2,
+        }
+    }
+
+    #[test]
+    fn a_full_tree_fits_separable_classes() {
+        let x = array![[1.0, 5.0], [2.0, 5.0], [3.0, 1.0], [4.0, 1.0]];
+        let y = array![0usize, 0, 1, 1];
+        let forest = fit_tree(
+            x.view(),
+            &Labels::Classes {
+                y: y.view(),
+                count: 2,
+            },
+            &settings(Criterion::Gini),
+            0,
+        );
+        let p = forest.average(x.view()).unwrap();
+        assert_eq!(p, array![[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]);
+        // One split suffices; the threshold is a midpoint, as in scikit-learn.
+        assert_eq!(forest.trees[0].nodes.len(), 3);
+        match forest.trees[0].nodes[0] {
+            Node::Split { threshold, .. } => assert!(threshold == 2.5 || threshold == 3.0),
+            _ => panic!("root should split"),
+        }
+    }
+
+    #[test]
+    fn regression_leaves_are_means_and_depth_is_capped() {
+        let x = array![[1.0], [2.0], [3.0], [4.0]];
+        let y = array![1.0, 1.0, 3.0, 5.0];
+        let mut s = settings(Criterion::SquaredError);
+        s.max_depth = 1;
+        let forest = fit_tree(x.view(), &Labels::Values(y.view()), &s, 0);
+        // Best single split: {1, 2} | {3, 4} (sum of squared errors 2 vs 8/3 for {1,2,3} | {4}).
+        assert_eq!(
+            forest.predict_values(x.view()).unwrap(),
+            array![1.0, 1.0, 4.0, 4.0]
+        );
+    }
+
+    #[test]
+    fn min_samples_leaf_is_respected() {
+        let x = array![[1.0], [2.0], [3.0], [4.0], [5.0]];
+        let y = array![0usize, 1, 1, 1, 1];
+        let mut s = settings(Criterion::Gini);
+        s.min_samples_leaf = 2;
+        let forest = fit_tree(
+            x.view(),
+            &Labels::Classes {
+                y: y.view(),
+                count: 2,
+            },
+            &s,
+            0,
+        );
+        let p = forest.average(array![[1.0]].view()).unwrap();
+        assert_eq!(p, array![[0.5, 0.5]]);
     }
 }

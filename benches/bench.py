@@ -1,0 +1,157 @@
+"""pgml-cli (native runtime) against scikit-learn on the same synthetic data, whole process each.
+
+Run through scripts/bench.sh, which builds the release binary and the Python environment.
+Each pair runs in this one invocation; the table gives wall time (median of --repeat runs),
+peak resident memory of the process, and the speed ratio sklearn time / pgml-cli time.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "pgml-cli")
+PY = sys.executable
+
+SKLEARN_FIT = """
+import pickle, sys, time
+import pandas as pd
+from sklearn import metrics
+from sklearn.model_selection import train_test_split
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.ensemble import RandomForestClassifier
+kind, data, out = sys.argv[1:4]
+d = pd.read_csv(data)
+X, y = d.drop(columns="target").values, d["target"].values
+Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0)
+if kind == "linear":
+    m = LinearRegression().fit(Xtr, ytr)
+    p = m.predict(Xte)
+    scores = [metrics.r2_score(yte, p), metrics.mean_squared_error(yte, p), metrics.mean_absolute_error(yte, p)]
+else:
+    m = (LogisticRegression() if kind == "logistic" else RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=int(sys.argv[4]))).fit(Xtr, ytr)
+    p, pr = m.predict(Xte), m.predict_proba(Xte)
+    scores = [metrics.accuracy_score(yte, p), metrics.f1_score(yte, p, average="weighted"), metrics.roc_auc_score(yte, pr[:, 1]), metrics.log_loss(yte, pr)]
+pickle.dump(m, open(out, "wb"))
+print(" ".join(f"{s:.4f}" for s in scores))
+"""
+
+SKLEARN_PREDICT = """
+import pickle, sys
+import pandas as pd
+model, data, out = sys.argv[1:4]
+m = pickle.load(open(model, "rb"))
+d = pd.read_csv(data)
+X = d.drop(columns=[c for c in ["target"] if c in d.columns]).values
+pd.DataFrame({"target": m.predict(X)}).to_csv(out if out != "-" else sys.stdout, index=False)
+"""
+
+
+def run(cmd):
+    """Wall seconds and peak RSS (MiB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    # communicate() reaped the child; its rusage is the last of RUSAGE_CHILDREN's max, so use
+    # wait4 on a fresh process instead when exact per-process memory is needed (below).
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err.decode()}")
+    return elapsed, out.decode()
+
+
+def measure(cmd, repeat):
+    """Median wall time over `repeat` runs, and the peak RSS of one run measured with wait4."""
+    times = []
+    output = ""
+    for _ in range(repeat):
+        t, output = run(cmd)
+        times.append(t)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        sys.exit(f"failed: {' '.join(cmd)}")
+    return statistics.median(times), usage.ru_maxrss / 1024, output.strip()
+
+
+def write_csv(path, X, y=None):
+    if os.path.exists(path):
+        return
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    if y is not None:
+        frame["target"] = y
+    frame.to_csv(path + ".tmp", index=False, float_format="%.6f")
+    os.rename(path + ".tmp", path)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=100_000, help="rows for the linear/logistic fits")
+    parser.add_argument("--batch-rows", type=int, default=1_000_000, help="rows for the batch predict")
+    parser.add_argument("--only", nargs="*", help="benchmark names to run")
+    args = parser.parse_args()
+
+    data = os.path.join(ROOT, "target", "bench-data")
+    os.makedirs(data, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="pgml-bench-")
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=20)
+
+    def dataset(name, rows, kind):
+        path = os.path.join(data, f"{name}-{rows}.csv")
+        r = np.random.default_rng(rows)
+        X = r.normal(size=(rows, 20))
+        noise = r.normal(scale=0.5, size=rows)
+        y = X @ w + noise if kind == "regression" else (X @ w + noise > 0).astype(int)
+        write_csv(path, X, y)
+        return path
+
+    print("generating data in target/bench-data (cached)...", file=sys.stderr)
+    lin = dataset("regression", args.rows, "regression")
+    cls = dataset("classification", args.rows, "classification")
+    rf = dataset("classification", 20_000, "classification")
+    batch = dataset("regression", args.batch_rows, "regression")
+    one = os.path.join(work, "one.csv")
+    pd.read_csv(lin, nrows=1).drop(columns="target").to_csv(one, index=False)
+
+    pg_model = os.path.join(work, "linear.pgml")
+    sk_model = os.path.join(work, "linear.pkl")
+    subprocess.run([BIN, "train", "-q", "--data", lin, "--target", "target", "--task", "regression", "-o", pg_model, "--force"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([PY, "-c", SKLEARN_FIT, "linear", lin, sk_model], check=True, stdout=subprocess.DEVNULL)
+
+    def pg_train(path, task, algorithm):
+        return [BIN, "train", "-q", "--data", path, "--target", "target", "--task", task, "--algorithm", algorithm, "-o", os.path.join(work, "m.pgml"), "--force", "--format", "json"]
+
+    cases = [
+        ("one-row predict, linear model", [BIN, "predict", "--model", pg_model, "--data", one], [PY, "-c", SKLEARN_PREDICT, sk_model, one, "-"], "<= 5 ms"),
+        (f"linear regression fit, {args.rows // 1000}k x 20 CSV", pg_train(lin, "regression", "linear"), [PY, "-c", SKLEARN_FIT, "linear", lin, os.path.join(work, "m.pkl")], ">= 10x"),
+        (f"logistic regression fit, {args.rows // 1000}k x 20 CSV", pg_train(cls, "classification", "linear"), [PY, "-c", SKLEARN_FIT, "logistic", cls, os.path.join(work, "m.pkl")], ">= 10x"),
+        ("random forest 100 trees, 20k x 20 (sklearn n_jobs=1)", pg_train(rf, "classification", "random_forest"), [PY, "-c", SKLEARN_FIT, "forest", rf, os.path.join(work, "m.pkl"), "1"], ">= 2x"),
+        ("random forest 100 trees, 20k x 20 (sklearn n_jobs=-1)", pg_train(rf, "classification", "random_forest"), [PY, "-c", SKLEARN_FIT, "forest", rf, os.path.join(work, "m.pkl"), "-1"], ""),
+        (f"batch predict {args.batch_rows // 1000}k x 20 CSV to CSV", [BIN, "predict", "--model", pg_model, "--data", batch, "-o", os.path.join(work, "p.csv")], [PY, "-c", SKLEARN_PREDICT, sk_model, batch, os.path.join(work, "p.csv")], ">= 3x, <= 50 MiB"),
+    ]
+    print(f"{'benchmark':<52}{'pgml-cli':>10}{'MiB':>7}{'sklearn':>10}{'MiB':>7}{'ratio':>8}  target")
+    for name, pg_cmd, sk_cmd, target in cases:
+        if args.only and not any(o in name for o in args.only):
+            continue
+        repeat = 1 if "forest" in name or "batch" in name else args.repeat
+        pg_t, pg_mem, pg_out = measure(pg_cmd, repeat)
+        sk_t, sk_mem, sk_out = measure(sk_cmd, repeat)
+        print(f"{name:<52}{pg_t:>9.3f}s{pg_mem:>7.0f}{sk_t:>9.3f}s{sk_mem:>7.0f}{sk_t / pg_t:>7.1f}x  {target}", flush=True)
+        if pg_out.startswith("{"):
+            import json
+            metrics = json.loads(pg_out)["metrics"]
+            keep = {k: round(v, 4) for k, v in metrics.items() if k in ("r2", "accuracy", "f1", "roc_auc", "log_loss")}
+            print(f"{'':<4}pgml-cli metrics {keep}; sklearn scores {sk_out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
