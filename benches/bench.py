@@ -55,30 +55,21 @@ pd.DataFrame({"target": m.predict(X)}).to_csv(out if out != "-" else sys.stdout,
 
 
 def run(cmd):
-    """Wall seconds and peak RSS (MiB) of one whole process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = proc.communicate()
-    elapsed = time.perf_counter() - start
-    # communicate() reaped the child; its rusage is the last of RUSAGE_CHILDREN's max, so use
-    # wait4 on a fresh process instead when exact per-process memory is needed (below).
-    if proc.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{err.decode()}")
-    return elapsed, out.decode()
+    """Wall seconds, peak resident memory (MiB, from GNU time) and stdout of one whole process."""
+    with tempfile.NamedTemporaryFile("r") as rss:
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name, *cmd], capture_output=True)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.decode()}")
+        peak_kib = int(rss.read().split()[-1])
+    return elapsed, peak_kib / 1024, proc.stdout.decode()
 
 
 def measure(cmd, repeat):
-    """Median wall time over `repeat` runs, and the peak RSS of one run measured with wait4."""
-    times = []
-    output = ""
-    for _ in range(repeat):
-        t, output = run(cmd)
-        times.append(t)
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        sys.exit(f"failed: {' '.join(cmd)}")
-    return statistics.median(times), usage.ru_maxrss / 1024, output.strip()
+    """Median wall time and peak memory over `repeat` runs, and the last run's output."""
+    runs = [run(cmd) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2].strip()
 
 
 def write_csv(path, X, y=None):

@@ -1,6 +1,7 @@
 //! CSV with a header row: columns chosen by name, read in chunks so prediction memory stays flat.
-//! A background thread reads and parses the next chunks while the caller works on the current
-//! one (predicting, writing), with at most two chunks in flight.
+//! Two background threads work ahead of the caller: one splits records (copying only the wanted
+//! cells into one buffer per chunk), one parses numbers; the caller predicts and writes. One chunk
+//! at most waits between stages, so memory stays flat.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -42,17 +43,31 @@ pub struct CsvReader {
     pub target_names: Vec<String>,
 }
 
-/// The reading thread's state: turns records into chunks of numbers and target cells.
-struct Parser {
+/// The splitting thread's state: records to `Cells`.
+struct Splitter {
     source: String,
     reader: csv::Reader<Input>,
     record: csv::ByteRecord,
-    feature_idx: Vec<usize>,
-    target_idx: Vec<usize>,
-    feature_names: Vec<String>,
-    target_names: Vec<String>,
+    /// The wanted columns: the features, then the targets.
+    wanted: Vec<usize>,
     chunk_rows: usize,
     rows_read: usize,
+}
+
+/// The wanted cells of a chunk of rows, in one buffer (no allocation per row).
+struct Cells {
+    first_row: usize,
+    rows: usize,
+    bytes: Vec<u8>,
+    /// Where each cell ends in `bytes`, row after row.
+    ends: Vec<usize>,
+}
+
+/// The parsing thread's state: `Cells` to `Chunk`s.
+struct Parser {
+    source: String,
+    feature_names: Vec<String>,
+    target_names: Vec<String>,
 }
 
 /// Opens `path`, or standard input for `-`.
@@ -126,25 +141,37 @@ impl CsvReader {
         if feature_names.is_empty() {
             return Err(Error::data(&source, "has no feature columns"));
         }
-        let feature_idx = feature_names.iter().map(&find).collect::<Result<_>>()?;
-        let target_idx = target_names.iter().map(&find).collect::<Result<_>>()?;
-        let mut parser = Parser {
+        let feature_idx: Vec<usize> = feature_names.iter().map(&find).collect::<Result<_>>()?;
+        let target_idx: Vec<usize> = target_names.iter().map(&find).collect::<Result<_>>()?;
+        let mut splitter = Splitter {
             source: source.clone(),
             reader,
             record: csv::ByteRecord::new(),
-            feature_idx,
-            target_idx,
-            feature_names: feature_names.clone(),
-            target_names: target_names.clone(),
+            wanted: feature_idx.into_iter().chain(target_idx).collect(),
             chunk_rows,
             rows_read: 0,
         };
-        let (sender, chunks) = sync_channel(2);
+        let parser = Parser {
+            source: source.clone(),
+            feature_names: feature_names.clone(),
+            target_names: target_names.clone(),
+        };
+        // Each stage ends at the end of the input, after an error, or when the next one stops.
+        let (send_cells, cells) = sync_channel(1);
         std::thread::spawn(move || {
-            // Ends at the end of the input, after an error, or when the caller stops reading.
-            while let Some(next) = parser.next_chunk().transpose() {
+            while let Some(next) = splitter.next_cells().transpose() {
                 let failed = next.is_err();
-                if sender.send(next).is_err() || failed {
+                if send_cells.send(next).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        let (send_chunk, chunks) = sync_channel(1);
+        std::thread::spawn(move || {
+            for next in cells {
+                let chunk = next.and_then(|c| parser.parse(c));
+                let failed = chunk.is_err();
+                if send_chunk.send(chunk).is_err() || failed {
                     break;
                 }
             }
@@ -191,13 +218,15 @@ impl CsvReader {
     }
 }
 
-impl Parser {
-    fn next_chunk(&mut self) -> Result<Option<Chunk>> {
-        let mut values = Vec::with_capacity(self.feature_idx.len() * self.chunk_rows);
-        let mut targets: RawTargets =
-            vec![Vec::with_capacity(self.chunk_rows); self.target_idx.len()];
-        let mut rows = 0;
-        while rows < self.chunk_rows {
+impl Splitter {
+    fn next_cells(&mut self) -> Result<Option<Cells>> {
+        let mut cells = Cells {
+            first_row: self.rows_read + 1,
+            rows: 0,
+            bytes: Vec::new(),
+            ends: Vec::new(),
+        };
+        while cells.rows < self.chunk_rows {
             let more = self
                 .reader
                 .read_byte_record(&mut self.record)
@@ -205,34 +234,50 @@ impl Parser {
             if !more {
                 break;
             }
-            self.rows_read += 1;
-            let row = self.rows_read;
-            let source = &self.source;
+            for &i in &self.wanted {
+                cells.bytes.extend_from_slice(&self.record[i]);
+                cells.ends.push(cells.bytes.len());
+            }
+            cells.rows += 1;
+        }
+        self.rows_read += cells.rows;
+        Ok((cells.rows > 0).then_some(cells))
+    }
+}
+
+impl Parser {
+    fn parse(&self, cells: Cells) -> Result<Chunk> {
+        let (features, width) = (
+            self.feature_names.len(),
+            self.feature_names.len() + self.target_names.len(),
+        );
+        let mut values = Vec::with_capacity(cells.rows * features);
+        let mut targets: RawTargets = vec![Vec::with_capacity(cells.rows); self.target_names.len()];
+        let mut start = 0;
+        for (r, row) in cells.ends.chunks_exact(width).enumerate() {
             let located = |name: &str, why: String| {
-                Error::data(source, format!("row {row}, column '{name}': {why}"))
+                Error::data(
+                    &self.source,
+                    format!("row {}, column '{name}': {why}", cells.first_row + r),
+                )
             };
-            for (&i, name) in self.feature_idx.iter().zip(&self.feature_names) {
-                values.push(parse_number(&self.record[i]).map_err(|why| located(name, why))?);
+            for (j, &end) in row.iter().enumerate() {
+                let bytes = &cells.bytes[start..end];
+                start = end;
+                if j < features {
+                    values.push(
+                        parse_number(bytes).map_err(|why| located(&self.feature_names[j], why))?,
+                    );
+                } else {
+                    let name = &self.target_names[j - features];
+                    targets[j - features]
+                        .push(cell(bytes).map_err(|why| located(name, why))?.to_string());
+                }
             }
-            for ((column, &i), name) in targets
-                .iter_mut()
-                .zip(&self.target_idx)
-                .zip(&self.target_names)
-            {
-                column.push(
-                    cell(&self.record[i])
-                        .map_err(|why| located(name, why))?
-                        .to_string(),
-                );
-            }
-            rows += 1;
         }
-        if rows == 0 {
-            return Ok(None);
-        }
-        let x = Array2::from_shape_vec((rows, self.feature_idx.len()), values)
+        let x = Array2::from_shape_vec((cells.rows, features), values)
             .map_err(|e| Error::data(&self.source, e))?;
-        Ok(Some(Chunk { x, targets }))
+        Ok(Chunk { x, targets })
     }
 }
 
