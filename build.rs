@@ -1,7 +1,9 @@
 //! Build-time facts for the binary:
 //! - the versions of the ML backends, read from Cargo.lock, so each model file records which
 //!   library version wrote it (serialized layouts change between versions);
-//! - a clear message when the static OpenBLAS that .cargo/config.toml links is not installed.
+//! - a clear message when the static OpenBLAS that .cargo/config.toml links is not installed;
+//! - with the `python` feature: an rpath to the libpython pyo3 links (without it the binary
+//!   silently loaded another CPython's library), and that Python's version.
 
 use std::path::Path;
 
@@ -20,6 +22,19 @@ fn main() {
             "cargo:rustc-env={var}={}",
             locked_version(&lock, krate).unwrap_or("unknown")
         );
+    }
+    #[cfg(feature = "python")]
+    {
+        let config = pyo3_build_config::get();
+        if let Some(dir) = config.lib_dir() {
+            println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
+        }
+        println!(
+            "cargo:rustc-env=PGML_PYTHON_VERSION={}.{}",
+            config.version().major,
+            config.version().minor
+        );
+        println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
     }
     let linux_x86 = std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
         && std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86_64");

@@ -12,3 +12,7 @@ $bin info "$out/iris.pgml"
 $bin predict --model "$out/iris.pgml" --data datasets/iris.csv --output "$out/predictions.csv"
 head -5 "$out/predictions.csv"
 $bin predict --model "$out/iris.pgml" --data datasets/iris.csv --proba | head -5
+# The same on the Python runtime (xgboost in the embedded interpreter).
+$bin train --data datasets/iris.csv --target target --task classification --algorithm xgboost \
+  --output "$out/iris-xgboost.pgml"
+$bin predict --model "$out/iris-xgboost.pgml" --data datasets/iris.csv --proba --precision 3 | head -5

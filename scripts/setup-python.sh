@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Creates .venv from the machine's python3 and installs python/requirements.txt. Idempotent:
-# reinstalls only when the requirements changed.
+# Creates .venv from the CPython pgml-cli links (scripts/env.sh) and installs
+# python/requirements.txt. Idempotent: reinstalls only when the requirements changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python=${PYTHON:-python3}
+. scripts/env.sh
 if [ ! -x .venv/bin/python ]; then
-  "$python" -m venv .venv
+  "$PYO3_PYTHON" -m venv .venv
 fi
 stamp=.venv/.requirements.sha256
 want=$(sha256sum python/requirements.txt | cut -d' ' -f1)

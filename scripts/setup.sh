@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what building pgml-cli needs and builds the release binary. Idempotent: safe to rerun.
+# Installs what pgml-cli needs and builds the release binary. Idempotent: safe to rerun.
 #   - Debian packages: the static OpenBLAS archive and libgfortran (linked into the binary).
+#   - .venv with python/requirements.txt for the Python runtime (scripts/setup-python.sh).
 #   - Rust crates: fetched by cargo from Cargo.lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 
-packages=(libopenblas-serial-dev libgfortran-12-dev pkg-config)
+packages=(libopenblas-serial-dev libgfortran-12-dev pkg-config libgomp1)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -17,6 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+scripts/setup-python.sh
 cargo build --release --locked
 # The story this project comes from: the binary carries OpenBLAS inside, never the shared library.
 if ldd target/release/pgml-cli | grep -q libopenblas; then

@@ -5,7 +5,7 @@ use std::path::Path;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// Bad flags, hyperparameters, algorithm or task names: nothing was read yet.
     #[error("{0}")]
@@ -25,6 +25,12 @@ pub enum Error {
     /// Reading or writing a file failed.
     #[error("{0}")]
     Io(String),
+    /// The Python runtime cannot run: no environment, a package missing.
+    #[error("{0}")]
+    Runtime(String),
+    /// Ctrl-C during a Python fit or prediction.
+    #[error("interrupted")]
+    Interrupted,
     /// The reader of our output went away (e.g. `| head`): not an error for a CLI.
     #[error("broken pipe")]
     BrokenPipe,
@@ -40,6 +46,8 @@ impl Error {
             Error::Model(_) => 4,
             Error::Fit(_) => 5,
             Error::Gate(_) => 6,
+            Error::Runtime(_) => 7,
+            Error::Interrupted => 130,
         }
     }
 

@@ -30,7 +30,7 @@ pub fn predict(request: &PredictRequest) -> Result<usize> {
             header.task
         )));
     }
-    let model = runtime::load(header.runtime, &payload).map_err(|e| match e {
+    let model = runtime::load(&header, &payload).map_err(|e| match e {
         Error::Model(why) => Error::model(&request.model, why),
         other => other,
     })?;

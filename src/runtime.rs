@@ -1,10 +1,18 @@
-//! What train and predict see of a model, whichever runtime holds it.
+//! What train and predict see of a model, whichever runtime holds it: a `Plan` (validated before
+//! any data is read) fits an `Estimator`; `load` rebuilds one from a model file.
 
 use ndarray::{Array2, ArrayView2};
+use serde_json::{Map, Value};
 
-use crate::algorithms::native::NativeModel;
-use crate::algorithms::Runtime;
+use crate::algorithms::native::{Native, NativeModel};
+use crate::algorithms::params::Params;
+#[cfg(feature = "python")]
+use crate::algorithms::python;
+use crate::algorithms::{Choice, Runtime};
+use crate::data::Targets;
 use crate::error::{Error, Result};
+use crate::model::{Backend, Header, PythonInfo};
+use crate::task::Task;
 
 /// A model's output for a batch of rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,12 +34,118 @@ pub trait Estimator {
     fn payload(&self) -> Result<Vec<u8>>;
 }
 
-/// Rebuilds a model from a model file's payload.
-pub fn load(runtime: Runtime, payload: &[u8]) -> Result<Box<dyn Estimator>> {
-    match runtime {
+/// An algorithm on a runtime with its hyperparameters checked, ready to fit.
+pub enum Plan {
+    Native {
+        native: Native,
+        params: Params,
+    },
+    #[cfg(feature = "python")]
+    Python(python::Prepared),
+}
+
+impl Plan {
+    /// Checks the hyperparameters: against the native spec, or by building the Python estimator.
+    pub fn new(
+        choice: &Choice,
+        task: Task,
+        hyperparams: &Map<String, Value>,
+        seed: u64,
+        targets: usize,
+    ) -> Result<Plan> {
+        let name = choice.algorithm.name;
+        match choice.runtime {
+            Runtime::Rust => {
+                let native = choice.algorithm.native_for(task).ok_or_else(|| {
+                    Error::usage(format!("{name} has no native implementation for {task}"))
+                })?;
+                Ok(Plan::Native {
+                    native,
+                    params: Params::validate(name, native.params(), hyperparams)?,
+                })
+            }
+            #[cfg(feature = "python")]
+            Runtime::Python => {
+                let class = choice.algorithm.python_class(task).ok_or_else(|| {
+                    Error::usage(format!("{name} has no python implementation for {task}"))
+                })?;
+                let single_target = choice.algorithm.python_single_target;
+                Ok(Plan::Python(python::prepare(
+                    class,
+                    single_target,
+                    hyperparams,
+                    seed,
+                    targets > 1,
+                )?))
+            }
+            #[cfg(not(feature = "python"))]
+            Runtime::Python => {
+                let _ = (seed, targets);
+                Err(Error::usage(format!(
+                    "{name} needs the python runtime, which this build does not have"
+                )))
+            }
+        }
+    }
+
+    pub fn resolved_hyperparams(&self) -> Value {
+        match self {
+            Plan::Native { params, .. } => params.to_json(),
+            #[cfg(feature = "python")]
+            Plan::Python(prepared) => prepared.resolved.clone(),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Plan::Native { native, .. } => Backend {
+                name: native.backend().name().into(),
+                version: native.backend().version().into(),
+            },
+            #[cfg(feature = "python")]
+            Plan::Python(prepared) => {
+                let (name, version) = prepared.backend();
+                Backend { name, version }
+            }
+        }
+    }
+
+    pub fn python_info(&self) -> Option<PythonInfo> {
+        match self {
+            Plan::Native { .. } => None,
+            #[cfg(feature = "python")]
+            Plan::Python(prepared) => Some(prepared.info()),
+        }
+    }
+
+    /// Fits on `x` (moved: the Python runtime hands it to numpy without copying).
+    #[cfg_attr(not(feature = "python"), allow(unused_variables))]
+    pub fn fit(
+        &self,
+        task: Task,
+        x: Array2<f64>,
+        y: &Targets,
+        seed: u64,
+    ) -> Result<Box<dyn Estimator>> {
+        match self {
+            Plan::Native { native, params } => {
+                Ok(Box::new(native.fit(params, x.view(), y, seed)?))
+            }
+            #[cfg(feature = "python")]
+            Plan::Python(prepared) => Ok(Box::new(prepared.fit(task, x, y, seed)?)),
+        }
+    }
+}
+
+/// Rebuilds a model from a model file's header and payload.
+pub fn load(header: &Header, payload: &[u8]) -> Result<Box<dyn Estimator>> {
+    match header.runtime {
         Runtime::Rust => NativeModel::from_payload(payload)
             .map(|m| Box::new(m) as Box<dyn Estimator>)
             .map_err(|e| Error::Model(format!("the native model cannot be decoded: {e}"))),
+        #[cfg(feature = "python")]
+        Runtime::Python => Ok(Box::new(python::load(header, payload)?)),
+        #[cfg(not(feature = "python"))]
         Runtime::Python => Err(Error::Model(
             "this model needs the python runtime, which this build of pgml-cli does not have"
                 .into(),

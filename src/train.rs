@@ -6,15 +6,14 @@ use std::time::Instant;
 use ndarray::ArrayView2;
 use serde_json::{Map, Value};
 
-use crate::algorithms::params::Params;
 use crate::algorithms::{self, Runtime};
 use crate::data::split::{self, Sampling};
 use crate::data::{take_rows, DataSource, Targets};
 use crate::error::{Error, Result};
 use crate::metrics::{self, Metrics};
-use crate::model::{self, Backend, DataInfo, Header, SplitInfo};
+use crate::model::{self, DataInfo, Header, SplitInfo};
 use crate::progress::Progress;
-use crate::runtime::{Estimator, Prediction};
+use crate::runtime::{Estimator, Plan, Prediction};
 use crate::task::Task;
 
 pub struct TrainRequest {
@@ -36,15 +35,15 @@ pub struct TrainRequest {
 pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let task = request.task;
     let choice = algorithms::choose(&request.algorithm, task, request.runtime)?;
-    let native = choice.algorithm.native_for(task).ok_or_else(|| {
-        Error::usage(format!(
-            "{} has no native implementation for {task}",
-            choice.algorithm.name
-        ))
-    })?;
-    let params = Params::validate(choice.algorithm.name, native.params(), &request.hyperparams)?;
     check_targets(request)?;
     model::check_writable(&request.output, request.force)?;
+    let plan = Plan::new(
+        &choice,
+        task,
+        &request.hyperparams,
+        request.seed,
+        request.targets.len(),
+    )?;
 
     let data = progress.run(format!("loading {}", request.data.name()), || {
         request
@@ -67,7 +66,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
 
     let started = Instant::now();
     let model = progress.run(format!("fitting {}", choice.algorithm.name), || {
-        native.fit(&params, x_train.view(), &y_train, request.seed)
+        plan.fit(task, x_train, &y_train, request.seed)
     })?;
     let fit_time = started.elapsed().as_secs_f64();
 
@@ -77,7 +76,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         let x_test = take_rows(data.x.view(), &split.test);
         metrics = progress.run("scoring", || {
             evaluate(
-                &model,
+                model.as_ref(),
                 x_test.view(),
                 &data.targets.select(&split.test),
                 task,
@@ -94,12 +93,9 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         task,
         algorithm: choice.algorithm.name.into(),
         runtime: choice.runtime,
-        backend: Backend {
-            name: native.backend().name().into(),
-            version: native.backend().version().into(),
-        },
+        backend: plan.backend(),
         hyperparams: Value::Object(request.hyperparams.clone()),
-        resolved_hyperparams: params.to_json(),
+        resolved_hyperparams: plan.resolved_hyperparams(),
         feature_names: data.feature_names.clone(),
         target_names: data.target_names.clone(),
         classes: data.targets.labels().to_vec(),
@@ -116,6 +112,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
             fingerprint: data.fingerprint(),
         },
         metrics,
+        python: plan.python_info(),
     };
     let bytes = model::encode(&header, &model.payload()?)?;
     model::write_atomically(&request.output, &bytes, request.force)?;

@@ -574,3 +574,28 @@ fn failed_runs_leave_no_files() {
     left.sort();
     assert_eq!(left, ["bad.csv", "m.pgml"]);
 }
+
+/// Without the `python` feature, Python algorithms are answered with one clear line.
+#[cfg(not(feature = "python"))]
+#[test]
+fn python_algorithms_need_the_python_build() {
+    let out = pgml()
+        .args([
+            "train",
+            "--task",
+            "regression",
+            "--target",
+            "target",
+            "--algorithm",
+            "xgboost",
+            "--data",
+        ])
+        .arg(repo("datasets/diabetes.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "pgml-cli: error: xgboost for regression runs on the python runtime, which this build of pgml-cli does not have (built without the `python` feature); native regression algorithms: linear, ridge, lasso, elastic_net, svm, random_forest, decision_tree, knn\n"
+    );
+}

@@ -3,6 +3,8 @@
 
 pub mod native;
 pub mod params;
+#[cfg(feature = "python")]
+pub mod python;
 
 use serde::{Deserialize, Serialize};
 
@@ -32,8 +34,7 @@ impl Runtime {
     pub fn available(self) -> bool {
         match self {
             Runtime::Rust => true,
-            // The PyO3 bridge is not written yet; the table already names every Python class.
-            Runtime::Python => false,
+            Runtime::Python => cfg!(feature = "python"),
         }
     }
 }
@@ -208,7 +209,7 @@ pub fn choose(name: &str, task: Task, runtime: Option<Runtime>) -> Result<Choice
             .map(|a| a.name)
             .collect();
         return Err(Error::usage(format!(
-            "{} for {task} runs on the python runtime, which this build of pgml-cli does not have yet; native {task} algorithms: {}",
+            "{} for {task} runs on the python runtime, which this build of pgml-cli does not have (built without the `python` feature); native {task} algorithms: {}",
             algorithm.name,
             native.join(", ")
         )));
@@ -259,11 +260,19 @@ mod tests {
             choose("linear", Task::Regression, None).unwrap().runtime,
             Runtime::Rust
         );
+        assert_eq!(
+            choose("linear", Task::Regression, Some(Runtime::Python))
+                .unwrap()
+                .runtime,
+            Runtime::Python
+        );
         assert!(choose("lasso", Task::Classification, None).is_err());
-        assert!(choose("xgboost", Task::Regression, None)
-            .err()
-            .unwrap()
-            .to_string()
-            .contains("python runtime"));
+        assert!(choose("dbscan", Task::Clustering, Some(Runtime::Python)).is_err());
+        match choose("xgboost", Task::Regression, None) {
+            Ok(choice) => assert_eq!(choice.runtime, Runtime::Python),
+            Err(e) => {
+                assert!(!cfg!(feature = "python") && e.to_string().contains("python runtime"))
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::algorithms::params::RANDOM_STATE;
 use crate::algorithms::{self, Algorithm, Runtime, ALGORITHMS};
@@ -51,7 +51,7 @@ pub fn run(args: Args) -> Result<i32> {
                 json!({"name": a.name, "aliases": a.aliases, "task": t, "runtimes": runtimes})
             })
             .collect();
-        print_json(&json!(list))?;
+        print_json(&json!({"algorithms": list, "python": python_status()}))?;
         return Ok(0);
     }
     let mut text = format!("{:<36}{:<16}{}\n", "ALGORITHM", "TASK", "RUNTIMES");
@@ -65,8 +65,46 @@ pub fn run(args: Args) -> Result<i32> {
             runtimes.join(", ")
         );
     }
+    let status = python_status();
+    let _ = write!(text, "\npython runtime: ");
+    match (&status["environment"], &status["packages"]) {
+        (Value::String(env), Value::Object(packages)) => {
+            let found: Vec<String> = packages
+                .iter()
+                .map(|(name, version)| {
+                    format!("{name} {}", version.as_str().unwrap_or("(missing)"))
+                })
+                .collect();
+            let _ = writeln!(text, "{env}\n  {}", found.join(", "));
+        }
+        _ => {
+            let _ = writeln!(
+                text,
+                "{}",
+                status["error"].as_str().unwrap_or("unavailable")
+            );
+        }
+    }
     print(&text)?;
     Ok(0)
+}
+
+/// Which Python environment the runtime uses and the package versions it finds there.
+#[cfg(feature = "python")]
+fn python_status() -> Value {
+    use crate::algorithms::python;
+    let (env, named_by) = python::interpreter::environment();
+    match python::versions() {
+        Ok(versions) => {
+            json!({"environment": format!("{} ({named_by})", env.display()), "packages": versions})
+        }
+        Err(e) => json!({"error": e.to_string()}),
+    }
+}
+
+#[cfg(not(feature = "python"))]
+fn python_status() -> Value {
+    json!({"error": "not in this build (built without the `python` feature)"})
 }
 
 fn show(algorithm: &Algorithm, format: ReportFormat) -> Result<i32> {

@@ -22,6 +22,13 @@ use crate::error::{Error, Result};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Python virtual environment for the python runtime [default: $PGML_PYTHON_ENV, then
+    /// $VIRTUAL_ENV, then the .venv of the checkout pgml-cli was built in]
+    #[arg(long, global = true, value_name = "DIR")]
+    python_env: Option<std::path::PathBuf>,
+    /// Show Python tracebacks with errors
+    #[arg(long, short, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -40,6 +47,15 @@ enum Command {
 
 /// Runs the command; `Ok` carries the exit code.
 pub fn run(cli: Cli) -> Result<i32> {
+    #[cfg(feature = "python")]
+    crate::algorithms::python::interpreter::configure(
+        crate::algorithms::python::interpreter::Settings {
+            env: cli.python_env.clone(),
+            verbose: cli.verbose,
+        },
+    );
+    #[cfg(not(feature = "python"))]
+    let _ = (&cli.python_env, cli.verbose);
     match cli.command {
         Command::Train(args) => train::run(args),
         Command::Predict(args) => predict::run(args),

@@ -54,6 +54,19 @@ pub struct Header {
     pub data: DataInfo,
     /// Test-set metrics (absent when trained on every row), plus fit_time and score_time in seconds.
     pub metrics: BTreeMap<String, f64>,
+    /// Python models: the estimator class and the package versions that wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<PythonInfo>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct PythonInfo {
+    /// `module.Class`, from the algorithm table.
+    pub class: String,
+    /// Several targets went through MultiOutputRegressor.
+    pub single_target: bool,
+    /// Python and package versions (null: not installed).
+    pub versions: BTreeMap<String, Option<String>>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -226,6 +239,7 @@ mod tests {
                 fingerprint: "sha256:0".into(),
             },
             metrics: BTreeMap::new(),
+            python: None,
         }
     }
 

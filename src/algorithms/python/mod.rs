@@ -1,0 +1,309 @@
+//! The Python runtime: scikit-learn, xgboost, lightgbm and catboost estimators run in the
+//! embedded interpreter through python/pgml_runtime.py. The estimator class comes from the
+//! algorithm table; data crosses as numpy arrays (the training matrix is moved, not copied);
+//! metrics are computed in Rust from what comes back, as for native models.
+
+pub mod interpreter;
+
+use std::collections::BTreeMap;
+
+use ndarray::{Array2, ArrayView2};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, ToPyArray};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyModule};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::data::Targets;
+use crate::error::{Error, Result};
+use crate::model::{Header, PythonInfo};
+use crate::runtime::{Estimator, Prediction};
+use crate::task::Task;
+use interpreter::{error, with_python};
+
+/// An estimator whose keyword arguments the library accepted, ready to fit.
+pub struct Prepared {
+    pub class: &'static str,
+    single_target: bool,
+    params: Map<String, Value>,
+    /// `get_params()` of the built estimator, defaults included.
+    pub resolved: Value,
+    pub versions: BTreeMap<String, Option<String>>,
+}
+
+/// What a model file's payload holds for a Python model.
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    /// skops, xgboost-ubj, lightgbm-text or catboost-cbm (with /per-target for one model per target).
+    format: String,
+    /// Classification: the class index of each of the model's classes.
+    classes: Option<Vec<i64>>,
+    blobs: Vec<Vec<u8>>,
+}
+
+pub struct PythonModel {
+    object: Py<PyAny>,
+    task: Task,
+    class_count: usize,
+    payload: Vec<u8>,
+}
+
+fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?
+        .call_method1("loads", (value.to_string(),))
+}
+
+fn from_python(py: Python<'_>, object: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let text: String = py
+        .import("json")?
+        .call_method1("dumps", (object,))?
+        .extract()?;
+    Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Builds the estimator with the user's keyword arguments (plus `random_state` from the seed where
+/// it takes one): an unknown or invalid argument is an error before any data is read.
+pub fn prepare(
+    class: &'static str,
+    single_target: bool,
+    params: &Map<String, Value>,
+    seed: u64,
+    multi_target: bool,
+) -> Result<Prepared> {
+    with_python(|py, m| {
+        let built = m
+            .call_method1(
+                "build",
+                (
+                    class,
+                    to_python(py, &Value::Object(params.clone()))
+                        .map_err(|e| error(py, e, class))?,
+                    seed,
+                    multi_target,
+                ),
+            )
+            .map_err(|e| error(py, e, class))?;
+        let resolved = m
+            .call_method1("resolved", (built,))
+            .and_then(|r| from_python(py, &r))
+            .map_err(|e| error(py, e, class))?;
+        Ok(Prepared {
+            class,
+            single_target,
+            params: params.clone(),
+            resolved,
+            versions: versions_in(py, m)?,
+        })
+    })
+}
+
+fn versions_in(
+    py: Python<'_>,
+    m: &Bound<'_, PyModule>,
+) -> Result<BTreeMap<String, Option<String>>> {
+    let found = m
+        .call_method0("versions")
+        .and_then(|v| from_python(py, &v))
+        .map_err(|e| error(py, e, "versions"))?;
+    Ok(serde_json::from_value(found).unwrap_or_default())
+}
+
+/// The Python packages the runtime finds, with versions (None: not installed).
+pub fn versions() -> Result<BTreeMap<String, Option<String>>> {
+    with_python(versions_in)
+}
+
+impl Prepared {
+    /// The header's record of who fitted it.
+    pub fn info(&self) -> PythonInfo {
+        PythonInfo {
+            class: self.class.to_string(),
+            single_target: self.single_target,
+            versions: self.versions.clone(),
+        }
+    }
+
+    /// The library that fits it, and its version, for the header's `backend`.
+    pub fn backend(&self) -> (String, String) {
+        let package = match self.class.split('.').next() {
+            Some("sklearn") => "scikit-learn",
+            Some(other) => other,
+            None => "python",
+        };
+        let version = self
+            .versions
+            .get(package)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| "unknown".into());
+        (package.to_string(), version)
+    }
+
+    /// Fits, saves and reloads: the returned model is the one the file will hold.
+    pub fn fit(&self, task: Task, x: Array2<f64>, y: &Targets, seed: u64) -> Result<PythonModel> {
+        let class_count = y.labels().len();
+        with_python(|py, m| {
+            let fail = |e| error(py, e, &format!("fitting {}", self.class));
+            let x = x.into_pyarray(py);
+            let y: Bound<'_, PyAny> = match y {
+                Targets::Values(v) => v.clone().into_pyarray(py).into_any(),
+                Targets::Classes { y, .. } => y.mapv(|c| c as i64).into_pyarray(py).into_any(),
+                Targets::None => py.None().into_bound(py),
+            };
+            let params = to_python(py, &Value::Object(self.params.clone())).map_err(fail)?;
+            let fitted = m
+                .call_method1(
+                    "fit",
+                    (
+                        self.class,
+                        params,
+                        seed,
+                        task.name(),
+                        x,
+                        y,
+                        self.single_target,
+                    ),
+                )
+                .map_err(fail)?;
+            let (format, blobs): (String, Vec<Vec<u8>>) = m
+                .call_method1("save", (&fitted,))
+                .and_then(|s| s.extract())
+                .map_err(|e| error(py, e, "saving the model"))?;
+            let classes = fitted.getattr("classes").map_err(fail)?;
+            let classes: Option<Vec<i64>> = if classes.is_none() {
+                None
+            } else {
+                Some(
+                    classes
+                        .call_method0("tolist")
+                        .and_then(|c| c.extract())
+                        .map_err(fail)?,
+                )
+            };
+            let payload = Payload {
+                format,
+                classes,
+                blobs,
+            };
+            let object = load_in(py, m, self.class, task, &payload)?;
+            let payload = postcard::to_stdvec(&payload)
+                .map_err(|e| Error::fit(format!("cannot encode the model: {e}")))?;
+            Ok(PythonModel {
+                object,
+                task,
+                class_count,
+                payload,
+            })
+        })
+    }
+}
+
+fn load_in(
+    py: Python<'_>,
+    m: &Bound<'_, PyModule>,
+    class: &str,
+    task: Task,
+    payload: &Payload,
+) -> Result<Py<PyAny>> {
+    let blobs: Vec<Bound<'_, PyBytes>> =
+        payload.blobs.iter().map(|b| PyBytes::new(py, b)).collect();
+    m.call_method1(
+        "load",
+        (
+            class,
+            task.name(),
+            &payload.format,
+            blobs,
+            payload.classes.clone(),
+        ),
+    )
+    .map(Bound::unbind)
+    .map_err(|e| error(py, e, "loading the model"))
+}
+
+/// Rebuilds a model from its file, warning once per package whose version differs from the writer's.
+pub fn load(header: &Header, bytes: &[u8]) -> Result<PythonModel> {
+    let info = header
+        .python
+        .as_ref()
+        .ok_or_else(|| Error::Model("the header does not name the Python class".into()))?;
+    let payload: Payload = postcard::from_bytes(bytes)
+        .map_err(|e| Error::Model(format!("the Python model cannot be decoded: {e}")))?;
+    let object = with_python(|py, m| {
+        let now = versions_in(py, m)?;
+        for (package, written) in &info.versions {
+            let current = now.get(package).cloned().flatten();
+            if let (Some(written), Some(current)) = (written, &current) {
+                if written != current {
+                    eprintln!("pgml-cli: warning: the model was written with {package} {written}; this environment has {current}");
+                }
+            }
+        }
+        load_in(py, m, &info.class, header.task, &payload)
+    })?;
+    Ok(PythonModel {
+        object,
+        task: header.task,
+        class_count: header.classes.len(),
+        payload: bytes.to_vec(),
+    })
+}
+
+impl Estimator for PythonModel {
+    fn predict(&self, x: ArrayView2<f64>) -> Result<Prediction> {
+        with_python(|py, _| {
+            let fail = |e| error(py, e, "predicting");
+            let out = self
+                .object
+                .bind(py)
+                .call_method1("predict", (x.to_pyarray(py),))
+                .map_err(fail)?;
+            Ok(match self.task {
+                Task::Regression | Task::Decomposition => Prediction::Values(
+                    out.cast::<PyArray2<f64>>()
+                        .map_err(|e| fail(e.into()))?
+                        .to_owned_array(),
+                ),
+                Task::Classification => {
+                    let classes = out
+                        .cast::<PyArray1<i64>>()
+                        .map_err(|e| fail(e.into()))?
+                        .to_owned_array();
+                    Prediction::Classes(classes.iter().map(|&c| c as usize).collect())
+                }
+                Task::Clustering => Prediction::Clusters(
+                    out.cast::<PyArray1<i64>>()
+                        .map_err(|e| fail(e.into()))?
+                        .to_owned_array()
+                        .to_vec(),
+                ),
+            })
+        })
+    }
+
+    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>> {
+        with_python(|py, _| {
+            let fail = |e| error(py, e, "predicting probabilities");
+            let out = self
+                .object
+                .bind(py)
+                .call_method1("predict_proba", (x.to_pyarray(py),))
+                .map_err(fail)?;
+            if out.is_none() {
+                return Ok(None);
+            }
+            let (proba, classes): (Bound<'_, PyArray2<f64>>, Bound<'_, PyArray1<i64>>) =
+                out.extract().map_err(fail)?;
+            let (proba, classes) = (proba.to_owned_array(), classes.to_owned_array());
+            let mut all = Array2::zeros((proba.nrows(), self.class_count));
+            for (column, &class) in classes.iter().enumerate() {
+                all.column_mut(class as usize).assign(&proba.column(column));
+            }
+            Ok(Some(all))
+        })
+    }
+
+    fn payload(&self) -> Result<Vec<u8>> {
+        Ok(self.payload.clone())
+    }
+}

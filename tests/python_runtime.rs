@@ -1,0 +1,486 @@
+//! The Python runtime, in-process where the story needs one process (native OpenBLAS and
+//! SciPy's BLAS side by side) and where speed matters (every algorithm of the table), through the
+//! binary where the user's view matters (warnings, Ctrl-C).
+#![cfg(feature = "python")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ndarray::Array2;
+use pgml_cli::algorithms::native::Native;
+use pgml_cli::algorithms::params::Params;
+use pgml_cli::algorithms::{self, Runtime, ALGORITHMS};
+use pgml_cli::data::split::{self, Sampling};
+use pgml_cli::data::{DataSource, Targets};
+use pgml_cli::metrics;
+use pgml_cli::model;
+use pgml_cli::output::Format;
+use pgml_cli::predict::{self, PredictRequest};
+use pgml_cli::progress::Progress;
+use pgml_cli::runtime::{Estimator, Plan, Prediction};
+use pgml_cli::task::Task;
+use pgml_cli::train::{self, TrainRequest};
+use serde_json::{json, Map, Value};
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn diabetes() -> (Array2<f64>, Array2<f64>) {
+    let data = DataSource::Csv(repo("datasets/diabetes.csv"))
+        .load(None, &["target".into()], Task::Regression)
+        .unwrap();
+    let Targets::Values(y) = data.targets else {
+        panic!("regression targets")
+    };
+    (data.x, y)
+}
+
+fn values(p: Prediction) -> Array2<f64> {
+    match p {
+        Prediction::Values(v) => v,
+        other => panic!("expected values, got {other:?}"),
+    }
+}
+
+fn close(a: &Array2<f64>, b: &Array2<f64>, relative: f64) {
+    assert_eq!(a.dim(), b.dim());
+    for (x, y) in a.iter().zip(b) {
+        assert!(
+            (x - y).abs() <= relative * x.abs().max(y.abs()).max(1.0),
+            "{x} vs {y}"
+        );
+    }
+}
+
+/// The seed's regression test: in one process, LAPACK from the statically linked OpenBLAS, then
+/// scikit-learn through SciPy's BLAS/LAPACK, then OpenBLAS again. PostgresML crashed here when
+/// SciPy bound to the host's shared OpenBLAS.
+#[test]
+fn native_openblas_and_scipy_blas_in_one_process() {
+    let (x, y) = diabetes();
+    let targets = Targets::Values(y);
+    let params =
+        Params::validate("linear", Native::LinearRegression.params(), &Map::new()).unwrap();
+    let native = Native::LinearRegression
+        .fit(&params, x.view(), &targets, 0)
+        .unwrap();
+    let native_prediction = values(native.predict(x.view()).unwrap());
+
+    let choice = algorithms::choose("linear", Task::Regression, Some(Runtime::Python)).unwrap();
+    let sklearn_ols = Plan::new(&choice, Task::Regression, &Map::new(), 0, 1).unwrap();
+    let ols = sklearn_ols
+        .fit(Task::Regression, x.clone(), &targets, 0)
+        .unwrap();
+    close(
+        &values(ols.predict(x.view()).unwrap()),
+        &native_prediction,
+        1e-9,
+    );
+
+    let choice = algorithms::choose("ridge", Task::Regression, Some(Runtime::Python)).unwrap();
+    let svd: Map<String, Value> = json!({"solver": "svd", "alpha": 1e-12})
+        .as_object()
+        .unwrap()
+        .clone();
+    let ridge = Plan::new(&choice, Task::Regression, &svd, 0, 1)
+        .unwrap()
+        .fit(Task::Regression, x.clone(), &targets, 0)
+        .unwrap();
+    close(
+        &values(ridge.predict(x.view()).unwrap()),
+        &native_prediction,
+        1e-8,
+    );
+
+    // OpenBLAS still answers after SciPy loaded its own.
+    let again = Native::LinearRegression
+        .fit(&params, x.view(), &targets, 0)
+        .unwrap();
+    assert_eq!(values(again.predict(x.view()).unwrap()), native_prediction);
+}
+
+fn setup(task: Task) -> (&'static str, Vec<String>, Option<Vec<String>>) {
+    let iris_features = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+        .map(String::from)
+        .to_vec();
+    match task {
+        Task::Regression => ("diabetes", vec!["target".into()], None),
+        Task::Classification => ("iris", vec!["target".into()], None),
+        Task::Clustering | Task::Decomposition => ("iris", vec![], Some(iris_features)),
+    }
+}
+
+/// Small settings for the slow ones, PostgresML 1.0's where it had them.
+fn hyperparams(algorithm: &str) -> Map<String, Value> {
+    let value = match algorithm {
+        "ada_boost" | "bagging" | "extra_trees" | "gradient_boosting_trees" | "random_forest" => {
+            json!({"n_estimators": 5})
+        }
+        "xgboost" | "xgboost_random_forest" => json!({"n_estimators": 10}),
+        "lightgbm" => json!({"n_estimators": 5}),
+        "catboost" => json!({"iterations": 10}),
+        "theil_sen" => json!({"max_iter": 10, "max_subpopulation": 100}),
+        "kmeans" | "mini_batch_kmeans" => json!({"n_clusters": 3}),
+        "pca" => json!({"n_components": 2}),
+        _ => json!({}),
+    };
+    value.as_object().cloned().unwrap_or_default()
+}
+
+fn read_output(path: &Path) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+/// Every Python algorithm x task of the table trains, is written, read back and predicts; the
+/// metrics recomputed from the reloaded model's predictions equal those train reported.
+#[test]
+fn every_python_algorithm_round_trips_through_its_model_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = Vec::new();
+    for algorithm in ALGORITHMS {
+        for &(task, _) in algorithm.python {
+            let (dataset, targets, features) = setup(task);
+            let model_path = dir.path().join(format!("{}-{task}.pgml", algorithm.name));
+            let request = TrainRequest {
+                data: DataSource::Csv(repo(&format!("datasets/{dataset}.csv"))),
+                features: features.clone(),
+                targets: targets.clone(),
+                task,
+                algorithm: algorithm.name.into(),
+                runtime: Some(Runtime::Python),
+                hyperparams: hyperparams(algorithm.name),
+                test_size: 0.25,
+                sampling: Sampling::Random,
+                seed: 0,
+                output: model_path.clone(),
+                force: false,
+            };
+            let header = train::train(&request, Progress::new(true))
+                .unwrap_or_else(|e| panic!("{} {task}: {e}", algorithm.name));
+            assert_eq!(
+                header.python.as_ref().unwrap().class,
+                algorithm.python_class(task).unwrap()
+            );
+
+            let data = request
+                .data
+                .load(features.as_deref(), &targets, task)
+                .unwrap();
+            let split = split::split(data.rows(), 0.25, Sampling::Random, 0, None).unwrap();
+            let x_test = pgml_cli::data::take_rows(data.x.view(), &split.test);
+            let test_csv = dir.path().join("test.csv");
+            let mut writer = csv::Writer::from_path(&test_csv).unwrap();
+            writer.write_record(&data.feature_names).unwrap();
+            for row in x_test.rows() {
+                writer
+                    .write_record(row.iter().map(|v| format!("{v:?}")))
+                    .unwrap();
+            }
+            writer.flush().unwrap();
+            let predict_to = |proba: bool| {
+                let out = dir.path().join("out.csv");
+                predict::predict(&PredictRequest {
+                    model: model_path.clone(),
+                    data: test_csv.clone(),
+                    output: Some(out.clone()),
+                    format: Format::Csv,
+                    proba,
+                    precision: None,
+                })
+                .unwrap_or_else(|e| panic!("{} {task}: {e}", algorithm.name));
+                read_output(&out)
+            };
+            let numbers = |rows: Vec<Vec<String>>| {
+                Array2::from_shape_fn((rows.len(), rows[0].len()), |(r, c)| {
+                    rows[r][c].parse::<f64>().unwrap()
+                })
+            };
+            let recomputed = match &data.targets.select(&split.test) {
+                Targets::Values(y) => {
+                    metrics::regression(y.view(), numbers(predict_to(false)).view())
+                }
+                Targets::Classes { y, labels } => {
+                    let predicted: Vec<usize> = predict_to(false)
+                        .iter()
+                        .map(|r| labels.iter().position(|l| *l == r[0]).unwrap())
+                        .collect();
+                    let proba = header
+                        .metrics
+                        .contains_key("log_loss")
+                        .then(|| numbers(predict_to(true)));
+                    metrics::classification(
+                        &y.to_vec(),
+                        &predicted,
+                        proba.as_ref().map(|p| p.view()),
+                        labels.len(),
+                    )
+                }
+                Targets::None if task == Task::Clustering => {
+                    let clusters: Vec<i64> = predict_to(false)
+                        .iter()
+                        .map(|r| r[0].parse().unwrap())
+                        .collect();
+                    metrics::silhouette(x_test.view(), &clusters)
+                        .map(|s| [("silhouette".to_string(), s)].into())
+                        .unwrap_or_default()
+                }
+                Targets::None => {
+                    let v = metrics::explained_variance(
+                        x_test.view(),
+                        numbers(predict_to(false)).view(),
+                    )
+                    .unwrap();
+                    [("cumulative_explained_variance".to_string(), v)].into()
+                }
+            };
+            for (name, value) in &recomputed {
+                let trained = header.metrics[name];
+                assert!(
+                    (value - trained).abs() <= 1e-9 * trained.abs().max(1.0),
+                    "{} {task} {name}: {value} after reload, {trained} at training",
+                    algorithm.name
+                );
+            }
+            checked.push(format!("{} {task}", algorithm.name));
+        }
+    }
+    let expected: usize = ALGORITHMS.iter().map(|a| a.python.len()).sum();
+    assert_eq!(checked.len(), expected);
+    assert!(expected >= 59, "{checked:?}");
+}
+
+const SKLEARN_SCRIPT: &str = r#"
+import importlib, json, sys
+import numpy as np, pandas as pd
+path, params, data, target = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
+module, _, name = path.rpartition(".")
+cls = getattr(importlib.import_module(module), name)
+if "random_state" in cls().get_params():
+    params.setdefault("random_state", 0)
+d = pd.read_csv(data)
+X, y = d.drop(columns=[target]).values.astype(np.float64), d[target].values
+m = cls(**params).fit(X, y)
+out = m.predict_proba(X) if hasattr(m, "predict_proba") and sys.argv[5] == "proba" else m.predict(X)
+print(json.dumps(np.asarray(out, dtype=np.float64).tolist()))
+"#;
+
+/// For deterministic estimators the CLI's predictions equal a plain scikit-learn fit on the same
+/// rows with the same parameters, to 1e-9 relative.
+#[test]
+fn deterministic_estimators_match_plain_scikit_learn() {
+    let dir = tempfile::tempdir().unwrap();
+    let python = repo(".venv/bin/python");
+    let cases = [
+        ("linear", Task::Regression, json!({})),
+        ("ridge", Task::Regression, json!({"alpha": 0.5})),
+        ("lasso", Task::Regression, json!({"alpha": 0.1})),
+        ("elastic_net", Task::Regression, json!({"alpha": 0.01})),
+        ("least_angle", Task::Regression, json!({})),
+        ("bayesian_ridge", Task::Regression, json!({})),
+        ("kernel_ridge", Task::Regression, json!({"alpha": 0.1})),
+        ("svm", Task::Regression, json!({"C": 10.0})),
+        ("nu_svm", Task::Regression, json!({})),
+        (
+            "random_forest",
+            Task::Regression,
+            json!({"n_estimators": 5}),
+        ),
+        ("linear", Task::Classification, json!({"max_iter": 1000})),
+        ("svm", Task::Classification, json!({"probability": false})),
+        ("knn", Task::Classification, json!({})),
+    ];
+    for (name, task, params) in cases {
+        let (dataset, target) = if task == Task::Regression {
+            ("diabetes", "target")
+        } else {
+            ("iris", "target")
+        };
+        let data = repo(&format!("datasets/{dataset}.csv"));
+        let model_path = dir.path().join(format!("{name}-{task}.pgml"));
+        let request = TrainRequest {
+            data: DataSource::Csv(data.clone()),
+            features: None,
+            targets: vec![target.into()],
+            task,
+            algorithm: name.into(),
+            runtime: Some(Runtime::Python),
+            hyperparams: params.as_object().cloned().unwrap(),
+            test_size: 0.0,
+            // Rows in file order, as the reference script sees them (forests depend on it).
+            sampling: Sampling::First,
+            seed: 0,
+            output: model_path.clone(),
+            force: false,
+        };
+        let header = train::train(&request, Progress::new(true)).unwrap();
+        let proba = task == Task::Classification && name == "linear";
+        let out = dir.path().join("p.csv");
+        predict::predict(&PredictRequest {
+            model: model_path,
+            data: data.clone(),
+            output: Some(out.clone()),
+            format: Format::Csv,
+            proba,
+            precision: None,
+        })
+        .unwrap();
+        let ours: Vec<Vec<f64>> = read_output(&out)
+            .iter()
+            .map(|r| r.iter().map(|c| c.parse().unwrap()).collect())
+            .collect();
+        let class = header.python.unwrap().class;
+        let reference = Command::new(&python)
+            .args(["-c", SKLEARN_SCRIPT, &class, &params.to_string()])
+            .arg(&data)
+            .args([target, if proba { "proba" } else { "labels" }])
+            .output()
+            .unwrap();
+        assert!(
+            reference.status.success(),
+            "{}",
+            String::from_utf8_lossy(&reference.stderr)
+        );
+        let theirs: Value = serde_json::from_slice(&reference.stdout).unwrap();
+        let theirs: Vec<Vec<f64>> = theirs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| match v {
+                Value::Array(row) => row.iter().map(|x| x.as_f64().unwrap()).collect(),
+                x => vec![x.as_f64().unwrap()],
+            })
+            .collect();
+        let ours = Array2::from_shape_fn((ours.len(), ours[0].len()), |(r, c)| ours[r][c]);
+        let theirs = Array2::from_shape_fn((theirs.len(), theirs[0].len()), |(r, c)| theirs[r][c]);
+        close(&ours, &theirs, 1e-9);
+    }
+}
+
+fn pgml() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("pgml-cli"))
+}
+
+/// A model written under other package versions still loads, with one warning naming both.
+#[test]
+fn other_package_versions_warn_once_and_still_predict() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.pgml");
+    let out = pgml()
+        .args([
+            "train",
+            "-q",
+            "--task",
+            "regression",
+            "--target",
+            "target",
+            "--algorithm",
+            "ridge",
+            "--runtime",
+            "python",
+            "--data",
+        ])
+        .arg(repo("datasets/diabetes.csv"))
+        .arg("-o")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (mut header, payload) = model::read(&path).unwrap();
+    let versions = &mut header.python.as_mut().unwrap().versions;
+    let current = versions["scikit-learn"].clone().unwrap();
+    versions.insert("scikit-learn".into(), Some("1.0.0".into()));
+    std::fs::write(&path, model::encode(&header, &payload).unwrap()).unwrap();
+    let out = pgml()
+        .args(["predict", "--data"])
+        .arg(repo("datasets/diabetes.csv"))
+        .arg("--model")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim(),
+        format!("pgml-cli: warning: the model was written with scikit-learn 1.0.0; this environment has {current}")
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 443);
+}
+
+/// Ctrl-C during a Python fit stops the run: exit 130, one line, no model file.
+#[test]
+fn ctrl_c_during_a_python_fit_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.pgml");
+    let child = pgml()
+        .args([
+            "train",
+            "-q",
+            "--task",
+            "regression",
+            "--target",
+            "target",
+            "--algorithm",
+            "gradient_boosting_trees",
+        ])
+        .args(["--hyperparams", r#"{"n_estimators": 10000000}"#, "--data"])
+        .arg(repo("datasets/diabetes.csv"))
+        .arg("-o")
+        .arg(&path)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Python starts and imports scikit-learn in about a second; the fit would take hours.
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "pgml-cli: error: interrupted\n"
+    );
+    assert!(!path.exists());
+}
+
+/// Native models never start Python: a native train + predict works with no environment at all.
+#[test]
+fn native_runs_do_not_need_python() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.pgml");
+    let status = pgml()
+        .args([
+            "train",
+            "-q",
+            "--task",
+            "regression",
+            "--target",
+            "target",
+            "--python-env",
+            "/nonexistent",
+            "--data",
+        ])
+        .arg(repo("datasets/diabetes.csv"))
+        .arg("-o")
+        .arg(&path)
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success());
+    let out = pgml()
+        .args(["predict", "--python-env", "/nonexistent", "--data"])
+        .arg(repo("datasets/diabetes.csv"))
+        .arg("--model")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
