@@ -43,6 +43,32 @@ pickle.dump(m, open(out, "wb"))
 print(" ".join(f"{s:.4f}" for s in scores))
 """
 
+PYTHON_FIT = """
+import importlib, json, sys
+import pandas as pd
+from sklearn import metrics
+from sklearn.model_selection import train_test_split
+path, task, data, params = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+module, _, name = path.rpartition(".")
+cls = getattr(importlib.import_module(module), name)
+if "random_state" in cls().get_params():
+    params.setdefault("random_state", 0)
+d = pd.read_csv(data)
+X, y = d.drop(columns="target").values, d["target"].values
+Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0)
+m = cls(**params).fit(Xtr, ytr)
+p = m.predict(Xte)
+if task == "regression":
+    print(f"r2 {metrics.r2_score(yte, p):.4f}")
+else:
+    print(f"f1 {metrics.f1_score(yte, p, average='weighted'):.4f}")
+if module.startswith("xgboost"):
+    blob = m.get_booster().save_raw(raw_format="ubj")
+else:
+    import skops.io
+    blob = skops.io.dumps(m)
+"""
+
 SKLEARN_PREDICT = """
 import pickle, sys
 import pandas as pd
@@ -88,6 +114,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the linear/logistic fits")
     parser.add_argument("--batch-rows", type=int, default=1_000_000, help="rows for the batch predict")
     parser.add_argument("--only", nargs="*", help="benchmark names to run")
+    parser.add_argument("--suite", choices=["all", "native", "python"], default="all")
     args = parser.parse_args()
 
     data = os.path.join(ROOT, "target", "bench-data")
@@ -129,6 +156,52 @@ def main():
         ("random forest 100 trees, 20k x 20 (sklearn n_jobs=-1)", pg_train(rf, "classification", "random_forest"), [PY, "-c", SKLEARN_FIT, "forest", rf, os.path.join(work, "m.pkl"), "-1"], ""),
         (f"batch predict {args.batch_rows // 1000}k x 20 CSV to CSV", [BIN, "predict", "--model", pg_model, "--data", batch, "-o", os.path.join(work, "p.csv")], [PY, "-c", SKLEARN_PREDICT, sk_model, batch, os.path.join(work, "p.csv")], ">= 3x, <= 50 MiB"),
     ]
+    iris = os.path.join(ROOT, "datasets", "iris.csv")
+    reg200 = dataset("regression", 200_000, "regression")
+    cls200 = dataset("classification", 200_000, "classification")
+    cls20 = rf
+
+    def pg(path, task, algorithm, runtime, params="{}"):
+        supervised = task in ("regression", "classification")
+        columns = ["--target", "target"] if supervised else ["--features", ",".join(f"f{i}" for i in range(20))]
+        return [BIN, "train", "-q", "--data", path, *columns, "--task", task, "--algorithm", algorithm,
+                "--runtime", runtime, "--hyperparams", params, "-o", os.path.join(work, "m.pgml"), "--force", "--format", "json"]
+
+    def plain(path, task, cls, params="{}"):
+        return [PY, "-c", PYTHON_FIT, cls, task, path, params]
+
+    python_cases = [
+        ("iris, logistic regression", pg(iris, "classification", "linear", "python"), plain(iris, "classification", "sklearn.linear_model.LogisticRegression")),
+        ("200k x 20, linear regression", pg(reg200, "regression", "linear", "python"), plain(reg200, "regression", "sklearn.linear_model.LinearRegression")),
+        ("200k x 20, xgboost 100 trees", pg(reg200, "regression", "xgboost", "python", '{"n_estimators": 100}'), plain(reg200, "regression", "xgboost.XGBRegressor", '{"n_estimators": 100}')),
+        ("200k x 20, hist gradient boosting", pg(cls200, "classification", "hist_gradient_boosting", "python"), plain(cls200, "classification", "sklearn.ensemble.HistGradientBoostingClassifier")),
+    ]
+    both_cases = [
+        ("200k x 20, linear regression", pg(reg200, "regression", "linear", "rust"), pg(reg200, "regression", "linear", "python")),
+        ("200k x 20, logistic regression", pg(cls200, "classification", "linear", "rust"), pg(cls200, "classification", "linear", "python")),
+        ("20k x 20, random forest 100 trees", pg(cls20, "classification", "random_forest", "rust"), pg(cls20, "classification", "random_forest", "python")),
+        ("20k x 20, knn", pg(cls20, "classification", "knn", "rust"), pg(cls20, "classification", "knn", "python")),
+        ("200k x 20, kmeans 8 clusters", pg(reg200, "clustering", "kmeans", "rust"), pg(reg200, "clustering", "kmeans", "python")),
+    ]
+
+    def table(title, left, right, rows, note=""):
+        print(f"\n{title}")
+        print(f"{'benchmark':<52}{left:>10}{'MiB':>7}{right:>10}{'MiB':>7}{'ratio':>8}  {note}")
+        for name, a_cmd, b_cmd in rows:
+            if args.only and not any(o in name for o in args.only):
+                continue
+            a_t, a_mem, a_out = measure(a_cmd, args.repeat)
+            b_t, b_mem, b_out = measure(b_cmd, args.repeat)
+            extra = f"overhead {100 * (a_t - b_t) / b_t:+.1f}%" if note else ""
+            print(f"{name:<52}{a_t:>9.3f}s{a_mem:>7.0f}{b_t:>9.3f}s{b_mem:>7.0f}{b_t / a_t:>7.2f}x  {extra}", flush=True)
+
+    if args.suite in ("all", "python"):
+        table("pgml-cli --runtime python vs the same fit in a plain Python script", "pgml-cli", "python", python_cases, "overhead")
+        table("native (rust) vs python runtime, both pgml-cli", "rust", "python", both_cases)
+    if args.suite not in ("all", "native"):
+        return
+
+    print("\nnative runtime vs scikit-learn")
     print(f"{'benchmark':<52}{'pgml-cli':>10}{'MiB':>7}{'sklearn':>10}{'MiB':>7}{'ratio':>8}  target")
     for name, pg_cmd, sk_cmd, target in cases:
         if args.only and not any(o in name for o in args.only):

@@ -257,8 +257,8 @@ const KMEANS_PARAMS: &[ParamSpec] = &[
     ParamSpec {
         name: "n_init",
         kind: Kind::Int { min: 1 },
-        default: "10",
-        help: "restarts; the best is kept",
+        default: "1",
+        help: "k-means++ restarts; the best is kept (sklearn's n_init='auto' is 1 for k-means++)",
     },
 ];
 const DBSCAN_PARAMS: &[ParamSpec] = &[
@@ -292,8 +292,10 @@ impl Native {
             RandomForestRegressor
             | RandomForestClassifier
             | DecisionTreeRegressor
-            | DecisionTreeClassifier => Backend::PgmlCli,
-            KnnRegressor | KnnClassifier | Dbscan => Backend::Smartcore,
+            | DecisionTreeClassifier
+            | KnnRegressor
+            | KnnClassifier => Backend::PgmlCli,
+            Dbscan => Backend::Smartcore,
         }
     }
 
@@ -443,7 +445,7 @@ pub enum Regressor {
     Svr(svm::SvrModel),
     /// Random forests and decision trees.
     Trees(trees::Forest),
-    Knn(neighbors::KnnRegressor),
+    Knn(neighbors::Knn),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -458,7 +460,7 @@ enum ClassifierModel {
     Svc(svm::SvcModel),
     /// Random forests and decision trees.
     Trees(trees::Forest),
-    Knn(neighbors::KnnClassifier),
+    Knn(neighbors::Knn),
     GaussianNb(bayes::GaussianNbModel),
 }
 
@@ -487,18 +489,6 @@ impl Classes {
             ));
         }
         Ok(Classes { count, present })
-    }
-
-    /// Spreads probabilities whose columns follow `present` over all classes.
-    fn widen(&self, proba: Array2<f64>) -> Array2<f64> {
-        if proba.ncols() == self.count {
-            return proba;
-        }
-        let mut all = Array2::zeros((proba.nrows(), self.count));
-        for (column, &class) in self.present.iter().enumerate() {
-            all.column_mut(class).assign(&proba.column(column));
-        }
-        all
     }
 }
 
@@ -543,7 +533,7 @@ impl Regressor {
             Regressor::Linear(m) => Ok(m.predict(x)),
             Regressor::Svr(m) => Ok(m.predict(x)),
             Regressor::Trees(m) => m.predict_values(x),
-            Regressor::Knn(m) => m.predict(x),
+            Regressor::Knn(m) => Ok(m.predict_values(x)),
         }
     }
 }
@@ -554,7 +544,7 @@ impl Classifier {
             ClassifierModel::Logistic(m) => Ok(m.predict(x)),
             ClassifierModel::Svc(m) => Ok(m.predict(x, &self.classes)),
             ClassifierModel::Trees(m) => Ok(argmax_rows(&m.average(x)?)),
-            ClassifierModel::Knn(m) => m.predict(x),
+            ClassifierModel::Knn(m) => Ok(argmax_rows(&m.predict_proba(x, &self.classes))),
             ClassifierModel::GaussianNb(m) => Ok(m.predict(x)),
         }
     }
@@ -564,7 +554,7 @@ impl Classifier {
             ClassifierModel::Logistic(m) => m.predict_proba(x, &self.classes),
             ClassifierModel::Svc(_) => return Ok(None),
             ClassifierModel::Trees(m) => m.average(x)?,
-            ClassifierModel::Knn(m) => self.classes.widen(m.predict_proba(x)?),
+            ClassifierModel::Knn(m) => m.predict_proba(x, &self.classes),
             ClassifierModel::GaussianNb(m) => m.predict_proba(x, &self.classes),
         };
         Ok(Some(proba))
