@@ -46,6 +46,24 @@ pub fn run(args: Args) -> Result<i32> {
         header.backend.version,
         payload.len()
     );
+    if let Some(python) = &header.python {
+        let versions: Vec<String> = python
+            .versions
+            .iter()
+            .filter_map(|(name, version)| version.as_ref().map(|v| format!("{name} {v}")))
+            .collect();
+        let wrapped = if python.single_target && header.target_names.len() > 1 {
+            " in MultiOutputRegressor"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            t,
+            "python        {}{wrapped}; written with {}",
+            python.class,
+            versions.join(", ")
+        );
+    }
     let _ = writeln!(t, "hyperparams   {}", header.hyperparams);
     let _ = writeln!(t, "resolved      {}", header.resolved_hyperparams);
     let _ = writeln!(
