@@ -5,7 +5,43 @@ use std::collections::BTreeMap;
 
 use ndarray::{ArrayView1, ArrayView2, Axis};
 
+use crate::data::Targets;
+use crate::error::{Error, Result};
+use crate::runtime::Prediction;
+use crate::task::Task;
+
 pub type Metrics = BTreeMap<String, f64>;
+
+/// The task's metrics for a model's output on rows `x` whose truth is known.
+pub fn score(
+    task: Task,
+    x: ArrayView2<f64>,
+    truth: &Targets,
+    prediction: &Prediction,
+    proba: Option<ArrayView2<f64>>,
+) -> Result<Metrics> {
+    Ok(match (prediction, truth) {
+        (Prediction::Values(predicted), Targets::Values(y)) => {
+            regression(y.view(), predicted.view())
+        }
+        (Prediction::Classes(predicted), Targets::Classes { y, labels }) => {
+            classification(&y.to_vec(), predicted, proba, labels.len())
+        }
+        (Prediction::Clusters(clusters), Targets::None) => silhouette(x, clusters)
+            .map(|s| Metrics::from([("silhouette".into(), s)]))
+            .unwrap_or_default(),
+        (Prediction::Values(projected), Targets::None) if task == Task::Decomposition => {
+            explained_variance(x, projected.view())
+                .map(|v| Metrics::from([("cumulative_explained_variance".into(), v)]))
+                .unwrap_or_default()
+        }
+        _ => {
+            return Err(Error::fit(format!(
+                "the model's output does not fit a {task} task"
+            )))
+        }
+    })
+}
 
 /// Silhouette is O(n²): beyond this many test rows it is computed on the first ones.
 pub const SILHOUETTE_MAX_ROWS: usize = 5000;

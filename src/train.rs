@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::metrics::{self, Metrics};
 use crate::model::{self, DataInfo, Header, SplitInfo};
 use crate::progress::Progress;
-use crate::runtime::{Estimator, Plan, Prediction};
+use crate::runtime::{Estimator, Plan};
 use crate::task::Task;
 
 pub struct TrainRequest {
@@ -139,34 +139,18 @@ pub fn evaluate(
     truth: &Targets,
     task: Task,
 ) -> Result<Metrics> {
-    let metrics = match (model.predict(x)?, truth) {
-        (Prediction::Values(predicted), Targets::Values(y)) => {
-            metrics::regression(y.view(), predicted.view())
-        }
-        (Prediction::Classes(predicted), Targets::Classes { y, labels }) => {
-            let proba = model.predict_proba(x)?;
-            metrics::classification(
-                &y.to_vec(),
-                &predicted,
-                proba.as_ref().map(|p| p.view()),
-                labels.len(),
-            )
-        }
-        (Prediction::Clusters(clusters), Targets::None) => metrics::silhouette(x, &clusters)
-            .map(|s| Metrics::from([("silhouette".into(), s)]))
-            .unwrap_or_default(),
-        (Prediction::Values(projected), Targets::None) if task == Task::Decomposition => {
-            metrics::explained_variance(x, projected.view())
-                .map(|v| Metrics::from([("cumulative_explained_variance".into(), v)]))
-                .unwrap_or_default()
-        }
-        _ => {
-            return Err(Error::fit(format!(
-                "the model's output does not fit a {task} task"
-            )))
-        }
+    let prediction = model.predict(x)?;
+    let proba = match task {
+        Task::Classification => model.predict_proba(x)?,
+        _ => None,
     };
-    Ok(metrics)
+    metrics::score(
+        task,
+        x,
+        truth,
+        &prediction,
+        proba.as_ref().map(|p| p.view()),
+    )
 }
 
 /// Now, or SOURCE_DATE_EPOCH when set (reproducible model files, golden tests).

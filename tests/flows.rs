@@ -2,25 +2,15 @@
 //! table round-trips through a model file, training is deterministic, and inputs from stdin and
 //! NPY, broken pipes and failed writes behave.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::{Command, Stdio};
 
+use common::{pgml, repo, write_csv};
 use ndarray::{Array1, Array2};
 use ndarray_npy::WriteNpyExt;
-use pgml_cli::algorithms::ALGORITHMS;
-use pgml_cli::data::split::{self, Sampling};
-use pgml_cli::metrics;
+use pgml_cli::algorithms::{Runtime, ALGORITHMS};
 use pgml_cli::model;
-use pgml_cli::task::Task;
-use serde_json::Value;
-
-fn pgml() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("pgml-cli"))
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
 
 /// Runs and returns stdout; panics with stderr when the exit code is not `code`.
 fn run(cmd: &mut Command, code: i32) -> String {
@@ -32,197 +22,24 @@ fn run(cmd: &mut Command, code: i32) -> String {
 
 /// A bundled dataset as (header, rows of cells).
 fn read_csv(name: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_path(repo(&format!("datasets/{name}.csv"))).unwrap();
-    let header = reader.headers().unwrap().iter().map(String::from).collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
+    common::read_csv(&repo(&format!("datasets/{name}.csv")))
 }
 
-fn write_csv(path: &Path, header: &[String], rows: &[Vec<String>]) {
-    let mut writer = csv::Writer::from_path(path).unwrap();
-    writer.write_record(header).unwrap();
-    rows.iter().for_each(|r| writer.write_record(r).unwrap());
-    writer.flush().unwrap();
-}
-
-/// Parses predict's CSV output into rows of cells.
-fn parse_output(text: &str) -> Vec<Vec<String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    reader
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect()
-}
-
-fn numbers(rows: &[Vec<String>]) -> Array2<f64> {
-    let cols = rows.first().map_or(0, Vec::len);
-    Array2::from_shape_fn((rows.len(), cols), |(r, c)| rows[r][c].parse().unwrap())
-}
-
-/// The dataset, targets and extra flags each task is exercised with.
-fn setup(task: Task) -> (&'static str, Vec<&'static str>, Vec<&'static str>) {
-    match task {
-        Task::Regression => ("diabetes", vec!["target"], vec!["--target", "target"]),
-        Task::Classification => ("iris", vec!["target"], vec!["--target", "target"]),
-        Task::Clustering | Task::Decomposition => (
-            "iris",
-            vec![],
-            vec![
-                "--features",
-                "sepal_length,sepal_width,petal_length,petal_width",
-            ],
-        ),
-    }
-}
-
-fn hyperparams(algorithm: &str, task: Task) -> &'static str {
-    match (algorithm, task) {
-        ("random_forest", _) => r#"{"n_estimators": 20}"#,
-        ("kmeans", _) => r#"{"n_clusters": 3}"#,
-        ("pca", _) => r#"{"n_components": 2}"#,
-        ("dbscan", _) => r#"{"eps": 0.6}"#,
-        _ => "{}",
-    }
-}
-
-/// Trains with a quarter of the rows held out, predicts those rows from the saved file, and
-/// recomputes the metrics from the predictions: they must equal what train measured in memory.
+/// Every native algorithm x task of the table survives the trip through its model file.
 #[test]
 fn every_native_algorithm_round_trips_through_its_model_file() {
     let dir = tempfile::tempdir().unwrap();
     let mut checked = 0;
     for algorithm in ALGORITHMS {
         for &(task, _) in algorithm.native {
-            let (dataset, targets, flags) = setup(task);
-            let (header, rows) = read_csv(dataset);
-            let model_path = dir.path().join(format!("{}-{task}.pgml", algorithm.name));
-            let report = run(
-                pgml()
-                    .args([
-                        "train",
-                        "--task",
-                        task.name(),
-                        "--algorithm",
-                        algorithm.name,
-                    ])
-                    .args([
-                        "--hyperparams",
-                        hyperparams(algorithm.name, task),
-                        "--format",
-                        "json",
-                        "-q",
-                    ])
-                    .arg("--data")
-                    .arg(repo(&format!("datasets/{dataset}.csv")))
-                    .arg("--output")
-                    .arg(&model_path)
-                    .args(&flags),
-                0,
-            );
-            let report: Value = serde_json::from_str(&report).unwrap();
-            let (file_header, _) = model::read(&model_path).unwrap();
-            assert_eq!(
-                report["metrics"],
-                serde_json::to_value(&file_header.metrics).unwrap()
-            );
-
-            let split = split::split(rows.len(), 0.25, Sampling::Random, 0, None).unwrap();
-            assert_eq!(split.test.len(), file_header.split.test_rows);
-            let test: &Vec<Vec<String>> = &split.test.iter().map(|&r| rows[r].clone()).collect();
-            let test_path = dir.path().join("test.csv");
-            write_csv(&test_path, &header, test);
-            let predict = |proba: bool| {
-                let mut cmd = pgml();
-                cmd.args(["predict", "--data"])
-                    .arg(&test_path)
-                    .arg("--model")
-                    .arg(&model_path);
-                if proba {
-                    cmd.arg("--proba");
-                }
-                parse_output(&run(&mut cmd, 0))
-            };
-            let features: Vec<usize> = file_header
-                .feature_names
-                .iter()
-                .map(|f| header.iter().position(|h| h == f).unwrap())
-                .collect();
-            let x_test = numbers(
-                &test
-                    .iter()
-                    .map(|r| features.iter().map(|&i| r[i].clone()).collect())
-                    .collect::<Vec<_>>(),
-            );
-            let target_idx: Vec<usize> = targets
-                .iter()
-                .map(|t| header.iter().position(|h| h == t).unwrap())
-                .collect();
-
-            let recomputed = match task {
-                Task::Regression => {
-                    let truth = numbers(
-                        &test
-                            .iter()
-                            .map(|r| target_idx.iter().map(|&i| r[i].clone()).collect())
-                            .collect::<Vec<_>>(),
-                    );
-                    metrics::regression(truth.view(), numbers(&predict(false)).view())
-                }
-                Task::Classification => {
-                    let classes = &file_header.classes;
-                    let index = |label: &str| classes.iter().position(|c| c == label).unwrap();
-                    let truth: Vec<usize> = test.iter().map(|r| index(&r[target_idx[0]])).collect();
-                    let predicted: Vec<usize> =
-                        predict(false).iter().map(|r| index(&r[0])).collect();
-                    let proba = file_header
-                        .metrics
-                        .contains_key("log_loss")
-                        .then(|| numbers(&predict(true)));
-                    metrics::classification(
-                        &truth,
-                        &predicted,
-                        proba.as_ref().map(|p| p.view()),
-                        classes.len(),
-                    )
-                }
-                Task::Clustering => {
-                    let clusters: Vec<i64> = predict(false)
-                        .iter()
-                        .map(|r| r[0].parse().unwrap())
-                        .collect();
-                    metrics::silhouette(x_test.view(), &clusters)
-                        .map(|s| [("silhouette".to_string(), s)].into())
-                        .unwrap_or_default()
-                }
-                Task::Decomposition => {
-                    let projected = numbers(&predict(false));
-                    let v = metrics::explained_variance(x_test.view(), projected.view()).unwrap();
-                    [("cumulative_explained_variance".to_string(), v)].into()
-                }
-            };
             assert!(
-                !recomputed.is_empty(),
-                "{} {task}: no metrics",
+                common::assert_round_trip(dir.path(), algorithm.name, task, Runtime::Rust) > 0,
+                "{} {task}",
                 algorithm.name
             );
-            for (name, value) in &recomputed {
-                let trained = file_header.metrics[name];
-                assert!(
-                    (value - trained).abs() <= 1e-9 * trained.abs().max(1.0),
-                    "{} {task} {name}: {value} after reload, {trained} in memory",
-                    algorithm.name
-                );
-            }
             checked += 1;
         }
     }
-    assert_eq!(
-        checked,
-        ALGORITHMS.iter().map(|a| a.native.len()).sum::<usize>()
-    );
     assert!(checked >= 17, "only {checked} native algorithm/task pairs");
 }
 
