@@ -55,6 +55,17 @@ def versions():
     return found
 
 
+def loaded_versions():
+    """Versions of the packages imported so far (free, unlike package metadata): what a model
+    was written or read with."""
+    found = {"python": sys.version.split()[0]}
+    for package in PACKAGES:
+        module = sys.modules.get(MODULES.get(package, package))
+        if module is not None:
+            found[package] = getattr(module, "__version__", None)
+    return found
+
+
 def _xgboost_distribution():
     from importlib import metadata
 
@@ -108,8 +119,11 @@ def _accepted(cls):
 
 
 def build(path, params, seed, multi_target):
-    """The estimator with its keyword arguments checked, before any data is read."""
+    """The estimator with its keyword arguments checked, before any data is read. Also imports
+    what saving it will need, so loaded_versions() names every package that writes the model."""
     cls = _import(path)
+    if _family(path) == "sklearn":
+        import skops.io  # noqa: F401
     kwargs = _defaults(cls, path, params, seed, multi_target)
     try:
         estimator = cls(**kwargs)

@@ -87,12 +87,17 @@ pub fn prepare(
             .call_method1("resolved", (built,))
             .and_then(|r| from_python(py, &r))
             .map_err(|e| error(py, e, class))?;
+        let versions = m
+            .call_method0("loaded_versions")
+            .and_then(|v| from_python(py, &v))
+            .map(|v| serde_json::from_value(v).unwrap_or_default())
+            .map_err(|e| error(py, e, "versions"))?;
         Ok(Prepared {
             class,
             single_target,
             params: params.clone(),
             resolved,
-            versions: versions_in(py, m)?,
+            versions,
         })
     })
 }
@@ -230,7 +235,12 @@ pub fn load(header: &Header, bytes: &[u8]) -> Result<PythonModel> {
     let payload: Payload = postcard::from_bytes(bytes)
         .map_err(|e| Error::Model(format!("the Python model cannot be decoded: {e}")))?;
     let object = with_python(|py, m| {
-        let now = versions_in(py, m)?;
+        let object = load_in(py, m, &info.class, header.task, &payload)?;
+        let now: BTreeMap<String, Option<String>> = m
+            .call_method0("loaded_versions")
+            .and_then(|v| from_python(py, &v))
+            .map(|v| serde_json::from_value(v).unwrap_or_default())
+            .map_err(|e| error(py, e, "versions"))?;
         for (package, written) in &info.versions {
             let current = now.get(package).cloned().flatten();
             if let (Some(written), Some(current)) = (written, &current) {
@@ -239,7 +249,7 @@ pub fn load(header: &Header, bytes: &[u8]) -> Result<PythonModel> {
                 }
             }
         }
-        load_in(py, m, &info.class, header.task, &payload)
+        Ok(object)
     })?;
     Ok(PythonModel {
         object,
