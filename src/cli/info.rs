@@ -79,10 +79,7 @@ pub fn run(args: Args) -> Result<i32> {
         "data          {}: {} rows, {}",
         header.data.source, header.data.rows, header.data.fingerprint
     );
-    let sampling = serde_json::to_value(header.split.sampling)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
+    let sampling = header.split.sampling.name();
     let _ = writeln!(
         t,
         "split         {sampling}, test size {}, seed {}: {} train rows, {} test rows",

@@ -146,7 +146,7 @@ fn human_report(header: &Header, path: &std::path::Path) -> String {
             text,
             "test metrics on {} rows ({} sampling, seed {}):",
             header.split.test_rows,
-            sampling_name(header),
+            header.split.sampling.name(),
             header.seed
         );
         let key = header.task.key_metric();
@@ -168,13 +168,6 @@ fn human_report(header: &Header, path: &std::path::Path) -> String {
         seconds("score_time")
     );
     text
-}
-
-fn sampling_name(header: &Header) -> String {
-    serde_json::to_value(header.split.sampling)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
 }
 
 fn check_gates(header: &Header, min: &[(String, f64)], max: &[(String, f64)]) -> Result<()> {

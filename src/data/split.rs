@@ -20,6 +20,17 @@ pub enum Sampling {
     Stratified,
 }
 
+impl Sampling {
+    pub fn name(self) -> &'static str {
+        match self {
+            Sampling::Random => "random",
+            Sampling::First => "first",
+            Sampling::Last => "last",
+            Sampling::Stratified => "stratified",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Split {
     pub train: Vec<usize>,

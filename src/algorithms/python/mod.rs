@@ -87,11 +87,7 @@ pub fn prepare(
             .call_method1("resolved", (built,))
             .and_then(|r| from_python(py, &r))
             .map_err(|e| error(py, e, class))?;
-        let versions = m
-            .call_method0("loaded_versions")
-            .and_then(|v| from_python(py, &v))
-            .map(|v| serde_json::from_value(v).unwrap_or_default())
-            .map_err(|e| error(py, e, "versions"))?;
+        let versions = versions_by(py, m, "loaded_versions")?;
         Ok(Prepared {
             class,
             single_target,
@@ -102,12 +98,14 @@ pub fn prepare(
     })
 }
 
-fn versions_in(
+/// Package versions from the module's `versions` (installed) or `loaded_versions` (imported).
+fn versions_by(
     py: Python<'_>,
     m: &Bound<'_, PyModule>,
+    function: &str,
 ) -> Result<BTreeMap<String, Option<String>>> {
     let found = m
-        .call_method0("versions")
+        .call_method0(function)
         .and_then(|v| from_python(py, &v))
         .map_err(|e| error(py, e, "versions"))?;
     Ok(serde_json::from_value(found).unwrap_or_default())
@@ -115,7 +113,7 @@ fn versions_in(
 
 /// The Python packages the runtime finds, with versions (None: not installed).
 pub fn versions() -> Result<BTreeMap<String, Option<String>>> {
-    with_python(versions_in)
+    with_python(|py, m| versions_by(py, m, "versions"))
 }
 
 impl Prepared {
@@ -236,11 +234,7 @@ pub fn load(header: &Header, bytes: &[u8]) -> Result<PythonModel> {
         .map_err(|e| Error::Model(format!("the Python model cannot be decoded: {e}")))?;
     let object = with_python(|py, m| {
         let object = load_in(py, m, &info.class, header.task, &payload)?;
-        let now: BTreeMap<String, Option<String>> = m
-            .call_method0("loaded_versions")
-            .and_then(|v| from_python(py, &v))
-            .map(|v| serde_json::from_value(v).unwrap_or_default())
-            .map_err(|e| error(py, e, "versions"))?;
+        let now = versions_by(py, m, "loaded_versions")?;
         for (package, written) in &info.versions {
             let current = now.get(package).cloned().flatten();
             if let (Some(written), Some(current)) = (written, &current) {
