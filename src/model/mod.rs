@@ -351,6 +351,19 @@ mod tests {
         );
     }
 
+    /// A run that finds its output taken when renaming (another run wrote it since the check
+    /// before training) gets the same usage error as the check.
+    #[test]
+    fn losing_the_race_for_an_output_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.pgml");
+        std::fs::write(&path, "theirs").unwrap();
+        let err = write_atomically(&path, b"ours", false).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"theirs");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
     #[test]
     fn newer_format_is_named() {
         let mut bytes = encode(&header(), b"payload").unwrap();

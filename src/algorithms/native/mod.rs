@@ -102,9 +102,8 @@ impl Native {
         seed: u64,
     ) -> Result<NativeModel> {
         let seed = params.seed(seed)?;
-        let model = panic::catch(self.backend().name(), || {
-            self.dispatch(params, x, targets, seed)
-        })?;
+        let backend = format!("{self:?} ({})", self.backend().name());
+        let model = panic::catch(&backend, || self.dispatch(params, x, targets, seed))?;
         let expected = Expected {
             native: self,
             features: x.ncols(),
