@@ -504,3 +504,41 @@ fn blessing_keeps_matching_golden_lines() {
         assert_eq!(multiline(text).as_str(), Some(text));
     }
 }
+
+/// The goldens elide package versions, so that upgrading a package does not break them; here
+/// the versions `pgml-cli algorithms` prints must be those the environment really has, as the
+/// modules themselves report them.
+#[test]
+fn algorithms_prints_the_environments_package_versions() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pgml-cli"))
+        .arg("algorithms")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (_, status) = text.split_once("\npython runtime: ").unwrap();
+    let (env, packages) = status.split_once('\n').unwrap();
+    let env = env.rsplit_once(" (").unwrap().0;
+    let printed: Vec<&str> = packages.trim().split(", ").collect();
+    let script = "import importlib, platform\n\
+        print(f'python {platform.python_version()}')\n\
+        for name, module in [('catboost', 'catboost'), ('lightgbm', 'lightgbm'), ('numpy', 'numpy'), \
+        ('scikit-learn', 'sklearn'), ('scipy', 'scipy'), ('skops', 'skops'), ('xgboost', 'xgboost')]:\n    \
+        print(name, importlib.import_module(module).__version__)";
+    let real = Command::new(Path::new(env).join("bin/python"))
+        .args(["-c", script])
+        .output()
+        .unwrap();
+    assert!(
+        real.status.success(),
+        "{}",
+        String::from_utf8_lossy(&real.stderr)
+    );
+    let mut real: Vec<String> = String::from_utf8(real.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    real.sort();
+    assert_eq!(printed, real);
+}
