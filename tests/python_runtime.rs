@@ -319,8 +319,9 @@ fn ctrl_c_during_a_python_fit_stops_cleanly() {
         .recv_timeout(std::time::Duration::from_secs(120))
         .is_err()
     {
-        child.kill().unwrap();
-        panic!("the fit did not start within 120 s");
+        let _ = child.kill();
+        let stderr = reader.join().unwrap();
+        panic!("the fit did not start within 120 s: {stderr:?}");
     }
     // SAFETY: sending a signal to our own child process.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
