@@ -153,8 +153,7 @@ fn numbers_agree(e: &str, a: &str, e_integer: bool, a_integer: bool, t: Toleranc
 /// The last name (a word starting with a letter) in `text`: the metric a number belongs to.
 fn last_name(text: &str) -> Option<&str> {
     text.split(|c: char| !is_word(c))
-        .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic()))
-        .next_back()
+        .rfind(|w| w.starts_with(|c: char| c.is_ascii_alphabetic()))
 }
 
 /// Matches the golden text `part` (no elisions in it) against the start of `actual`; returns how
