@@ -269,12 +269,14 @@ fn other_package_versions_warn_once_and_still_predict() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 443);
 }
 
-/// Ctrl-C during a Python fit stops the run: exit 130, one line, no model file.
+/// Ctrl-C during a Python fit stops the run: exit 130, one error line, no model file. The
+/// signal is sent once the fit is running (its first progress line), not after a fixed wait.
 #[test]
 fn ctrl_c_during_a_python_fit_stops_cleanly() {
+    use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.pgml");
-    let child = pgml()
+    let mut child = pgml()
         .args([
             "train",
             "-q",
@@ -285,23 +287,53 @@ fn ctrl_c_during_a_python_fit_stops_cleanly() {
             "--algorithm",
             "gradient_boosting_trees",
         ])
-        .args(["--hyperparams", r#"{"n_estimators": 10000000}"#, "--data"])
+        // verbose: scikit-learn prints a line as the fit starts (on stderr: pgml-cli sends
+        // Python's stdout there); the fit itself would take hours.
+        .args([
+            "--hyperparams",
+            r#"{"n_estimators": 10000000, "verbose": 1}"#,
+            "--data",
+        ])
         .arg(repo("datasets/diabetes.csv"))
         .arg("-o")
         .arg(&path)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Python starts and imports scikit-learn in about a second; the fit would take hours.
-    std::thread::sleep(std::time::Duration::from_secs(4));
+    let (lines, ready) = std::sync::mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        for line in stderr.lines() {
+            let line = line.unwrap();
+            if line.trim_start().starts_with("Iter") {
+                let _ = lines.send(());
+            }
+            all.push(line);
+        }
+        all
+    });
+    // Starting Python and importing scikit-learn takes seconds on a busy machine: wait for the
+    // fit, with a generous limit so that a broken readiness signal fails instead of hanging.
+    if ready
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .is_err()
+    {
+        let _ = child.kill();
+        let stderr = reader.join().unwrap();
+        panic!("the fit did not start within 120 s: {stderr:?}");
+    }
     // SAFETY: sending a signal to our own child process.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "pgml-cli: error: interrupted\n"
-    );
+    let status = child.wait().unwrap();
+    let stderr = reader.join().unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr:?}");
+    let ours: Vec<&String> = stderr
+        .iter()
+        .filter(|l| l.starts_with("pgml-cli:"))
+        .collect();
+    assert_eq!(ours, ["pgml-cli: error: interrupted"], "{stderr:?}");
+    assert_eq!(stderr.last().unwrap(), "pgml-cli: error: interrupted");
     assert!(!path.exists());
 }
 
