@@ -488,9 +488,13 @@ def _load_one(format, blob, path, task, expected, n_features, n_classes, n_targe
     if format == "catboost-cbm":
         import catboost
 
+        # "CBM1", the core's length, the core (a flatbuffer, which CatBoost verifies: no crash in
+        # fuzzing, unlike xgboost and lightgbm). Models of numeric features have nothing after it.
+        core = int.from_bytes(blob[4:8], "little") if len(blob) >= 8 else -1
+        if bytes(blob[:4]) != b"CBM1" or 8 + core != len(blob):
+            raise UnsafeModel(f"the catboost payload is not one whole CBM1 model ({len(blob)} bytes)")
         model = catboost.CatBoost()
         model.load_model(blob=bytes(blob))
-        # CatBoost's own loader checks the file (no crash in fuzzing, unlike xgboost's and lightgbm's).
         _check_counts("catboost", len(model.feature_names_), n_features)
         if n_classes and len(model.classes_) != n_classes:
             raise UnsafeModel(f"the catboost model has {len(model.classes_)} classes; its payload lists {n_classes}")
@@ -647,8 +651,9 @@ def _check_nodes(left, right, feature, leaf, n_features):
 
 def _check_lightgbm(blob, n_features, n_classes):
     """LightGBM's model text, checked line by line before LightGBM parses it (its parser trusts
-    the tree sizes and child indices it reads); returned without `tree_sizes`, which makes
-    LightGBM find each tree by its `Tree=` line rather than jump by byte counts."""
+    the tree sizes and child indices it reads). Returned without `tree_sizes` (LightGBM then finds
+    each tree by its `Tree=` line rather than jumping by byte counts) and without what follows the
+    trees (importances and training parameters, which prediction does not use)."""
     try:
         text = bytes(blob).decode("utf-8")
     except UnicodeDecodeError as e:
@@ -656,8 +661,8 @@ def _check_lightgbm(blob, n_features, n_classes):
     lines = text.split("\n")
     if lines[0] != "tree":
         raise UnsafeModel("the lightgbm payload does not start with a model text's 'tree' line")
-    if "end of trees" not in lines:
-        raise UnsafeModel("the lightgbm model text is truncated (no 'end of trees' line)")
+    if "end of trees" not in lines or not text.rstrip("\n").split("\n")[-1].startswith("pandas_categorical:"):
+        raise UnsafeModel("the lightgbm model text is truncated (no 'end of trees' or 'pandas_categorical' line)")
     end = lines.index("end of trees")
     sections, current = [{}], None
     for number, line in enumerate(lines[1:end], start=2):
@@ -696,7 +701,7 @@ def _check_lightgbm(blob, n_features, n_classes):
             _check_lightgbm_tree(tree, n_features)
         except (KeyError, ValueError, OverflowError) as e:
             raise UnsafeModel(f"tree {i} of the lightgbm model text is damaged: {type(e).__name__}: {e}") from None
-    return "\n".join(line for line in lines if not line.startswith("tree_sizes="))
+    return "\n".join(line for line in lines[: end + 1] if not line.startswith("tree_sizes=")) + "\n"
 
 
 def _check_lightgbm_tree(tree, n_features):

@@ -204,7 +204,7 @@ pub fn error(py: Python<'_>, err: PyErr, doing: &str) -> Error {
         "MissingPackage" | "ModuleNotFoundError" | "ImportError" => {
             let (env, named_by) = environment();
             Error::Runtime(format!(
-                "{message} (Python environment {}, chosen by {named_by}; --python-env, PGML_PYTHON_ENV, VIRTUAL_ENV or the build's .venv, in that order)",
+                "{message} (Python environment {}, from {named_by})",
                 env.display()
             ))
         }

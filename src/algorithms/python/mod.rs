@@ -145,6 +145,19 @@ impl Prepared {
 
     /// Fits, saves and reloads: the returned model is the one the file will hold.
     pub fn fit(&self, task: Task, x: Array2<f64>, y: &Targets, seed: u64) -> Result<PythonModel> {
+        self.fit_keeping_live(task, x, y, seed)
+            .map(|(reloaded, _)| reloaded)
+    }
+
+    /// `fit`, also returning the live estimator the file was written from (the round-trip test
+    /// compares the two).
+    pub fn fit_keeping_live(
+        &self,
+        task: Task,
+        x: Array2<f64>,
+        y: &Targets,
+        seed: u64,
+    ) -> Result<(PythonModel, PythonModel)> {
         let class_count = y.labels().len();
         let shape = Shape {
             features: x.ncols(),
@@ -200,12 +213,21 @@ impl Prepared {
             let object = load_in(py, m, self.class, task, &payload, &shape)?;
             let payload = postcard::to_stdvec(&payload)
                 .map_err(|e| Error::fit(format!("cannot encode the model: {e}")))?;
-            Ok(PythonModel {
-                object,
+            let live = PythonModel {
+                object: fitted.unbind(),
                 task,
                 class_count,
-                payload,
-            })
+                payload: payload.clone(),
+            };
+            Ok((
+                PythonModel {
+                    object,
+                    task,
+                    class_count,
+                    payload,
+                },
+                live,
+            ))
         })
     }
 }
@@ -249,10 +271,16 @@ fn load_in(
 fn check_agreement(header: &Header, info: &PythonInfo, payload: &Payload) -> Result<()> {
     let refuse = |why: String| Err(Error::Model(why));
     let Some(algorithm) = ALGORITHMS.iter().find(|a| a.name == header.algorithm) else {
-        return refuse(format!("the header names an unknown algorithm '{}'", header.algorithm));
+        return refuse(format!(
+            "the header names an unknown algorithm '{}'",
+            header.algorithm
+        ));
     };
     let Some(class) = algorithm.python_class(header.task) else {
-        return refuse(format!("{} has no Python class for {}", algorithm.name, header.task));
+        return refuse(format!(
+            "{} has no Python class for {}",
+            algorithm.name, header.task
+        ));
     };
     if info.class != class || info.single_target != algorithm.python_single_target {
         return refuse(format!(
