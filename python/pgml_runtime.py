@@ -595,6 +595,11 @@ def _check_parts(item, n_features):
         per_stage = 1 if classes is None or len(classes) == 2 else len(classes)
         if np.shape(item.estimators_)[1:] != (per_stage,):
             raise UnsafeModel(f"the {name} has {np.shape(item.estimators_)} trees for {per_stage} per stage")
+    if hasattr(item, "support_vectors_") and hasattr(item, "_n_support"):
+        _check_libsvm(item, n_features if features is None else features)
+    centers = getattr(item, "cluster_centers_", None)
+    if centers is not None and (np.ndim(centers) != 2 or np.shape(centers)[1] != (features or n_features)):
+        raise UnsafeModel(f"the {name}'s cluster centers have shape {np.shape(centers)}; the model has {n_features} features")
     for stage in getattr(item, "_predictors", None) or ():
         for predictor in stage:
             _check_predictor(predictor, n_features)
@@ -606,6 +611,33 @@ def _check_parts(item, n_features):
         item._tree = type(item._tree)(
             fit_x, leaf_size=item.leaf_size, metric=item.effective_metric_, **item.effective_metric_params_
         )
+
+
+def _check_libsvm(svm, n_features):
+    """libsvm's predict indexes its arrays by the support vector counts it is given."""
+    import numpy as np
+
+    vectors = np.asarray(svm.support_vectors_)
+    n = vectors.shape[0] if vectors.ndim == 2 else -1
+    classes = getattr(svm, "classes_", None)
+    k = 2 if classes is None else len(classes)
+    pairs = k * (k - 1) // 2
+    counts = np.asarray(svm._n_support)
+    ok = (
+        vectors.ndim == 2
+        and vectors.shape[1] == n_features
+        and np.shape(svm.support_) == (n,)
+        and np.shape(svm._dual_coef_) == (k - 1, n)
+        and np.shape(svm._intercept_) == (pairs,)
+        and np.shape(svm._probA) in ((0,), (pairs,))
+        and np.shape(svm._probB) == np.shape(svm._probA)
+        and counts.shape == (k,)
+        and (counts >= 0).all()
+        and (classes is None or counts.sum() == n)
+        and (counts <= n).all()
+    )
+    if not ok:
+        raise UnsafeModel(f"the {type(svm).__name__}'s support vector arrays disagree with each other")
 
 
 def _check_tree(tree, n_features):
