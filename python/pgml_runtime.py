@@ -2,8 +2,9 @@
 
 Rust chooses the estimator class (from its single algorithm table) and hands over numpy arrays;
 this module builds, fits, predicts, and turns models into bytes and back. Models are saved
-without pickle: scikit-learn estimators through skops (loading trusts scikit-learn's own types
-only), xgboost, lightgbm and catboost in their own portable formats.
+without pickle: scikit-learn estimators through skops (loading accepts only the reviewed types of
+SKOPS_TYPES), xgboost, lightgbm and catboost in their own portable formats, each checked before
+its library reads it.
 """
 
 import contextlib
@@ -430,7 +431,7 @@ def _save_one(estimator):
     return "skops", skops.io.dumps(estimator)
 
 
-def load(path, task, format, blobs, classes, n_features, n_targets, single_target):
+def load(path, task, format, blobs, classes, n_features, n_targets, single_target, from_file):
     """A model from its payload, after checking it is the model the header describes: the
     expected top-level class (or booster), feature and class counts. Anything that does not
     read as such is UnsafeModel, never a crash or code from the file."""
@@ -439,8 +440,11 @@ def load(path, task, format, blobs, classes, n_features, n_targets, single_targe
     base = format.removesuffix("/per-target")
     expected = _expected_class(path, task, n_targets, single_target)
     n_classes = len(classes or [])
+    per_blob = 1 if format.endswith("/per-target") else n_targets
     try:
-        loaded = [_load_one(base, blob, path, task, expected, n_features, n_classes, n_targets) for blob in blobs]
+        loaded = [
+            _load_one(base, blob, path, task, expected, n_features, n_classes, per_blob, from_file) for blob in blobs
+        ]
     except (MissingPackage, UnsafeModel, KeyboardInterrupt):
         raise
     except ImportError as e:
@@ -464,7 +468,7 @@ def _expected_class(path, task, n_targets, single_target):
     return path
 
 
-def _load_one(format, blob, path, task, expected, n_features, n_classes, n_targets):
+def _load_one(format, blob, path, task, expected, n_features, n_classes, n_targets, from_file):
     if format == "skops":
         estimator = _load_skops(blob, expected, n_features, n_classes)
         if expected != path and task == "regression":
@@ -476,7 +480,7 @@ def _load_one(format, blob, path, task, expected, n_features, n_classes, n_targe
     if format == "xgboost-ubj":
         import xgboost
 
-        _check_xgboost(blob, n_features, n_classes)
+        _check_xgboost(blob, n_features, n_classes, n_targets)
         booster = xgboost.Booster()
         booster.load_model(bytearray(blob))
         return _Booster(booster, "xgboost", task)
@@ -488,18 +492,47 @@ def _load_one(format, blob, path, task, expected, n_features, n_classes, n_targe
     if format == "catboost-cbm":
         import catboost
 
-        # "CBM1", the core's length, the core (a flatbuffer, which CatBoost verifies: no crash in
-        # fuzzing, unlike xgboost and lightgbm). Models of numeric features have nothing after it.
+        # "CBM1", the core's length, the core (a flatbuffer). Models of numeric features have
+        # nothing after it.
         core = int.from_bytes(blob[4:8], "little") if len(blob) >= 8 else -1
         if bytes(blob[:4]) != b"CBM1" or 8 + core != len(blob):
             raise UnsafeModel(f"the catboost payload is not one whole CBM1 model ({len(blob)} bytes)")
         model = catboost.CatBoost()
+        if from_file:
+            _survives_in_child("catboost", lambda: catboost.CatBoost().load_model(blob=bytes(blob)))
         model.load_model(blob=bytes(blob))
         _check_counts("catboost", len(model.feature_names_), n_features)
         if n_classes and len(model.classes_) != n_classes:
             raise UnsafeModel(f"the catboost model has {len(model.classes_)} classes; its payload lists {n_classes}")
         return _Booster(model, "catboost", task)
     raise UnsafeModel(f"unknown Python model format '{format}'")
+
+
+def _survives_in_child(library, load, seconds=60):
+    """Runs `load` in a forked child first. CatBoost's loader crashes on some edited bytes and
+    its flatbuffer core has no parser in Python, so a file's model is first loaded where a crash
+    (or a hang) cannot take pgml-cli down; it costs a fork and a second load, a few milliseconds."""
+    import time
+
+    pid = os.fork()
+    if pid == 0:
+        try:
+            load()
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    deadline = time.monotonic() + seconds
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            raise UnsafeModel(f"{library} did not finish loading the model in {seconds} s")
+        time.sleep(0.005)
+    if os.WIFSIGNALED(status):
+        raise UnsafeModel(f"the {library} payload is damaged: loading it killed a test process (signal {os.WTERMSIG(status)})")
 
 
 def _type_name(cls):
@@ -872,7 +905,7 @@ XGBOOST_OBJECTIVES = {
 }
 
 
-def _check_xgboost(blob, n_features, n_classes):
+def _check_xgboost(blob, n_features, n_classes, n_targets):
     """An xgboost UBJSON model whose trees are consistent (xgboost's loader and predictor trust
     array lengths and child indices): refused with UnsafeModel otherwise."""
     import numpy as np
@@ -889,6 +922,7 @@ def _check_xgboost(blob, n_features, n_classes):
         booster = learner["gradient_booster"]
         if booster["name"] == "dart":
             booster = booster["gbtree"]
+        # gblinear is refused too: the loaded booster could not predict in place anyway.
         if booster["name"] != "gbtree":
             raise ValueError(f"booster {booster['name']!r} is not a tree booster")
         trees_model = booster["model"]
@@ -896,8 +930,7 @@ def _check_xgboost(blob, n_features, n_classes):
         info = np.asarray(trees_model["tree_info"])
         if int(trees_model["gbtree_model_param"]["num_trees"]) != len(trees) or len(info) != len(trees):
             raise ValueError("tree counts disagree")
-        groups = max(classes, targets, 1)
-        if len(info) and (info.min() < 0 or info.max() >= groups):
+        if len(info) and (info.min() < 0 or info.max() >= max(classes, targets, 1)):
             raise ValueError("tree groups out of range")
         for i, tree in enumerate(trees):
             _check_xgboost_tree(tree, features, i)
@@ -908,8 +941,10 @@ def _check_xgboost(blob, n_features, n_classes):
     _check_counts("xgboost", features, n_features)
     if objective not in XGBOOST_OBJECTIVES:
         raise UnsafeModel(f"the xgboost model has an unknown objective {objective!r}")
-    if targets != 1 or classes != (n_classes if n_classes > 2 else 0):
-        raise UnsafeModel(f"the xgboost model has {classes} classes and {targets} targets; its payload lists {n_classes} classes")
+    if targets != n_targets or classes != (n_classes if n_classes > 2 else 0):
+        raise UnsafeModel(
+            f"the xgboost model has {classes} classes and {targets} targets; the header has {n_classes} and {n_targets}"
+        )
 
 
 def _check_xgboost_tree(tree, features, i):

@@ -256,7 +256,12 @@ fn edits(algorithm: &str, blob: &[u8]) -> Vec<(String, Vec<u8>)> {
         _ => {
             let mut magic = blob.to_vec();
             magic[..4].copy_from_slice(b"XXXX");
-            vec![("magic".into(), magic)]
+            // A 4-feature model with three bytes changed, on which CatBoost's loader segfaults.
+            let crash = std::fs::read(repo("tests/fixtures/hostile/python/catboost-segfault.cbm"));
+            vec![
+                ("magic".into(), magic),
+                ("edited into a crash".into(), crash.unwrap()),
+            ]
         }
     }
 }

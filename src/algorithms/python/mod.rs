@@ -166,6 +166,7 @@ impl Prepared {
                 _ => 1,
             },
             single_target: self.single_target,
+            from_file: false,
         };
         with_python(|py, m| {
             let fail = |e| error(py, e, &format!("fitting {}", self.class));
@@ -232,11 +233,13 @@ impl Prepared {
     }
 }
 
-/// What the payload must hold besides the class: the loader checks it against the estimator.
+/// What the payload must hold besides the class (the loader checks it against the estimator),
+/// and whether it comes from a file rather than the fit just done.
 struct Shape {
     features: usize,
     targets: usize,
     single_target: bool,
+    from_file: bool,
 }
 
 fn load_in(
@@ -260,6 +263,7 @@ fn load_in(
             shape.features,
             shape.targets,
             shape.single_target,
+            shape.from_file,
         ),
     )
     .map(Bound::unbind)
@@ -346,6 +350,7 @@ pub fn load(header: &Header, bytes: &[u8]) -> Result<PythonModel> {
         features: header.feature_names.len(),
         targets: header.target_names.len().max(1),
         single_target: info.single_target,
+        from_file: true,
     };
     let object = with_python(|py, m| {
         let object = load_in(py, m, &info.class, header.task, &payload, &shape)?;
