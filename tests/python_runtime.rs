@@ -97,18 +97,62 @@ fn native_openblas_and_scipy_blas_in_one_process() {
     assert_eq!(values(again.predict(x.view()).unwrap()), native_prediction);
 }
 
-/// Every Python algorithm x task of the table survives the trip through its model file.
+/// Every Python algorithm x task of the table survives the trip through its model file, and the
+/// reloaded model predicts what the live estimator it was saved from predicts.
 #[test]
 fn every_python_algorithm_round_trips_through_its_model_file() {
     let dir = tempfile::tempdir().unwrap();
     let mut checked = 0;
     for algorithm in ALGORITHMS {
         for &(task, _) in algorithm.python {
-            common::assert_round_trip(dir.path(), algorithm.name, task, Runtime::Python);
+            let metrics =
+                common::assert_round_trip(dir.path(), algorithm.name, task, Runtime::Python);
+            assert!(
+                metrics > 0,
+                "{} {task}: no metrics compared",
+                algorithm.name
+            );
+            assert_reloaded_equals_live(algorithm.name, task);
             checked += 1;
         }
     }
     assert!(checked >= 59, "only {checked} python algorithm/task pairs");
+}
+
+/// Fits on the task's whole dataset, then compares the reloaded model's predictions and
+/// probabilities on those rows with the live estimator's.
+fn assert_reloaded_equals_live(algorithm: &str, task: Task) {
+    let (dataset, targets, features) = common::setup(task);
+    let data = DataSource::Csv(repo(&format!("datasets/{dataset}.csv")))
+        .load(features.as_deref(), &targets, task)
+        .unwrap();
+    let choice = algorithms::choose(algorithm, task, Some(Runtime::Python)).unwrap();
+    let plan = Plan::new(
+        &choice,
+        task,
+        &common::hyperparams(algorithm),
+        0,
+        targets.len(),
+    )
+    .unwrap();
+    let Plan::Python(prepared) = plan else {
+        panic!("{algorithm} {task}: not a Python plan")
+    };
+    let (reloaded, live) = prepared
+        .fit_keeping_live(task, data.x.clone(), &data.targets, 0)
+        .unwrap_or_else(|e| panic!("{algorithm} {task}: {e}"));
+    let x = data.x.view();
+    match (reloaded.predict(x).unwrap(), live.predict(x).unwrap()) {
+        (Prediction::Values(a), Prediction::Values(b)) => close(&a, &b, 1e-9),
+        (a, b) => assert_eq!(a, b, "{algorithm} {task}"),
+    }
+    match (
+        reloaded.predict_proba(x).unwrap(),
+        live.predict_proba(x).unwrap(),
+    ) {
+        (Some(a), Some(b)) => close(&a, &b, 1e-9),
+        (a, b) => assert_eq!(a.is_some(), b.is_some(), "{algorithm} {task}"),
+    }
 }
 
 const SKLEARN_SCRIPT: &str = r#"
