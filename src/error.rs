@@ -113,6 +113,9 @@ mod tests {
     fn a_message_is_one_line_without_terminal_escapes() {
         let e = Error::Model("m: has \u{1b}[2J\nforged line\r".into());
         assert_eq!(e.line(), "m: has \\u{1b}[2J\\nforged line\\r");
-        assert_eq!(Error::usage("x".repeat(5000)).line().chars().count(), MAX_MESSAGE_CHARS + 3);
+        assert_eq!(
+            Error::usage("x".repeat(5000)).line().chars().count(),
+            MAX_MESSAGE_CHARS + 3
+        );
     }
 }
