@@ -758,6 +758,7 @@ def _check_lightgbm(blob, n_features, n_classes):
         raise UnsafeModel(
             f"the lightgbm model has {classes} classes and {len(trees)} trees by {per_iteration}; expected {expected} classes"
         )
+    _check_lightgbm_objective(header.get("objective", ""), n_classes, classes)
     for key in ("feature_names", "feature_infos"):
         if len(header.get(key, "").split(" ")) != n_features:
             raise UnsafeModel(f"the lightgbm model text's {key} does not list {n_features} features")
@@ -767,6 +768,29 @@ def _check_lightgbm(blob, n_features, n_classes):
         except (KeyError, ValueError, OverflowError) as e:
             raise UnsafeModel(f"tree {i} of the lightgbm model text is damaged: {type(e).__name__}: {e}") from None
     return "\n".join(line for line in lines[: end + 1] if not line.startswith("tree_sizes=")) + "\n"
+
+
+# The objectives LightGBM writes into model text, by task: prediction sizes its output buffers by
+# the objective's own `num_class`, so it must agree with the header (a larger one overflowed them).
+LIGHTGBM_OBJECTIVES = {
+    "classification": {"binary", "multiclass", "multiclassova"},
+    "regression": {"regression", "regression_l1", "huber", "fair", "poisson", "quantile", "mape", "gamma", "tweedie", "cross_entropy", "cross_entropy_lambda"},
+}
+
+
+def _check_lightgbm_objective(objective, n_classes, classes):
+    name, *options = objective.split(" ")
+    task = "classification" if n_classes >= 2 else "regression"
+    if name not in LIGHTGBM_OBJECTIVES[task]:
+        raise UnsafeModel(f"the lightgbm model's objective {name!r} is not a {task} objective")
+    if task == "classification" and (name == "binary") != (n_classes == 2):
+        raise UnsafeModel(f"the lightgbm model's objective {name!r} does not fit {n_classes} classes")
+    for option in options:
+        key, _, value = option.partition(":")
+        if key == "num_class" and value != str(classes):
+            raise UnsafeModel(f"the lightgbm model's objective says {value!r} classes where the model has {classes}")
+        if key not in ("num_class", "sigmoid", "sqrt"):
+            raise UnsafeModel(f"the lightgbm model's objective has an unknown option {key!r}")
 
 
 def _check_lightgbm_tree(tree, n_features):

@@ -27,6 +27,9 @@ static INTERRUPTED: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 
 const TEMP_PREFIX: &str = ".pgml-cli-";
 
+/// How long a dead run's temporary file must have been untouched before another run removes it.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// How an output file is put in place: a temporary file renamed over the target when finished
 /// (removed if dropped first), or nothing for a FIFO or device written in place.
 pub struct Commit {
@@ -37,16 +40,8 @@ pub struct Commit {
 /// gets. `replace = false` refuses an existing file (checked again when renaming).
 pub fn create(path: &Path) -> Result<(File, Commit)> {
     let io = |e| Error::io(path.display(), e);
-    let target = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => path.canonicalize().map_err(|_| {
-            Error::Io(format!(
-                "{}: is a symbolic link to a missing file; choose another output",
-                path.display()
-            ))
-        })?,
-        _ => path.to_path_buf(),
-    };
-    match std::fs::metadata(&target) {
+    // `metadata` follows links: /dev/stdout -> /proc/self/fd/1 -> a pipe is a FIFO, written in place.
+    match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             return Err(Error::usage(format!(
                 "{} is a directory; choose a file name for the output",
@@ -54,7 +49,7 @@ pub fn create(path: &Path) -> Result<(File, Commit)> {
             )))
         }
         Ok(meta) if meta.file_type().is_fifo() || meta.file_type().is_char_device() => {
-            let file = OpenOptions::new().write(true).open(&target).map_err(io)?;
+            let file = OpenOptions::new().write(true).open(path).map_err(io)?;
             return Ok((file, Commit { rename: None }));
         }
         Ok(meta) if !meta.is_file() => {
@@ -65,6 +60,16 @@ pub fn create(path: &Path) -> Result<(File, Commit)> {
         }
         _ => {}
     }
+    // A regular file (or a new one) behind a link: the file is replaced, the link stays.
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => path.canonicalize().map_err(|_| {
+            Error::Io(format!(
+                "{}: is a symbolic link to a missing file; choose another output",
+                path.display()
+            ))
+        })?,
+        _ => path.to_path_buf(),
+    };
     let dir = parent_dir(&target);
     remove_stale_temps(dir);
     let temp = tempfile::Builder::new()
@@ -153,7 +158,9 @@ pub fn clean_up_on_signals() {
 }
 
 /// Temporary files left by pgml-cli processes that no longer run (killed with SIGKILL, or by
-/// a power cut): named `.pgml-cli-<pid>-*.tmp`, removed when that pid is not a pgml-cli.
+/// a power cut): named `.pgml-cli-<pid>-*.tmp`, removed when no process has that pid here and
+/// the file has not changed for `STALE_AFTER` (a run in another PID namespace sharing the
+/// directory keeps writing to its file).
 fn remove_stale_temps(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -166,8 +173,14 @@ fn remove_stale_temps(dir: &Path) {
         let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
             continue;
         };
-        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        if !comm.starts_with("pgml-cli") && rest.ends_with(".tmp") {
+        let alive = Path::new(&format!("/proc/{pid}")).exists();
+        let idle = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if !alive && idle && rest.ends_with(".tmp") {
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -1,11 +1,10 @@
 //! Panics. A panic in pgml-cli is a bug, reported on one line (exit 70). A panic inside a
 //! backend library on data it should have refused (linfa's SMO solver indexes out of bounds on
-//! some inputs) is a failed fit: `catch` turns it into exit 5 with the library's message.
+//! some inputs) is a failed fit, and one while predicting (on a model that passed every check) is
+//! a model that cannot be used: `catch` hands the message to the caller instead of printing it.
 
 use std::cell::{Cell, RefCell};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-
-use crate::error::{Error, Result};
 
 thread_local! {
     /// Inside `catch`: the hook keeps the message instead of printing it.
@@ -34,17 +33,15 @@ pub fn install_hook() {
     }));
 }
 
-/// Runs a backend's fit; its panic becomes `Error::Fit` naming the backend.
-pub fn catch<T>(backend: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+/// Runs backend code; a panic in it comes back as `Err` with the panic's message, printed by
+/// nobody (the caller turns it into the error it means: a failed fit, a model that cannot predict).
+pub fn catch<T>(work: impl FnOnce() -> T) -> std::result::Result<T, String> {
     let was = CATCHING.with(|c| c.replace(true));
     let outcome = catch_unwind(AssertUnwindSafe(work));
     CATCHING.with(|c| c.set(was));
-    outcome.unwrap_or_else(|_| {
-        let message = CAUGHT
+    outcome.map_err(|_| {
+        CAUGHT
             .with(|c| c.borrow_mut().take())
-            .unwrap_or_else(|| "unknown panic".into());
-        Err(Error::fit(format!(
-            "{backend} failed on this data ({message}); try other hyperparameters or --runtime python"
-        )))
+            .unwrap_or_else(|| "unknown panic".into())
     })
 }

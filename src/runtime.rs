@@ -182,6 +182,14 @@ fn check_header(header: &Header) -> Result<()> {
             Task::Classification => targets == 1 && classes >= 2,
             Task::Clustering | Task::Decomposition => targets == 0 && classes == 0,
         };
+    let mut names: Vec<&String> = header.feature_names.iter().collect();
+    names.sort();
+    names.dedup();
+    if names.len() != header.feature_names.len() {
+        return Err(Error::Model(
+            "has a header that names a feature twice".into(),
+        ));
+    }
     if !fits {
         return Err(Error::Model(format!(
             "has a header whose {} features, {targets} targets and {classes} classes do not fit {}",

@@ -332,6 +332,21 @@ fn lying_native_payloads_are_refused() {
         "iris",
         "classes where the header lists 1000",
     );
+    let (nb, mut nb_payload) = trained(d, "naive_bayes", "classification", "iris", &[]);
+    // Classifier, GaussianNb, 3 classes, class key, row count: then the first class's prior.
+    assert_eq!(&nb_payload[..3], &[1, 4, 3]);
+    nb_payload[5..13].copy_from_slice(&(-1.0f64).to_le_bytes());
+    assert_refused(d, "nb-negative-prior", &nb, &nb_payload, "iris", "prior");
+    let mut twice = iris.clone();
+    twice.feature_names[1] = twice.feature_names[0].clone();
+    assert_refused(
+        d,
+        "feature-twice",
+        &twice,
+        &iris_payload,
+        "iris",
+        "names a feature twice",
+    );
     let mut as_forest = iris.clone();
     as_forest.algorithm = "random_forest".into();
     assert_refused(

@@ -191,9 +191,34 @@ fn temporary_files_of_killed_runs_are_removed_by_the_next_run() {
     assert_eq!(left.len(), 1, "{left:?}");
     // Another program's file that only looks similar is kept.
     std::fs::write(dir.path().join(".pgml-cli-notes"), "mine").unwrap();
+    // Just written: it could belong to a run in another PID namespace, so it stays for now.
     let out = predict_to(&model, &dir.path().join("q.csv"));
     assert!(out.status.success());
-    assert!(temp_files(dir.path()) == vec![".pgml-cli-notes".to_string()]);
+    assert_eq!(temp_files(dir.path()).len(), 2);
+    // Untouched for two minutes, by a pid that is gone: removed.
+    let old = std::time::SystemTime::now() - Duration::from_secs(120);
+    let stale = std::fs::File::options()
+        .write(true)
+        .open(dir.path().join(&left[0]))
+        .unwrap();
+    stale.set_modified(old).unwrap();
+    let out = predict_to(&model, &dir.path().join("q.csv"));
+    assert!(out.status.success());
+    assert_eq!(temp_files(dir.path()), vec![".pgml-cli-notes".to_string()]);
+}
+
+/// `--output /dev/stdout` works when stdout is a pipe (/proc/self/fd/1 names no file).
+#[test]
+fn dev_stdout_as_output_writes_into_the_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = iris_model(dir.path());
+    let out = predict_to(&model, Path::new("/dev/stdout"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 151);
 }
 
 #[test]

@@ -224,6 +224,13 @@ fn edits(algorithm: &str, blob: &[u8]) -> Vec<(String, Vec<u8>)> {
                 replace(&leaves, "num_leaves=1000"),
                 replace("max_feature_idx=3", "max_feature_idx=30"),
                 replace("Tree=1\n", "Tree=7\n"),
+                // Prediction sizes its buffers by the objective's class count: 1000 overflowed them.
+                replace(
+                    "objective=multiclass num_class:3",
+                    "objective=multiclass num_class:1000",
+                ),
+                replace("objective=multiclass num_class:3", "objective=lambdarank"),
+                replace("objective=multiclass num_class:3", "objective=garbage"),
             ]
         }
         "xgboost" => {

@@ -201,40 +201,84 @@ fn decode_v1(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>)> {
     Ok((header, payload.to_vec()))
 }
 
-/// Reads and decodes a model file: the magic and version first, so a wrong file (or a device
-/// such as /dev/zero) is refused after 12 bytes; then at most what the file's size allows.
+/// Reads and decodes a model file, trusting no length before it is compared with what the file
+/// can hold: the magic and version first (a wrong file or /dev/zero is refused after 12 bytes),
+/// then the header and payload lengths against the file's size (a sparse file that claims
+/// gigabytes is refused before any of it is read), then the bytes, then `decode` checks it all.
 pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
     let io = |e| Error::io(path.display(), e);
-    let file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?;
-    if size.is_dir() {
+    let truncated = || Error::model(path, "is truncated");
+    let mut file = open_for_reading(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
         return Err(Error::model(path, "is a directory, not a model file"));
     }
-    let mut bytes = Vec::new();
-    let mut reader = file.take(12);
-    reader.read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() < 12 || &bytes[..8] != MAGIC {
-        return Err(Error::model(path, "is not a pgml-cli model file"));
-    }
-    check_version(path, &bytes)?;
-    // A regular file cannot hold more than its size; a pipe is bounded by the largest model.
-    let limit = if size.is_file() {
-        size.len()
+    // A regular file holds exactly its size; a pipe at most the largest model.
+    let size = if meta.is_file() {
+        meta.len()
     } else {
         MAX_MODEL_BYTES
     };
-    let mut rest = reader
-        .into_inner()
-        .take(limit.saturating_sub(12).saturating_add(1));
-    rest.read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > limit.max(12) {
+    let mut bytes = Vec::new();
+    let mut take = |n: u64, bytes: &mut Vec<u8>| -> Result<()> {
+        let before = bytes.len() as u64;
+        if before.saturating_add(n) > size {
+            return Err(truncated());
+        }
+        (&mut file).take(n).read_to_end(bytes).map_err(io)?;
+        if bytes.len() as u64 - before != n {
+            return Err(truncated());
+        }
+        Ok(())
+    };
+    if take(12, &mut bytes).is_err() || &bytes[..8] != MAGIC {
+        return Err(Error::model(path, "is not a pgml-cli model file"));
+    }
+    check_version(path, &bytes)?;
+    take(4, &mut bytes)?;
+    let header_len = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
+    if header_len > MAX_HEADER_BYTES {
         return Err(Error::model(
             path,
-            "is larger than any model pgml-cli writes",
+            "has a header larger than any pgml-cli writes",
+        ));
+    }
+    take(u64::from(header_len), &mut bytes)?;
+    take(8, &mut bytes)?;
+    let at = bytes.len() - 8;
+    let payload_len = u64::from_le_bytes(bytes[at..].try_into().map_err(|_| truncated())?);
+    take(payload_len.saturating_add(32), &mut bytes)?;
+    let mut rest = [0u8; 1];
+    if file.read(&mut rest).map_err(io)? != 0 {
+        return Err(Error::model(
+            path,
+            "has unexpected bytes after the checksum",
         ));
     }
     decode(path, &bytes)
 }
+
+/// Opens without blocking on a FIFO that has no writer yet (reading it then finds no model),
+/// and reads blocking afterwards.
+fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    // SAFETY: fcntl on a descriptor this function owns.
+    unsafe {
+        let flags = libc::fcntl(file.as_raw_fd(), libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(file.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK);
+        }
+    }
+    Ok(file)
+}
+
+/// Headers hold names and metrics: a million 200-byte feature names fit in this.
+const MAX_HEADER_BYTES: u32 = 256 << 20;
 
 /// Models larger than this are refused when read from a pipe (files are bounded by their size).
 const MAX_MODEL_BYTES: u64 = 16 << 30;

@@ -70,8 +70,12 @@ impl GaussianNbModel {
                 .pointer("/sigma/data")
                 .and_then(|d| d.as_array())
                 .is_some_and(|d| d.iter().all(|v| v.as_f64().is_some_and(|v| v > 0.0)));
-            if !positive || !stats.get("prior").is_some_and(model::finite) {
+            if !positive {
                 return Err("has zero variances: every feature is constant within a class".into());
+            }
+            let prior = stats.get("prior").and_then(|p| p.as_f64());
+            if !prior.is_some_and(|p| p > 0.0 && p <= 1.0) {
+                return Err("has a class prior outside (0, 1]".into());
             }
         }
         Ok(())

@@ -102,8 +102,12 @@ impl Native {
         seed: u64,
     ) -> Result<NativeModel> {
         let seed = params.seed(seed)?;
-        let backend = format!("{self:?} ({})", self.backend().name());
-        let model = panic::catch(&backend, || self.dispatch(params, x, targets, seed))?;
+        let model = panic::catch(|| self.dispatch(params, x, targets, seed)).map_err(|why| {
+            Error::fit(format!(
+                "{self:?} ({}) failed on this data ({why}); try other hyperparameters or --runtime python",
+                self.backend().name()
+            ))
+        })??;
         let expected = Expected {
             native: self,
             features: x.ncols(),

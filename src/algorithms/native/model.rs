@@ -73,8 +73,31 @@ impl Classes {
     }
 }
 
+/// A backend panic while predicting with a model that passed every check: the model is unusable.
+fn guarded<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
+    crate::panic::catch(work)
+        .map_err(|why| Error::Model(format!("the model cannot predict these rows ({why})")))?
+}
+
 impl Estimator for NativeModel {
     fn predict(&self, x: ArrayView2<f64>) -> Result<Prediction> {
+        guarded(|| self.predict_unguarded(x))
+    }
+
+    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>> {
+        guarded(|| match self {
+            NativeModel::Classifier(c) => c.predict_proba(x),
+            _ => Ok(None),
+        })
+    }
+
+    fn payload(&self) -> Result<Vec<u8>> {
+        postcard::to_stdvec(self).map_err(|e| Error::fit(format!("cannot encode the model: {e}")))
+    }
+}
+
+impl NativeModel {
+    fn predict_unguarded(&self, x: ArrayView2<f64>) -> Result<Prediction> {
         Ok(match self {
             NativeModel::Regressors(models) => {
                 let mut values = Array2::zeros((x.nrows(), models.len()));
@@ -88,17 +111,6 @@ impl Estimator for NativeModel {
             NativeModel::Clusterer(Clusterer::Dbscan(m)) => Prediction::Clusters(m.predict(x)),
             NativeModel::Pca(m) => Prediction::Values(m.transform(x)),
         })
-    }
-
-    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>> {
-        match self {
-            NativeModel::Classifier(c) => c.predict_proba(x),
-            _ => Ok(None),
-        }
-    }
-
-    fn payload(&self) -> Result<Vec<u8>> {
-        postcard::to_stdvec(self).map_err(|e| Error::fit(format!("cannot encode the model: {e}")))
     }
 }
 

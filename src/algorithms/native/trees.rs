@@ -481,17 +481,23 @@ impl Tree {
 
 impl Forest {
     /// The trees' outputs averaged: class probabilities, or the regression value in column 0.
+    /// Trees are summed in a fixed number of groups (spread over the cores), so memory does not
+    /// grow with the tree count and the result does not depend on the machine's core count.
     pub fn average(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
+        const GROUPS: usize = 8;
         let width = self.trees.first().map_or(1, |t| t.width);
-        let per_tree = on_all_cores(self.trees.len(), |i| {
-            let mut out = Array2::<f64>::zeros((x.nrows(), width));
-            for (row, mut target) in x.rows().into_iter().zip(out.rows_mut()) {
-                target.assign(&ArrayView1::from(self.trees[i].leaf_for(row)));
+        let groups = GROUPS.min(self.trees.len()).max(1);
+        let partial = on_all_cores(groups, |g| {
+            let mut sum = Array2::<f64>::zeros((x.nrows(), width));
+            for tree in self.trees.iter().skip(g).step_by(groups) {
+                for (row, mut target) in x.rows().into_iter().zip(sum.rows_mut()) {
+                    target += &ArrayView1::from(tree.leaf_for(row));
+                }
             }
-            out
+            sum
         })?;
         let mut sum = Array2::zeros((x.nrows(), width));
-        per_tree.iter().for_each(|p| sum += p);
+        partial.iter().for_each(|p| sum += p);
         Ok(sum / self.trees.len() as f64)
     }
 
