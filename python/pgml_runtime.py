@@ -806,8 +806,8 @@ def _check_lightgbm_tree(tree, n_features):
             raise ValueError(f"{key} has {len(values)} values, not {length}")
         return values
 
-    float(tree["shrinkage"])
-    array("leaf_value", leaves)
+    if not np.isfinite(float(tree["shrinkage"])) or not np.isfinite(array("leaf_value", leaves)).all():
+        raise ValueError("non-finite shrinkage or leaf values")
     if leaves == 1:
         return
     inner = leaves - 1

@@ -219,6 +219,10 @@ fn edits(algorithm: &str, blob: &[u8]) -> Vec<(String, Vec<u8>)> {
         "lightgbm" => {
             let left = blob_line(blob, "left_child=");
             let leaves = blob_line(blob, "num_leaves=");
+            let values = blob_line(blob, "leaf_value=");
+            let mut first_infinite: Vec<&str> = values["leaf_value=".len()..].split(' ').collect();
+            first_infinite[0] = "1e400";
+            let infinite = format!("leaf_value={}", first_infinite.join(" "));
             vec![
                 replace(&left, "left_child=99 99 99"),
                 replace(&leaves, "num_leaves=1000"),
@@ -231,6 +235,7 @@ fn edits(algorithm: &str, blob: &[u8]) -> Vec<(String, Vec<u8>)> {
                 ),
                 replace("objective=multiclass num_class:3", "objective=lambdarank"),
                 replace("objective=multiclass num_class:3", "objective=garbage"),
+                replace(&values, &infinite),
             ]
         }
         "xgboost" => {
