@@ -942,6 +942,11 @@ def _check_xgboost(blob, n_features, n_classes, n_targets):
         learner = model["learner"]
         param = learner["learner_model_param"]
         features, classes, targets = (int(param[k]) for k in ("num_feature", "num_class", "num_target"))
+        # One base score, or one per output ("[5E-1,5E-1,5E-1]" in xgboost 3); anything else
+        # made prediction fail inside xgboost.
+        scores = [float(v) for v in str(param["base_score"]).strip("[]").split(",")]
+        if len(scores) not in (1, max(classes, targets, 1)) or not np.isfinite(scores).all():
+            raise ValueError(f"base_score has {len(scores)} values for {max(classes, targets, 1)} outputs")
         objective = learner["objective"]["name"]
         booster = learner["gradient_booster"]
         if booster["name"] == "dart":
