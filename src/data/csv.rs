@@ -7,11 +7,13 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
 
 use ndarray::Array2;
 
-use super::{parse_number, RawTargets};
+use super::{list, parse_number, quote, RawTargets};
 use crate::error::{Error, Result};
 
 /// Which columns to take from the file.
@@ -35,6 +37,47 @@ pub struct Chunk {
 /// Input that can move to the record-splitting thread.
 pub type Input = Box<dyn Read + Send>;
 
+/// Longest record (the header or one row) accepted. The CSV parser buffers a whole record, so
+/// without a bound an input with no line end (`--data /dev/zero`) would take all memory.
+pub const MAX_RECORD_MIB: usize = 64;
+
+/// Most bytes of wanted cells in one chunk: very wide rows make shorter chunks, so memory
+/// stays flat whatever the width.
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// The input as the CSV parser reads it: counts the bytes read since the last complete record
+/// (`since_record`, reset by whoever reads records) and fails once that passes the bound.
+/// The parser reads ahead by at most its 8 KiB buffer, so the count errs by that much.
+struct Bounded {
+    inner: Input,
+    since_record: Arc<AtomicUsize>,
+}
+
+/// The error `Bounded` fails with, recognized by `csv_error`.
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "a record longer than {MAX_RECORD_MIB} MiB")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+impl Read for Bounded {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if self.since_record.fetch_add(n, Ordering::Relaxed) + n > MAX_RECORD_MIB << 20 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                RecordTooLong,
+            ));
+        }
+        Ok(n)
+    }
+}
+
 pub struct CsvReader {
     source: String,
     chunks: Receiver<Result<Chunk>>,
@@ -46,7 +89,8 @@ pub struct CsvReader {
 /// The splitting thread's state: records to `Cells`.
 struct Splitter {
     source: String,
-    reader: csv::Reader<Input>,
+    reader: csv::Reader<Bounded>,
+    since_record: Arc<AtomicUsize>,
     record: csv::ByteRecord,
     /// The wanted columns: the features, then the targets.
     wanted: Vec<usize>,
@@ -88,25 +132,32 @@ impl CsvReader {
     pub fn new(source: String, input: Input, columns: Columns, chunk_rows: usize) -> Result<Self> {
         // Cells are trimmed one by one where they are used: csv's record-level trim rebuilds
         // every record and cost a third of the parse time.
-        let mut reader = csv::ReaderBuilder::new().from_reader(input);
-        let mut header = reader.headers().map_err(|e| csv_error(&source, e))?.clone();
+        let since_record = Arc::new(AtomicUsize::new(0));
+        let mut reader = csv::ReaderBuilder::new().from_reader(Bounded {
+            inner: input,
+            since_record: since_record.clone(),
+        });
+        let mut header = reader
+            .headers()
+            .map_err(|e| csv_error(&source, e, 0))?
+            .clone();
+        since_record.store(0, Ordering::Relaxed);
         header.trim();
         if header.is_empty() {
             return Err(Error::data(&source, "is empty (expected a header row)"));
         }
         let mut index = HashMap::new();
         for (i, name) in header.iter().enumerate() {
-            if index.insert(name.to_string(), i).is_some() {
+            if index.insert(name, i).is_some() {
                 return Err(Error::data(
                     &source,
-                    format!("column '{name}' appears twice in the header"),
+                    format!("column {} appears twice in the header", quote(name)),
                 ));
             }
         }
         let predicting = matches!(columns, Columns::Predict { .. });
         let find = |name: &String| {
-            index.get(name).copied().ok_or_else(|| {
-                let known: Vec<&str> = header.iter().collect();
+            index.get(name.as_str()).copied().ok_or_else(|| {
                 let why = if predicting {
                     ", which the model was trained on"
                 } else {
@@ -114,7 +165,11 @@ impl CsvReader {
                 };
                 Error::data(
                     &source,
-                    format!("no column '{name}'{why} (columns: {})", known.join(", ")),
+                    format!(
+                        "no column {}{why} (columns: {})",
+                        quote(name),
+                        list(header.iter())
+                    ),
                 )
             })
         };
@@ -131,7 +186,8 @@ impl CsvReader {
                 };
                 if let Some(both) = features.iter().find(|f| targets.contains(f)) {
                     return Err(Error::usage(format!(
-                        "column '{both}' is both a feature and a target"
+                        "column {} is both a feature and a target",
+                        quote(both)
                     )));
                 }
                 (features, targets.to_vec())
@@ -146,6 +202,7 @@ impl CsvReader {
         let mut splitter = Splitter {
             source: source.clone(),
             reader,
+            since_record,
             record: csv::ByteRecord::new(),
             wanted: feature_idx.into_iter().chain(target_idx).collect(),
             chunk_rows,
@@ -226,11 +283,13 @@ impl Splitter {
             bytes: Vec::new(),
             ends: Vec::new(),
         };
-        while cells.rows < self.chunk_rows {
+        while cells.rows < self.chunk_rows && cells.bytes.len() < CHUNK_BYTES {
+            let row = self.rows_read + cells.rows + 1;
             let more = self
                 .reader
                 .read_byte_record(&mut self.record)
-                .map_err(|e| csv_error(&self.source, e))?;
+                .map_err(|e| csv_error(&self.source, e, row))?;
+            self.since_record.store(0, Ordering::Relaxed);
             if !more {
                 break;
             }
@@ -258,7 +317,7 @@ impl Parser {
             let located = |name: &str, why: String| {
                 Error::data(
                     &self.source,
-                    format!("row {}, column '{name}': {why}", cells.first_row + r),
+                    format!("row {}, column {}: {why}", cells.first_row + r, quote(name)),
                 )
             };
             for (j, &end) in row.iter().enumerate() {
@@ -288,12 +347,26 @@ fn cell(bytes: &[u8]) -> std::result::Result<&str, String> {
         .map_err(|_| "not valid UTF-8 text".to_string())
 }
 
-fn csv_error(source: &str, err: csv::Error) -> Error {
+/// `row` is the data row being read (0: the header), for errors without a position.
+fn csv_error(source: &str, err: csv::Error, row: usize) -> Error {
     let line = err
         .position()
         .map(|p| format!("line {}: ", p.line()))
         .unwrap_or_default();
     match err.kind() {
+        csv::ErrorKind::Io(e)
+            if e.get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<RecordTooLong>().is_some()) =>
+        {
+            let record = match row {
+                0 => "the header row".to_string(),
+                row => format!("row {row}"),
+            };
+            Error::data(
+                source,
+                format!("{record} is longer than {MAX_RECORD_MIB} MiB (is this a CSV file?)"),
+            )
+        }
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => Error::data(
@@ -358,6 +431,61 @@ mod tests {
         assert_eq!(
             r.read_all().unwrap_err().to_string(),
             "t.csv: line 3: has 1 fields but the header has 2"
+        );
+    }
+
+    /// Input with no record end (`--data /dev/zero`, an unclosed quote) stops at the bound.
+    #[test]
+    fn endless_records_are_refused_at_the_bound() {
+        let names = vec!["a".to_string()];
+        let endless = |head: &'static [u8], body: &'static [u8]| -> Input {
+            Box::new(head.chain(std::io::repeat(body[0]).take(1 << 40)))
+        };
+        let err = CsvReader::new(
+            "zero".into(),
+            endless(b"", b"\0"),
+            Columns::Predict { features: &names },
+            2,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "zero: the header row is longer than 64 MiB (is this a CSV file?)"
+        );
+        let mut r = CsvReader::new(
+            "q".into(),
+            endless(b"a\n1\n\"", b"\n"),
+            Columns::Predict { features: &names },
+            2,
+        )
+        .unwrap();
+        assert_eq!(
+            r.read_all().unwrap_err().to_string(),
+            "q: row 2 is longer than 64 MiB (is this a CSV file?)"
+        );
+    }
+
+    /// A cell or name holding a line break or a terminal escape reaches the message escaped.
+    #[test]
+    fn cells_and_names_in_errors_are_escaped() {
+        let names = vec!["a\u{1b}[2J".to_string()];
+        let mut r = reader(
+            "\"a\u{1b}[2J\"\n\"x\npgml-cli: error: forged\"\n",
+            Columns::Predict { features: &names },
+        )
+        .unwrap();
+        assert_eq!(
+            r.read_all().unwrap_err().to_string(),
+            "t.csv: row 1, column 'a\\u{1b}[2J': 'x\\npgml-cli: error: forged' is not a number"
+        );
+        let missing = vec!["z\n".to_string()];
+        let err = reader("a,b\n1,2\n", Columns::Predict { features: &missing })
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "t.csv: no column 'z\\n', which the model was trained on (columns: a, b)"
         );
     }
 }
