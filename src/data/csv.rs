@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 
 use ndarray::Array2;
 
@@ -81,6 +82,8 @@ impl Read for Bounded {
 pub struct CsvReader {
     source: String,
     chunks: Receiver<Result<Chunk>>,
+    /// The parsing thread, joined when its channel closes.
+    parsing: Option<JoinHandle<()>>,
     width: usize,
     pub feature_names: Vec<String>,
     pub target_names: Vec<String>,
@@ -214,8 +217,10 @@ impl CsvReader {
             target_names: target_names.clone(),
         };
         // Each stage ends at the end of the input, after an error, or when the next one stops.
+        // A stage whose input channel closes joins the stage before it, so a panic there is
+        // raised again downstream instead of looking like the end of the input.
         let (send_cells, cells) = sync_channel(1);
-        std::thread::spawn(move || {
+        let splitting = std::thread::spawn(move || {
             while let Some(next) = splitter.next_cells().transpose() {
                 let failed = next.is_err();
                 if send_cells.send(next).is_err() || failed {
@@ -224,19 +229,21 @@ impl CsvReader {
             }
         });
         let (send_chunk, chunks) = sync_channel(1);
-        std::thread::spawn(move || {
-            for next in cells {
+        let parsing = std::thread::spawn(move || {
+            for next in &cells {
                 let chunk = next.and_then(|c| parser.parse(c));
                 let failed = chunk.is_err();
                 if send_chunk.send(chunk).is_err() || failed {
-                    break;
+                    return;
                 }
             }
+            join(splitting);
         });
         let width = feature_names.len();
         Ok(CsvReader {
             source,
             chunks,
+            parsing: Some(parsing),
             width,
             feature_names,
             target_names,
@@ -251,7 +258,13 @@ impl CsvReader {
     pub fn read_chunk(&mut self) -> Result<Option<Chunk>> {
         match self.chunks.recv() {
             Ok(chunk) => chunk.map(Some),
-            Err(_) => Ok(None), // the reading thread has finished
+            Err(_) => {
+                // The parsing thread has finished, or panicked.
+                if let Some(parsing) = self.parsing.take() {
+                    join(parsing);
+                }
+                Ok(None)
+            }
         }
     }
 
@@ -337,6 +350,13 @@ impl Parser {
         let x = Array2::from_shape_vec((cells.rows, features), values)
             .map_err(|e| Error::data(&self.source, e))?;
         Ok(Chunk { x, targets })
+    }
+}
+
+/// Waits for a thread that has ended; its panic, if any, continues in the caller.
+fn join(thread: JoinHandle<()>) {
+    if let Err(panic) = thread.join() {
+        std::panic::resume_unwind(panic);
     }
 }
 
@@ -463,6 +483,34 @@ mod tests {
         assert_eq!(
             r.read_all().unwrap_err().to_string(),
             "q: row 2 is longer than 64 MiB (is this a CSV file?)"
+        );
+    }
+
+    /// A panic while reading (a bug) is raised in the caller, not taken for the end of the input.
+    #[test]
+    fn a_panic_in_a_reader_thread_reaches_the_caller() {
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.0 += 1;
+                assert!(self.0 < 3, "reader bug");
+                let text: &[u8] = if self.0 == 1 { b"a\n1\n" } else { b"2\n" };
+                buf[..text.len()].copy_from_slice(text);
+                Ok(text.len())
+            }
+        }
+        let names = vec!["a".to_string()];
+        let mut r = CsvReader::new(
+            "t".into(),
+            Box::new(Failing(0)),
+            Columns::Predict { features: &names },
+            1,
+        )
+        .unwrap();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.read_all()));
+        assert!(
+            caught.is_err(),
+            "the panic was taken for the end: {caught:?}"
         );
     }
 
