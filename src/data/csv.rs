@@ -42,6 +42,11 @@ pub type Input = Box<dyn Read + Send>;
 /// without a bound an input with no line end (`--data /dev/zero`) would take all memory.
 pub const MAX_RECORD_MIB: usize = 64;
 
+/// Most columns accepted: each column costs its name several times over (the index, the
+/// feature names, the model header), so a header of 30 million one-letter names, within the record
+/// bound, would take gigabytes.
+pub const MAX_COLUMNS: usize = 1_000_000;
+
 /// Most bytes of wanted cells in one chunk: very wide rows make shorter chunks, so memory
 /// stays flat whatever the width.
 const CHUNK_BYTES: usize = 8 << 20;
@@ -148,6 +153,15 @@ impl CsvReader {
         header.trim();
         if header.is_empty() {
             return Err(Error::data(&source, "is empty (expected a header row)"));
+        }
+        if header.len() > MAX_COLUMNS {
+            return Err(Error::data(
+                &source,
+                format!(
+                    "has {} columns (pgml-cli reads at most {MAX_COLUMNS})",
+                    header.len()
+                ),
+            ));
         }
         let mut index = HashMap::new();
         for (i, name) in header.iter().enumerate() {
@@ -483,6 +497,25 @@ mod tests {
         assert_eq!(
             r.read_all().unwrap_err().to_string(),
             "q: row 2 is longer than 64 MiB (is this a CSV file?)"
+        );
+    }
+
+    #[test]
+    fn too_many_columns_are_refused() {
+        let header: Vec<String> = (0..=MAX_COLUMNS).map(|i| i.to_string()).collect();
+        let text = format!("{}\n", header.join(","));
+        let names = vec!["0".to_string()];
+        let err = CsvReader::new(
+            "wide".into(),
+            Box::new(std::io::Cursor::new(text)),
+            Columns::Predict { features: &names },
+            2,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "wide: has 1000001 columns (pgml-cli reads at most 1000000)"
         );
     }
 

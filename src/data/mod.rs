@@ -623,8 +623,10 @@ impl DataSource {
                     CHUNK_ROWS,
                 )?;
                 let chunk = reader.read_all()?;
-                let (feature_names, target_names) =
-                    (reader.feature_names.clone(), reader.target_names.clone());
+                let (feature_names, target_names) = (
+                    std::mem::take(&mut reader.feature_names),
+                    std::mem::take(&mut reader.target_names),
+                );
                 Dataset::new(
                     reader.source(),
                     feature_names,
