@@ -483,3 +483,32 @@ fn labels_are_exact_values_and_keep_their_text() {
     assert_eq!(classes, ["-1", "9007199254740992", "9007199254740993"]);
     assert_eq!(predicted, "y\n9007199254740992\n9007199254740993\n-1\n");
 }
+
+/// A bad regression target in an NPY labels file is reported in that file, by row.
+#[test]
+fn npy_target_errors_name_the_labels_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (x_path, y_path) = (dir.path().join("x.npy"), dir.path().join("y.npy"));
+    Array2::<f64>::zeros((3, 2))
+        .write_npy(std::fs::File::create(&x_path).unwrap())
+        .unwrap();
+    Array1::from(vec![1.0, 1e160, 2.0])
+        .write_npy(std::fs::File::create(&y_path).unwrap())
+        .unwrap();
+    let out = pgml()
+        .args(["train", "--task", "regression", "--data"])
+        .arg(&x_path)
+        .arg("--labels")
+        .arg(&y_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "pgml-cli: error: {}: row 2, target column 'y': '1e160' is too large \
+             (pgml-cli accepts magnitudes up to 1e150)\n",
+            y_path.display()
+        )
+    );
+}

@@ -133,11 +133,19 @@ impl Value {
         }
     }
 
-    /// The shortest text that reads back as the value (an f32 as f32: 0.1, not 0.10000000149).
+    /// The shortest text that reads back as the value (an f32 as f32: 0.1, not 0.10000000149);
+    /// far from 1 in exponent form (1e160, not 161 digits).
     fn to_text(&self) -> String {
+        fn float(plain: String, exponent: String) -> String {
+            if plain.len() > 20 {
+                exponent
+            } else {
+                plain
+            }
+        }
         match *self {
-            Value::F64(v) => v.to_string(),
-            Value::F32(v) => v.to_string(),
+            Value::F64(v) => float(v.to_string(), format!("{v:e}")),
+            Value::F32(v) => float(v.to_string(), format!("{v:e}")),
             Value::Int(v) => v.to_string(),
             Value::Uint(v) => v.to_string(),
             Value::Bool(v) => u8::from(v).to_string(),
@@ -465,6 +473,12 @@ mod tests {
         let f32s: Vec<u8> = [0.1f32].iter().flat_map(|v| v.to_le_bytes()).collect();
         let raw = labels_from("y.npy", &npy("<f4", false, "(1,)", &f32s)[..]).unwrap();
         assert_eq!(raw, vec![vec!["0.1".to_string()]]);
+        let f64s: Vec<u8> = [1.0, -0.0, 1e160, 2.5e-300]
+            .iter()
+            .flat_map(|v: &f64| v.to_le_bytes())
+            .collect();
+        let raw = labels_from("y.npy", &npy("<f8", false, "(4,)", &f64s)[..]).unwrap();
+        assert_eq!(raw, vec![vec!["1", "-0", "1e160", "2.5e-300"]]);
     }
 
     /// int64 labels are read exactly: 2^53 and 2^53 + 1 stay apart.
