@@ -9,6 +9,7 @@ pub mod error;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod panic;
 pub mod predict;
 pub mod progress;
 pub mod runtime;

@@ -8,20 +8,8 @@ use pgml_cli::{cli, error};
 const INTERNAL_ERROR: i32 = 70;
 
 fn main() {
-    // A panic is a bug: report it on one line, never as a backtrace.
-    std::panic::set_hook(Box::new(|info| {
-        let location = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        eprintln!("pgml-cli: internal error: {message}{location} (please report this)");
-    }));
+    pgml_cli::panic::install_hook();
+    pgml_cli::atomic::clean_up_on_signals();
     let args = cli::Cli::parse();
     let code = match std::panic::catch_unwind(|| cli::run(args)) {
         Ok(Ok(code)) => code,

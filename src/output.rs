@@ -2,7 +2,7 @@
 //! Files are written to a temporary file and renamed into place, so a failed run leaves none.
 
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ndarray::{Array1, Array2};
 use ndarray_npy::WriteNpyExt;
@@ -43,8 +43,8 @@ pub struct PredictionWriter {
     columns: Vec<String>,
     precision: Option<usize>,
     sink: Sink,
-    /// Where to rename the temporary file when done; `None` for stdout.
-    target: Option<(tempfile::TempPath, PathBuf)>,
+    /// How a file output is put in place when done; `None` for stdout.
+    target: Option<atomic::Commit>,
     name: String,
 }
 
@@ -65,10 +65,10 @@ impl PredictionWriter {
                 ),
                 Some(path) => {
                     let name = path.display().to_string();
-                    let (file, temp_path) = atomic::temp_beside(path)?.into_parts();
+                    let (file, commit) = atomic::create(path)?;
                     (
                         Box::new(BufWriter::new(file)) as Box<dyn Write>,
-                        Some((temp_path, path.to_path_buf())),
+                        Some(commit),
                         name,
                     )
                 }
@@ -169,12 +169,15 @@ impl PredictionWriter {
                         .map_err(|e| Error::Io(format!("{name}: {e}")))?
                         .write_npy(&mut out)
                 };
-                written.map_err(|e| Error::Io(format!("{name}: {e}")))?;
+                written.map_err(|e| match e {
+                    ndarray_npy::WriteNpyError::Io(e) => io(e),
+                    other => Error::Io(format!("{name}: {other}")),
+                })?;
                 out.flush().map_err(io)?;
             }
         }
-        if let Some((temp, path)) = self.target {
-            temp.persist(&path).map_err(|e| io(e.error))?;
+        if let Some(commit) = self.target {
+            commit.finish(true)?;
         }
         Ok(())
     }

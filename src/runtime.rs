@@ -4,7 +4,7 @@
 use ndarray::{Array2, ArrayView2};
 use serde_json::{Map, Value};
 
-use crate::algorithms::native::{Native, NativeModel};
+use crate::algorithms::native::{Expected, Native, NativeModel};
 use crate::algorithms::params::Params;
 #[cfg(feature = "python")]
 use crate::algorithms::python;
@@ -137,12 +137,31 @@ impl Plan {
     }
 }
 
-/// Rebuilds a model from a model file's header and payload.
+/// Rebuilds a model from a model file's header and payload, after checking that they agree: the
+/// header names an algorithm of the table for its task, and the payload is that model, shaped
+/// for the header's features, targets and classes.
 pub fn load(header: &Header, payload: &[u8]) -> Result<Box<dyn Estimator>> {
+    check_header(header)?;
+    let algorithm = crate::algorithms::find(&header.algorithm)
+        .map_err(|_| Error::Model(format!("names an unknown algorithm '{}'", header.algorithm)))?;
     match header.runtime {
-        Runtime::Rust => NativeModel::from_payload(payload)
-            .map(|m| Box::new(m) as Box<dyn Estimator>)
-            .map_err(|e| Error::Model(format!("the native model cannot be decoded: {e}"))),
+        Runtime::Rust => {
+            let native = algorithm.native_for(header.task).ok_or_else(|| {
+                Error::Model(format!(
+                    "says {} {} on the rust runtime, which has no such model",
+                    header.algorithm, header.task
+                ))
+            })?;
+            let expected = Expected {
+                native,
+                features: header.feature_names.len(),
+                targets: header.target_names.len(),
+                classes: header.classes.len(),
+            };
+            NativeModel::load(payload, &expected)
+                .map(|m| Box::new(m) as Box<dyn Estimator>)
+                .map_err(|why| Error::Model(format!("the native model {why}")))
+        }
         #[cfg(feature = "python")]
         Runtime::Python => Ok(Box::new(python::load(header, payload)?)),
         #[cfg(not(feature = "python"))]
@@ -151,4 +170,24 @@ pub fn load(header: &Header, payload: &[u8]) -> Result<Box<dyn Estimator>> {
                 .into(),
         )),
     }
+}
+
+/// What every task's header must say about its columns and classes.
+fn check_header(header: &Header) -> Result<()> {
+    let targets = header.target_names.len();
+    let classes = header.classes.len();
+    let fits = !header.feature_names.is_empty()
+        && match header.task {
+            Task::Regression => targets >= 1 && classes == 0,
+            Task::Classification => targets == 1 && classes >= 2,
+            Task::Clustering | Task::Decomposition => targets == 0 && classes == 0,
+        };
+    if !fits {
+        return Err(Error::Model(format!(
+            "has a header whose {} features, {targets} targets and {classes} classes do not fit {}",
+            header.feature_names.len(),
+            header.task
+        )));
+    }
+    Ok(())
 }

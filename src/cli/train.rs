@@ -181,6 +181,9 @@ fn check_gates(header: &Header, min: &[(String, f64)], max: &[(String, f64)]) ->
             None => failures.push(format!(
                 "{name} was not computed for this model (no test rows, or no probabilities)"
             )),
+            Some(&value) if !value.is_finite() => failures.push(format!(
+                "{name} = {value} is not a number, which meets no limit"
+            )),
             Some(&value) if is_min && value < *limit => failures.push(format!(
                 "{name} = {} is below the minimum {limit}",
                 metric(value)

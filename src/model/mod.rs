@@ -15,7 +15,7 @@
 //! A reader exists for every format version ever written; a newer version is refused by name.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -53,6 +53,8 @@ pub struct Header {
     pub split: SplitInfo,
     pub data: DataInfo,
     /// Test-set metrics (absent when trained on every row), plus fit_time and score_time in seconds.
+    /// A metric that is not a number (NaN, infinite) is stored as null and read back as NaN.
+    #[serde(with = "metric_values")]
     pub metrics: BTreeMap<String, f64>,
     /// Python models: the estimator class and the package versions that wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +93,33 @@ pub struct DataInfo {
     pub fingerprint: String,
 }
 
+/// JSON has no NaN or infinity: non-finite metrics are written as null, and null reads as NaN,
+/// so every header round-trips.
+mod metric_values {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        metrics: &BTreeMap<String, f64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_map(
+            metrics
+                .iter()
+                .map(|(k, v)| (k, v.is_finite().then_some(*v))),
+        )
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, f64>, D::Error> {
+        let metrics = BTreeMap::<String, Option<f64>>::deserialize(d)?;
+        Ok(metrics
+            .into_iter()
+            .map(|(k, v)| (k, v.unwrap_or(f64::NAN)))
+            .collect())
+    }
+}
+
 /// Encodes a model file in memory.
 pub fn encode(header: &Header, payload: &[u8]) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(header)
@@ -114,9 +143,15 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>)> {
     if bytes.len() < 12 || &bytes[..8] != MAGIC {
         return Err(Error::model(path, "is not a pgml-cli model file"));
     }
+    check_version(path, bytes)?;
+    decode_v1(path, bytes)
+}
+
+/// Version 1 is the only one so far; a newer one is named so the user knows to upgrade.
+fn check_version(path: &Path, bytes: &[u8]) -> Result<()> {
     let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
     match version {
-        1 => decode_v1(path, bytes),
+        1 => Ok(()),
         v if v > FORMAT_VERSION => Err(Error::model(
             path,
             format!(
@@ -157,13 +192,52 @@ fn decode_v1(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>)> {
     }
     let header: Header = serde_json::from_slice(header_json)
         .map_err(|e| Error::model(path, format!("has an unreadable header: {e}")))?;
+    if header.format_version != 1 {
+        return Err(Error::model(
+            path,
+            format!("says format {} in a version-1 file", header.format_version),
+        ));
+    }
     Ok((header, payload.to_vec()))
 }
 
+/// Reads and decodes a model file: the magic and version first, so a wrong file (or a device
+/// such as /dev/zero) is refused after 12 bytes; then at most what the file's size allows.
 pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path.display(), e))?;
+    let io = |e| Error::io(path.display(), e);
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?;
+    if size.is_dir() {
+        return Err(Error::model(path, "is a directory, not a model file"));
+    }
+    let mut bytes = Vec::new();
+    let mut reader = file.take(12);
+    reader.read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() < 12 || &bytes[..8] != MAGIC {
+        return Err(Error::model(path, "is not a pgml-cli model file"));
+    }
+    check_version(path, &bytes)?;
+    // A regular file cannot hold more than its size; a pipe is bounded by the largest model.
+    let limit = if size.is_file() {
+        size.len()
+    } else {
+        MAX_MODEL_BYTES
+    };
+    let mut rest = reader
+        .into_inner()
+        .take(limit.saturating_sub(12).saturating_add(1));
+    rest.read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit.max(12) {
+        return Err(Error::model(
+            path,
+            "is larger than any model pgml-cli writes",
+        ));
+    }
     decode(path, &bytes)
 }
+
+/// Models larger than this are refused when read from a pipe (files are bounded by their size).
+const MAX_MODEL_BYTES: u64 = 16 << 30;
 
 /// Refuses to replace an existing file unless `force`; checked before training so no work is lost.
 pub fn check_writable(path: &Path, force: bool) -> Result<()> {
@@ -190,19 +264,13 @@ pub fn check_writable(path: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename.
+/// Writes `bytes` to `path` atomically (see `atomic`).
 pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     let io = |e: std::io::Error| Error::io(path.display(), e);
-    let mut temp = atomic::temp_beside(path)?;
-    temp.write_all(bytes).map_err(io)?;
-    temp.as_file().sync_all().map_err(io)?;
-    let persisted = if force {
-        temp.persist(path)
-    } else {
-        temp.persist_noclobber(path)
-    };
-    persisted.map_err(|e| io(e.error))?;
-    Ok(())
+    let (mut file, commit) = atomic::create(path)?;
+    file.write_all(bytes).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    commit.finish(force)
 }
 
 #[cfg(test)]
@@ -252,6 +320,16 @@ mod tests {
     }
 
     #[test]
+    fn non_finite_metrics_round_trip_as_nan() {
+        let mut h = header();
+        h.metrics.insert("r2".into(), f64::NAN);
+        h.metrics.insert("mean_squared_error".into(), f64::INFINITY);
+        let (back, _) = decode(Path::new("m"), &encode(&h, b"p").unwrap()).unwrap();
+        assert!(back.metrics["r2"].is_nan());
+        assert!(back.metrics["mean_squared_error"].is_nan());
+    }
+
+    #[test]
     fn every_truncation_is_refused() {
         let bytes = encode(&header(), b"payload").unwrap();
         for len in 0..bytes.len() {
@@ -271,6 +349,19 @@ mod tests {
             decode(Path::new("m"), &bytes).unwrap_err().to_string(),
             "m: is corrupted (checksum mismatch)"
         );
+    }
+
+    /// A run that finds its output taken when renaming (another run wrote it since the check
+    /// before training) gets the same usage error as the check.
+    #[test]
+    fn losing_the_race_for_an_output_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.pgml");
+        std::fs::write(&path, "theirs").unwrap();
+        let err = write_atomically(&path, b"ours", false).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"theirs");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use ndarray_linalg::Solve;
 use serde::{Deserialize, Serialize};
 
+use super::model::all_finite;
 use super::{linfa_error, Classes};
 use crate::algorithms::params::Params;
 use crate::error::{Error, Result};
@@ -157,5 +158,52 @@ impl LogisticModel {
             }
         }
         proba
+    }
+}
+
+impl LinearModel {
+    pub fn check(&self, features: usize) -> std::result::Result<(), String> {
+        if self.coef.len() != features {
+            return Err(format!(
+                "has {} coefficients for {features} features",
+                self.coef.len()
+            ));
+        }
+        if !all_finite(self.coef.iter().chain([&self.intercept])) {
+            return Err("has non-finite coefficients".into());
+        }
+        Ok(())
+    }
+}
+
+impl LogisticModel {
+    pub fn check(&self, features: usize, classes: &Classes) -> std::result::Result<(), String> {
+        let known = |c: usize| classes.present.contains(&c);
+        let (shape_ok, classes_ok, finite) = match self {
+            LogisticModel::Binary(m) => {
+                let labels = m.labels();
+                (
+                    m.params().len() == features,
+                    known(labels.pos.class)
+                        && known(labels.neg.class)
+                        && labels.pos.class != labels.neg.class,
+                    all_finite(m.params().iter().chain([&m.intercept()])),
+                )
+            }
+            LogisticModel::Multinomial(m) => (
+                m.params().dim() == (features, m.classes().len())
+                    && m.intercept().len() == m.classes().len(),
+                m.classes().len() >= 2 && m.classes().iter().all(|&c| known(c)),
+                all_finite(m.params().iter().chain(m.intercept())),
+            ),
+        };
+        match (shape_ok, classes_ok, finite) {
+            (false, _, _) => Err(format!(
+                "has coefficients that do not fit {features} features"
+            )),
+            (_, false, _) => Err("names classes it was not trained on".into()),
+            (_, _, false) => Err("has non-finite coefficients".into()),
+            _ => Ok(()),
+        }
     }
 }

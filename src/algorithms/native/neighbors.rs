@@ -8,6 +8,7 @@
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
+use super::model::all_finite;
 use super::Classes;
 use crate::algorithms::params::Params;
 use crate::error::{Error, Result};
@@ -119,6 +120,40 @@ impl Knn {
         });
         let totals = votes.sum_axis(Axis(1)).insert_axis(Axis(1));
         votes / totals
+    }
+}
+
+impl Knn {
+    /// Rows of the model's width, one target per row, k within the rows, class indices known.
+    pub fn check(
+        &self,
+        features: usize,
+        classes: Option<usize>,
+    ) -> std::result::Result<(), String> {
+        if self.x.ncols() != features || self.y.len() != self.x.nrows() {
+            return Err(format!(
+                "holds {} rows of width {} with {} targets for {features} features",
+                self.x.nrows(),
+                self.x.ncols(),
+                self.y.len()
+            ));
+        }
+        if self.k == 0 || self.k > self.x.nrows() {
+            return Err(format!("has k = {} for {} rows", self.k, self.x.nrows()));
+        }
+        if !all_finite(self.x.iter().chain(&self.y)) {
+            return Err("holds non-finite values".into());
+        }
+        if let Some(count) = classes {
+            if self
+                .y
+                .iter()
+                .any(|&c| c.fract() != 0.0 || c < 0.0 || c >= count as f64)
+            {
+                return Err("holds class indices out of range".into());
+            }
+        }
+        Ok(())
     }
 }
 

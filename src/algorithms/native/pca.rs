@@ -6,6 +6,7 @@ use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use super::linfa_error;
+use super::model::all_finite;
 use crate::algorithms::params::Params;
 use crate::error::{Error, Result};
 
@@ -30,5 +31,20 @@ impl PcaModel {
     /// The rows projected on the components (centered by the training mean, not whitened).
     pub fn transform(&self, x: ArrayView2<f64>) -> Array2<f64> {
         self.0.predict(&x)
+    }
+}
+
+impl PcaModel {
+    pub fn check(&self, features: usize) -> std::result::Result<(), String> {
+        let (components, mean) = (self.0.components(), self.0.mean());
+        if components.ncols() != features || mean.len() != features || components.nrows() == 0 {
+            return Err(format!(
+                "has components that do not fit {features} features"
+            ));
+        }
+        if !all_finite(components.iter().chain(mean)) {
+            return Err("has non-finite components".into());
+        }
+        Ok(())
     }
 }

@@ -6,7 +6,7 @@ use linfa_svm::{Svm, SvmParams};
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
-use super::{linfa_error, Classes};
+use super::{linfa_error, model, Classes};
 use crate::algorithms::params::Params;
 use crate::error::{Error, Result};
 
@@ -105,5 +105,45 @@ impl SvcModel {
                     .0
             })
             .collect()
+    }
+}
+
+/// A machine's support vectors (or hyperplane) have the model's width and finite weights.
+fn check_machine<T>(machine: &Svm<f64, T>, features: usize) -> std::result::Result<(), String> {
+    let fields = model::fields(machine)?;
+    let plane = fields
+        .get("sep_hyperplane")
+        .and_then(|p| p.get("Linear").or_else(|| p.get("WeightedCombination")));
+    let width = plane.and_then(model::shape).and_then(|s| s.last().copied());
+    if width != Some(features) {
+        return Err(format!(
+            "has support vectors that do not fit {features} features"
+        ));
+    }
+    let numbers = [plane, fields.get("alpha"), fields.get("rho")];
+    if !numbers.iter().all(|v| v.is_some_and(model::finite)) {
+        return Err("has non-finite support vector weights".into());
+    }
+    Ok(())
+}
+
+impl SvrModel {
+    pub fn check(&self, features: usize) -> std::result::Result<(), String> {
+        check_machine(&self.0, features)
+    }
+}
+
+impl SvcModel {
+    pub fn check(&self, features: usize, classes: &Classes) -> std::result::Result<(), String> {
+        if self.0.is_empty() {
+            return Err("has no machines".into());
+        }
+        for (a, b, machine) in &self.0 {
+            if a == b || !classes.present.contains(a) || !classes.present.contains(b) {
+                return Err("names classes it was not trained on".into());
+            }
+            check_machine(machine, features)?;
+        }
+        Ok(())
     }
 }

@@ -500,6 +500,74 @@ impl Forest {
     }
 }
 
+impl Forest {
+    /// Trees that predict can walk safely: every child after its parent (so no cycles) and inside
+    /// the tree, features inside the model's width, leaves inside the value table, values finite.
+    pub fn check(
+        &self,
+        features: usize,
+        width: usize,
+        trees: Option<usize>,
+    ) -> std::result::Result<(), String> {
+        if self.trees.is_empty() || trees.is_some_and(|n| n != self.trees.len()) {
+            return Err(format!("holds {} trees", self.trees.len()));
+        }
+        for (t, tree) in self.trees.iter().enumerate() {
+            tree.check(features, width)
+                .map_err(|why| format!("tree {t}: {why}"))?;
+        }
+        Ok(())
+    }
+}
+
+impl Tree {
+    fn check(&self, features: usize, width: usize) -> std::result::Result<(), String> {
+        if self.width != width {
+            return Err(format!(
+                "leaves of width {} where {width} is expected",
+                self.width
+            ));
+        }
+        let nodes = self.nodes.len();
+        if nodes == 0 {
+            return Err("no nodes".into());
+        }
+        for (i, node) in self.nodes.iter().enumerate() {
+            match *node {
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } => {
+                    let inside = |c: u32| (c as usize) > i && (c as usize) < nodes;
+                    if !inside(left) || !inside(right) {
+                        return Err(format!("node {i} links outside the tree or backwards"));
+                    }
+                    if feature as usize >= features {
+                        return Err(format!(
+                            "node {i} splits on feature {feature} of {features}"
+                        ));
+                    }
+                    if threshold.is_nan() {
+                        return Err(format!("node {i} has no threshold"));
+                    }
+                }
+                Node::Leaf(leaf) => {
+                    let end = (leaf as usize + 1).checked_mul(width);
+                    if end.is_none_or(|end| end > self.leaf_values.len()) {
+                        return Err(format!("node {i} points past the leaf values"));
+                    }
+                }
+            }
+        }
+        if !self.leaf_values.iter().all(|v| v.is_finite()) {
+            return Err("non-finite leaf values".into());
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,469 @@
+//! Hostile model files: a valid checksum over a payload or header that lies. Each one must be
+//! refused with exit 4 and one line on stderr, within a time limit (no hang), never by a signal
+//! or an internal error (exit 70). Real payloads are paired with headers of other shapes, and
+//! tree payloads are written by hand in postcard's layout (docs/model-format.md).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{pgml, repo};
+use pgml_cli::model::{self, Header};
+use pgml_cli::task::Task;
+
+/// Runs `cmd` (stdout discarded: an unread pipe would block it), killing it after `limit`;
+/// returns (exit code, stderr).
+fn run_limited(cmd: &mut Command, limit: Duration) -> (Option<i32>, String) {
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pgml-cli runs");
+    let started = Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{cmd:?} did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// Trains a native model on a bundled dataset and returns its header and payload.
+fn trained(
+    dir: &Path,
+    algorithm: &str,
+    task: &str,
+    data: &str,
+    extra: &[&str],
+) -> (Header, Vec<u8>) {
+    let path = dir.join(format!("{algorithm}-{task}-{data}.pgml"));
+    let mut cmd = pgml();
+    cmd.args([
+        "train",
+        "-q",
+        "--task",
+        task,
+        "--algorithm",
+        algorithm,
+        "--force",
+        "--data",
+    ])
+    .arg(repo(&format!("datasets/{data}.csv")))
+    .arg("-o")
+    .arg(&path)
+    .args(extra);
+    if task != "clustering" && task != "decomposition" {
+        cmd.args(["--target", "target"]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    model::read(&path).unwrap()
+}
+
+/// Writes a model file with a correct checksum and predicts with it on `data`.
+fn predict_with(
+    dir: &Path,
+    name: &str,
+    header: &Header,
+    payload: &[u8],
+    data: &str,
+) -> (Option<i32>, String) {
+    let path: PathBuf = dir.join(format!("{name}.pgml"));
+    std::fs::write(&path, model::encode(header, payload).unwrap()).unwrap();
+    let (code, stderr) = run_limited(
+        pgml()
+            .args(["predict", "--model"])
+            .arg(&path)
+            .arg("--data")
+            .arg(repo(&format!("datasets/{data}.csv"))),
+        Duration::from_secs(20),
+    );
+    (code, stderr)
+}
+
+fn assert_refused(dir: &Path, name: &str, header: &Header, payload: &[u8], data: &str, why: &str) {
+    let (code, stderr) = predict_with(dir, name, header, payload, data);
+    assert_eq!(code, Some(4), "{name}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+    assert!(stderr.starts_with("pgml-cli: error: "), "{name}: {stderr}");
+    assert!(
+        stderr.contains(why),
+        "{name}: expected '{why}' in: {stderr}"
+    );
+}
+
+/// postcard's unsigned varint.
+fn varint(mut n: u64, out: &mut Vec<u8>) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+enum Node {
+    Split(u64, f64, u64, u64),
+    Leaf(u64),
+}
+
+/// A native regression payload holding one forest of the given trees (nodes, leaf values, width).
+fn forest_payload(trees: &[(Vec<Node>, Vec<f64>, u64)], tree_count: Option<u64>) -> Vec<u8> {
+    let mut p = Vec::new();
+    varint(0, &mut p); // NativeModel::Regressors
+    varint(1, &mut p); // one target
+    varint(2, &mut p); // Regressor::Trees
+    varint(tree_count.unwrap_or(trees.len() as u64), &mut p);
+    for (nodes, leaves, width) in trees {
+        varint(nodes.len() as u64, &mut p);
+        for node in nodes {
+            match node {
+                Node::Split(feature, threshold, left, right) => {
+                    varint(0, &mut p);
+                    varint(*feature, &mut p);
+                    p.extend_from_slice(&threshold.to_le_bytes());
+                    varint(*left, &mut p);
+                    varint(*right, &mut p);
+                }
+                Node::Leaf(leaf) => {
+                    varint(1, &mut p);
+                    varint(*leaf, &mut p);
+                }
+            }
+        }
+        varint(leaves.len() as u64, &mut p);
+        leaves
+            .iter()
+            .for_each(|v| p.extend_from_slice(&v.to_le_bytes()));
+        varint(*width, &mut p);
+    }
+    p
+}
+
+#[test]
+fn lying_native_payloads_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (forest, forest_payload_real) = trained(
+        d,
+        "random_forest",
+        "regression",
+        "diabetes",
+        &["--hyperparams", r#"{"n_estimators": 2}"#],
+    );
+    // The hand-written layout is the real one: a sane tree is accepted.
+    let sane = forest_payload(
+        &[(
+            vec![Node::Split(0, 0.0, 1, 2), Node::Leaf(0), Node::Leaf(1)],
+            vec![1.0, 2.0],
+            1,
+        )],
+        None,
+    );
+    let (code, stderr) = predict_with(d, "sane", &forest, &sane, "diabetes");
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let split = |l, r| vec![Node::Split(0, 0.0, l, r), Node::Leaf(0), Node::Leaf(1)];
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "cycle",
+            forest_payload(&[(split(0, 0), vec![1.0, 2.0], 1)], None),
+            "backwards",
+        ),
+        (
+            "child-outside",
+            forest_payload(&[(split(1, 9), vec![1.0, 2.0], 1)], None),
+            "outside",
+        ),
+        (
+            "feature-outside",
+            forest_payload(
+                &[(
+                    vec![Node::Split(10, 0.0, 1, 2), Node::Leaf(0), Node::Leaf(1)],
+                    vec![1.0, 2.0],
+                    1,
+                )],
+                None,
+            ),
+            "feature 10",
+        ),
+        (
+            "leaf-outside",
+            forest_payload(
+                &[(
+                    split(1, 2)
+                        .into_iter()
+                        .take(2)
+                        .chain([Node::Leaf(7)])
+                        .collect(),
+                    vec![1.0, 2.0],
+                    1,
+                )],
+                None,
+            ),
+            "leaf values",
+        ),
+        (
+            "width-2^45",
+            forest_payload(&[(split(1, 2), vec![1.0, 2.0], 1 << 45)], None),
+            "width",
+        ),
+        (
+            "trees-2^45",
+            forest_payload(&[(split(1, 2), vec![1.0, 2.0], 1)], Some(1 << 45)),
+            "cannot be decoded",
+        ),
+        ("no-trees", forest_payload(&[], None), "0 trees"),
+        (
+            "nan-leaf",
+            forest_payload(&[(split(1, 2), vec![f64::NAN, 2.0], 1)], None),
+            "non-finite",
+        ),
+        (
+            "nan-threshold",
+            forest_payload(
+                &[(
+                    vec![Node::Split(0, f64::NAN, 1, 2), Node::Leaf(0), Node::Leaf(1)],
+                    vec![1.0, 2.0],
+                    1,
+                )],
+                None,
+            ),
+            "threshold",
+        ),
+        ("empty", Vec::new(), "cannot be decoded"),
+        (
+            "trailing-bytes",
+            [forest_payload_real.as_slice(), &[0, 0, 0]].concat(),
+            "3 bytes after the model",
+        ),
+    ];
+    for (name, payload, why) in &cases {
+        assert_refused(d, name, &forest, payload, "diabetes", why);
+    }
+
+    // Real payloads under headers that describe something else.
+    let (linear, linear_payload) = trained(d, "linear", "regression", "diabetes", &[]);
+    let mut fewer = linear.clone();
+    fewer.feature_names.pop();
+    assert_refused(
+        d,
+        "coef-longer",
+        &fewer,
+        &linear_payload,
+        "diabetes",
+        "coefficients for 9 features",
+    );
+    let mut more = linear.clone();
+    more.feature_names.push("bmi_again".into());
+    let (code, stderr) = predict_with(d, "coef-shorter", &more, &linear_payload, "diabetes");
+    // The extra column is missing from the data (exit 3) unless the payload check comes first.
+    assert!(
+        code == Some(4) && stderr.contains("coefficients"),
+        "{stderr}"
+    );
+    let mut clustering = linear.clone();
+    clustering.task = Task::Clustering;
+    clustering.algorithm = "kmeans".into();
+    clustering.target_names.clear();
+    assert_refused(
+        d,
+        "clustering-over-regression",
+        &clustering,
+        &linear_payload,
+        "diabetes",
+        "KMeans",
+    );
+    let mut wrong_task = linear.clone();
+    wrong_task.task = Task::Clustering;
+    wrong_task.target_names.clear();
+    assert_refused(
+        d,
+        "linear-clustering",
+        &wrong_task,
+        &linear_payload,
+        "diabetes",
+        "no such model",
+    );
+    let mut two_targets = linear.clone();
+    two_targets.target_names.push("y2".into());
+    assert_refused(
+        d,
+        "targets",
+        &two_targets,
+        &linear_payload,
+        "diabetes",
+        "1 regression models for 2 targets",
+    );
+
+    // Classifiers: class counts come from the header, and must agree with the payload's.
+    let (iris, iris_payload) = trained(d, "knn", "classification", "iris", &[]);
+    let mut two_classes = iris.clone();
+    two_classes.classes.pop();
+    assert_refused(
+        d,
+        "classes",
+        &two_classes,
+        &iris_payload,
+        "iris",
+        "3 classes where the header lists 2",
+    );
+    let mut many = iris.clone();
+    many.classes = (0..1000).map(|i| i.to_string()).collect();
+    assert_refused(
+        d,
+        "classes-many",
+        &many,
+        &iris_payload,
+        "iris",
+        "classes where the header lists 1000",
+    );
+    let mut as_forest = iris.clone();
+    as_forest.algorithm = "random_forest".into();
+    assert_refused(
+        d,
+        "knn-as-forest",
+        &as_forest,
+        &iris_payload,
+        "iris",
+        "RandomForestClassifier",
+    );
+}
+
+/// Every truncation and many single-byte changes of real payloads (checksums recomputed): each
+/// either predicts or is refused with exit 4; nothing hangs, crashes or exits 70.
+#[test]
+fn damaged_native_payloads_never_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let models = [
+        trained(
+            d,
+            "random_forest",
+            "classification",
+            "iris",
+            &["--hyperparams", r#"{"n_estimators": 2}"#],
+        ),
+        trained(d, "linear", "classification", "iris", &[]),
+        trained(d, "naive_bayes", "classification", "iris", &[]),
+        trained(d, "svm", "classification", "iris", &[]),
+        trained(
+            d,
+            "kmeans",
+            "clustering",
+            "iris",
+            &["--features", "sepal_length,sepal_width"],
+        ),
+        trained(
+            d,
+            "dbscan",
+            "clustering",
+            "iris",
+            &["--features", "sepal_length,sepal_width"],
+        ),
+        trained(
+            d,
+            "pca",
+            "decomposition",
+            "iris",
+            &["--features", "sepal_length,sepal_width"],
+        ),
+    ];
+    let mut runs = 0;
+    for (i, (header, payload)) in models.iter().enumerate() {
+        let step = (payload.len() / 12).max(1);
+        let mut variants: Vec<Vec<u8>> = (0..payload.len())
+            .step_by(step)
+            .map(|n| payload[..n].to_vec())
+            .collect();
+        for at in (0..payload.len()).step_by(step) {
+            for value in [0x00, 0xff, 0x80] {
+                let mut bytes = payload.clone();
+                bytes[at] = value;
+                variants.push(bytes);
+            }
+        }
+        for (j, bytes) in variants.iter().enumerate() {
+            let (code, stderr) =
+                predict_with(d, &format!("damaged-{i}-{j}"), header, bytes, "iris");
+            assert!(
+                matches!(code, Some(0) | Some(4)),
+                "{} variant {j}: {code:?} {stderr}",
+                header.algorithm
+            );
+            if code == Some(4) {
+                assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            }
+            runs += 1;
+        }
+    }
+    assert!(runs > 200, "{runs}");
+}
+
+/// Older DBSCAN payloads nest a cover tree; a payload nesting it 200k levels deep (a stack
+/// overflow for a recursive decoder on the main thread) is read without crashing.
+#[test]
+fn deeply_nested_dbscan_payload_does_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let (header, _) = trained(
+        dir.path(),
+        "dbscan",
+        "clustering",
+        "iris",
+        &["--features", "sepal_length,sepal_width"],
+    );
+    let mut p = Vec::new();
+    varint(2, &mut p); // NativeModel::Clusterer
+    varint(1, &mut p); // Clusterer::Dbscan
+    varint(1, &mut p); // one label
+    varint(0, &mut p); // label 0 (zigzag)
+    varint(1, &mut p); // one cluster
+    varint(1, &mut p); // CoverTree
+    p.extend_from_slice(&2.0f64.to_le_bytes());
+    p.extend_from_slice(&1.0f64.to_le_bytes());
+    let depth = 200_000;
+    for _ in 0..depth {
+        varint(0, &mut p); // idx
+        p.extend_from_slice(&0.0f64.to_le_bytes());
+        p.extend_from_slice(&0.0f64.to_le_bytes());
+        varint(1, &mut p); // one child
+    }
+    varint(0, &mut p);
+    p.extend_from_slice(&0.0f64.to_le_bytes());
+    p.extend_from_slice(&0.0f64.to_le_bytes());
+    varint(0, &mut p); // no children
+    for _ in 0..=depth {
+        varint(0, &mut p); // scale, closing each level
+    }
+    varint(1, &mut p); // one row
+    varint(2, &mut p);
+    p.extend_from_slice(&5.0f64.to_le_bytes());
+    p.extend_from_slice(&3.0f64.to_le_bytes());
+    p.push(0); // identical_excluded
+    p.extend_from_slice(&0.5f64.to_le_bytes());
+    let (code, stderr) = predict_with(dir.path(), "deep", &header, &p, "iris");
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn a_model_from_dev_zero_is_refused_at_once() {
+    let started = Instant::now();
+    let (code, stderr) = run_limited(pgml().args(["info", "/dev/zero"]), Duration::from_secs(10));
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(stderr.contains("not a pgml-cli model file"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
