@@ -62,6 +62,7 @@ fn fuzz_targets_replay_their_corpus_and_survive_mutations() {
         PANICKED.store(true, Ordering::SeqCst);
         default_hook(info);
     }));
+    let mut failures = Vec::new();
     for &(name, target) in TARGETS {
         let mut seeds = Vec::new();
         for dir in [
@@ -73,31 +74,37 @@ fn fuzz_targets_replay_their_corpus_and_survive_mutations() {
         assert!(seeds.len() >= 5, "{name}: only {} seed inputs", seeds.len());
         let inputs: Vec<Vec<u8>> = seeds.iter().map(|p| std::fs::read(p).unwrap()).collect();
         for (path, input) in seeds.iter().zip(&inputs) {
-            run(name, target, input, &format!("{}", path.display()));
+            failures.extend(run(name, target, input, &path.display().to_string()));
         }
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(name.len() as u64);
         for i in 0..MUTATIONS {
             let input = mutate(&inputs, &mut rng);
-            run(name, target, &input, &format!("mutation {i}"));
+            failures.extend(run(name, target, &input, &format!("mutation {i}")));
         }
     }
+    assert!(
+        failures.is_empty(),
+        "{} inputs failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
-/// Runs one input; on a panic, keeps the input under target/fuzz-failures/ and fails naming it.
-fn run(name: &str, target: fn(&[u8]), input: &[u8], what: &str) {
+/// Runs one input; on a panic, keeps the input under target/fuzz-failures/ and says where.
+fn run(name: &str, target: fn(&[u8]), input: &[u8], what: &str) -> Option<String> {
     let caught = catch_unwind(AssertUnwindSafe(|| target(input))).is_err();
-    if caught || PANICKED.swap(false, Ordering::SeqCst) {
-        let dir = repo("target/fuzz-failures");
-        std::fs::create_dir_all(&dir).unwrap();
-        let kept = dir.join(format!("{name}-{}", what.replace(['/', ' '], "_")));
-        std::fs::write(&kept, input).unwrap();
-        panic!(
-            "fuzz target {name} panicked on {what}; input kept in {} \
-             (reproduce: cd fuzz && cargo fuzz run {name} {})",
-            kept.display(),
-            kept.display()
-        );
+    if !(caught | PANICKED.swap(false, Ordering::SeqCst)) {
+        return None;
     }
+    let dir = repo("target/fuzz-failures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let kept = dir.join(format!("{name}-{}", what.replace(['/', ' '], "_")));
+    std::fs::write(&kept, input).unwrap();
+    Some(format!(
+        "{name} panicked on {what}; input kept in {} (reproduce: cd fuzz && cargo fuzz run {name} {})",
+        kept.display(),
+        kept.display()
+    ))
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
