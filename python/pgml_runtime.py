@@ -2,8 +2,9 @@
 
 Rust chooses the estimator class (from its single algorithm table) and hands over numpy arrays;
 this module builds, fits, predicts, and turns models into bytes and back. Models are saved
-without pickle: scikit-learn estimators through skops (loading trusts scikit-learn's own types
-only), xgboost, lightgbm and catboost in their own portable formats.
+without pickle: scikit-learn estimators through skops (loading accepts only the reviewed types of
+SKOPS_TYPES), xgboost, lightgbm and catboost in their own portable formats, each checked before
+its library reads it.
 """
 
 import contextlib
@@ -176,7 +177,7 @@ def fit(path, params, seed, task, x, y, single_target):
             estimator.fit(x, encoded)
         else:
             estimator.fit(x)
-    return Fitted(path, task, _Live(estimator), classes)
+    return Fitted(path, task, _Live(estimator), classes, y.shape[1] if task == "regression" and y.ndim == 2 else 1)
 
 
 class _Live:
@@ -201,11 +202,12 @@ class _Live:
 
 
 class Fitted:
-    def __init__(self, path, task, model, classes):
+    def __init__(self, path, task, model, classes, n_targets):
         self.path = path
         self.task = task
         self.model = model
         self.classes = classes
+        self.n_targets = n_targets
 
     def predict(self, x):
         """Regression: (n, targets) floats; classification: class indices; clustering: ints;
@@ -217,10 +219,14 @@ class Fitted:
                 return np.ascontiguousarray(self.model.transform(x), dtype=np.float64)
             out = self.model.predict(x)
         if self.task == "regression":
-            out = np.asarray(out, dtype=np.float64)
-            return np.ascontiguousarray(out.reshape(len(x), -1))
+            out = np.asarray(out, dtype=np.float64).reshape(len(x), -1)
+            if out.shape[1] != self.n_targets:
+                raise UnsafeModel(f"the model predicts {out.shape[1]} targets; its header names {self.n_targets}")
+            return np.ascontiguousarray(out)
         if self.task == "classification":
             out = np.asarray(out).reshape(-1).astype(np.int64)
+            if len(out) and (out.min() < 0 or out.max() >= len(self.classes)):
+                raise UnsafeModel(f"the model predicts classes outside its {len(self.classes)}")
             return np.ascontiguousarray(self.classes[out])
         return np.ascontiguousarray(np.asarray(out).reshape(-1), dtype=np.int64)
 
@@ -234,7 +240,10 @@ class Fitted:
             p = self.model.proba(x)
         if p is None:
             return None
-        return np.ascontiguousarray(p, dtype=np.float64), np.asarray(self.classes, dtype=np.int64)
+        p = np.asarray(p, dtype=np.float64)
+        if p.shape != (len(x), len(self.classes)):
+            raise UnsafeModel(f"the model gives {p.shape[-1]} probability columns for {len(self.classes)} classes")
+        return np.ascontiguousarray(p), np.asarray(self.classes, dtype=np.int64)
 
     def resolved(self):
         estimator = getattr(self.model, "estimator", None)
@@ -249,6 +258,145 @@ def _quiet_stdout():
 
 
 # --- persistence -------------------------------------------------------------------------------
+
+# Every (skops loader, type) that models written by this runtime contain, printed by
+# python/skops_types.py over every scikit-learn class of the algorithm table and reviewed by hand:
+# classes only (estimators and the trees, losses, links, kernels, neighbor indexes and numpy types
+# their fitted state holds), and no function, method, partial or generic reduce node. A skops
+# payload naming anything else is refused before skops builds anything.
+SKOPS_TYPES = {
+    "DictNode": {
+        "builtins.dict",
+    },
+    "JsonNode": {
+        "builtins.str",
+    },
+    "ListNode": {
+        "builtins.list",
+    },
+    "LossNode": {
+        "sklearn._loss._loss.CyAbsoluteError",
+        "sklearn._loss._loss.CyExponentialLoss",
+        "sklearn._loss._loss.CyHalfBinomialLoss",
+        "sklearn._loss._loss.CyHalfGammaLoss",
+        "sklearn._loss._loss.CyHalfMultinomialLoss",
+        "sklearn._loss._loss.CyHalfPoissonLoss",
+        "sklearn._loss._loss.CyHalfSquaredError",
+        "sklearn._loss._loss.CyHuberLoss",
+        "sklearn._loss._loss.CyPinballLoss",
+        "sklearn.linear_model._sgd_fast.EpsilonInsensitive",
+        "sklearn.linear_model._sgd_fast.Hinge",
+        "sklearn.linear_model._sgd_fast.ModifiedHuber",
+        "sklearn.linear_model._sgd_fast.SquaredEpsilonInsensitive",
+        "sklearn.linear_model._sgd_fast.SquaredHinge",
+    },
+    "NdArrayNode": {
+        "numpy.float64",
+        "numpy.int64",
+        "numpy.ndarray",
+        "numpy.uint64",
+    },
+    "ObjectNode": {
+        "sklearn._loss.link.HalfLogitLink",
+        "sklearn._loss.link.IdentityLink",
+        "sklearn._loss.link.Interval",
+        "sklearn._loss.link.LogLink",
+        "sklearn._loss.link.LogitLink",
+        "sklearn._loss.link.MultinomialLogit",
+        "sklearn._loss.loss.AbsoluteError",
+        "sklearn._loss.loss.ExponentialLoss",
+        "sklearn._loss.loss.HalfBinomialLoss",
+        "sklearn._loss.loss.HalfGammaLoss",
+        "sklearn._loss.loss.HalfMultinomialLoss",
+        "sklearn._loss.loss.HalfPoissonLoss",
+        "sklearn._loss.loss.HalfSquaredError",
+        "sklearn._loss.loss.HuberLoss",
+        "sklearn._loss.loss.PinballLoss",
+        "sklearn.cluster._affinity_propagation.AffinityPropagation",
+        "sklearn.cluster._kmeans.KMeans",
+        "sklearn.cluster._kmeans.MiniBatchKMeans",
+        "sklearn.cluster._mean_shift.MeanShift",
+        "sklearn.decomposition._pca.PCA",
+        "sklearn.dummy.DummyClassifier",
+        "sklearn.dummy.DummyRegressor",
+        "sklearn.ensemble._bagging.BaggingClassifier",
+        "sklearn.ensemble._bagging.BaggingRegressor",
+        "sklearn.ensemble._forest.ExtraTreesClassifier",
+        "sklearn.ensemble._forest.ExtraTreesRegressor",
+        "sklearn.ensemble._forest.RandomForestClassifier",
+        "sklearn.ensemble._forest.RandomForestRegressor",
+        "sklearn.ensemble._gb.GradientBoostingClassifier",
+        "sklearn.ensemble._gb.GradientBoostingRegressor",
+        "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+        "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+        "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor",
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+        "sklearn.ensemble._weight_boosting.AdaBoostClassifier",
+        "sklearn.ensemble._weight_boosting.AdaBoostRegressor",
+        "sklearn.gaussian_process._gpc.GaussianProcessClassifier",
+        "sklearn.gaussian_process._gpc._BinaryGaussianProcessClassifierLaplace",
+        "sklearn.gaussian_process._gpr.GaussianProcessRegressor",
+        "sklearn.gaussian_process.kernels.ConstantKernel",
+        "sklearn.gaussian_process.kernels.Product",
+        "sklearn.gaussian_process.kernels.RBF",
+        "sklearn.kernel_ridge.KernelRidge",
+        "sklearn.linear_model._base.LinearRegression",
+        "sklearn.linear_model._bayes.ARDRegression",
+        "sklearn.linear_model._bayes.BayesianRidge",
+        "sklearn.linear_model._coordinate_descent.ElasticNet",
+        "sklearn.linear_model._coordinate_descent.Lasso",
+        "sklearn.linear_model._huber.HuberRegressor",
+        "sklearn.linear_model._least_angle.Lars",
+        "sklearn.linear_model._least_angle.LassoLars",
+        "sklearn.linear_model._logistic.LogisticRegression",
+        "sklearn.linear_model._omp.OrthogonalMatchingPursuit",
+        "sklearn.linear_model._passive_aggressive.PassiveAggressiveClassifier",
+        "sklearn.linear_model._passive_aggressive.PassiveAggressiveRegressor",
+        "sklearn.linear_model._perceptron.Perceptron",
+        "sklearn.linear_model._quantile.QuantileRegressor",
+        "sklearn.linear_model._ransac.RANSACRegressor",
+        "sklearn.linear_model._ridge.Ridge",
+        "sklearn.linear_model._ridge.RidgeClassifier",
+        "sklearn.linear_model._stochastic_gradient.SGDClassifier",
+        "sklearn.linear_model._stochastic_gradient.SGDRegressor",
+        "sklearn.linear_model._theil_sen.TheilSenRegressor",
+        "sklearn.metrics._dist_metrics.EuclideanDistance64",
+        "sklearn.multiclass.OneVsRestClassifier",
+        "sklearn.multioutput.MultiOutputRegressor",
+        "sklearn.naive_bayes.GaussianNB",
+        "sklearn.neighbors._ball_tree.BallTree",
+        "sklearn.neighbors._classification.KNeighborsClassifier",
+        "sklearn.neighbors._kd_tree.KDTree",
+        "sklearn.neighbors._regression.KNeighborsRegressor",
+        "sklearn.preprocessing._label.LabelBinarizer",
+        "sklearn.preprocessing._label.LabelEncoder",
+        "sklearn.svm._classes.LinearSVC",
+        "sklearn.svm._classes.LinearSVR",
+        "sklearn.svm._classes.NuSVC",
+        "sklearn.svm._classes.NuSVR",
+        "sklearn.svm._classes.SVC",
+        "sklearn.svm._classes.SVR",
+        "sklearn.tree._classes.DecisionTreeClassifier",
+        "sklearn.tree._classes.DecisionTreeRegressor",
+        "sklearn.tree._classes.ExtraTreeClassifier",
+        "sklearn.tree._classes.ExtraTreeRegressor",
+    },
+    "RandomGeneratorNode": {
+        "numpy.random._generator.Generator",
+    },
+    "RandomStateNode": {
+        "numpy.random.mtrand.RandomState",
+    },
+    "TreeNode": {
+        "sklearn.tree._tree.Tree",
+    },
+    "TupleNode": {
+        "builtins.tuple",
+    },
+    "TypeNode": {
+        "builtins.str",
+    },
+}
 
 
 def save(fitted):
@@ -283,41 +431,553 @@ def _save_one(estimator):
     return "skops", skops.io.dumps(estimator)
 
 
-def load(path, task, format, blobs, classes):
+def load(path, task, format, blobs, classes, n_features, n_targets, single_target, from_file):
+    """A model from its payload, after checking it is the model the header describes: the
+    expected top-level class (or booster), feature and class counts. Anything that does not
+    read as such is UnsafeModel, never a crash or code from the file."""
     import numpy as np
 
     base = format.removesuffix("/per-target")
-    loaded = [_load_one(base, blob, path, task) for blob in blobs]
+    expected = _expected_class(path, task, n_targets, single_target)
+    n_classes = len(classes or [])
+    per_blob = 1 if format.endswith("/per-target") else n_targets
+    try:
+        loaded = [
+            _load_one(base, blob, path, task, expected, n_features, n_classes, per_blob, from_file) for blob in blobs
+        ]
+    except (MissingPackage, UnsafeModel, KeyboardInterrupt):
+        raise
+    except ImportError as e:
+        raise MissingPackage(f"loading a {base} model needs a package that cannot be imported: {e}") from None
+    except Exception as e:  # the libraries' own refusals of bytes they cannot read
+        raise UnsafeModel(f"the {base} payload cannot be read: {type(e).__name__}: {e}") from None
     model = loaded[0] if len(loaded) == 1 and not format.endswith("/per-target") else _PerTarget(loaded)
-    return Fitted(path, task, model, None if classes is None else np.asarray(classes, dtype=np.int64))
+    classes = None if classes is None else np.asarray(classes, dtype=np.int64)
+    return Fitted(path, task, model, classes, n_targets)
 
 
-def _load_one(format, blob, path, task):
+def _expected_class(path, task, n_targets, single_target):
+    """The class a skops payload must hold at its top: the table's, Birch's stand-in, or
+    MultiOutputRegressor around the table's."""
+    if _family(path) != "sklearn":
+        return None
+    if path == "sklearn.cluster.Birch":
+        return "sklearn.neighbors.KNeighborsClassifier"
+    if task == "regression" and single_target and n_targets > 1:
+        return "sklearn.multioutput.MultiOutputRegressor"
+    return path
+
+
+def _load_one(format, blob, path, task, expected, n_features, n_classes, n_targets, from_file):
     if format == "skops":
-        import skops.io
-
-        untrusted = skops.io.get_untrusted_types(data=blob)
-        foreign = [t for t in untrusted if not t.startswith("sklearn.")]
-        if foreign:
-            raise UnsafeModel(f"the model names types outside scikit-learn, refused: {', '.join(foreign)}")
-        return _Live(skops.io.loads(blob, trusted=untrusted))
+        estimator = _load_skops(blob, expected, n_features, n_classes)
+        if expected != path and task == "regression":
+            inner = _import(path)
+            parts = [estimator.estimator, *estimator.estimators_]
+            if len(estimator.estimators_) != n_targets or any(type(e) is not inner for e in parts):
+                raise UnsafeModel(f"the MultiOutputRegressor does not hold {n_targets} {path}")
+        return _Live(estimator)
     if format == "xgboost-ubj":
         import xgboost
 
+        _check_xgboost(blob, n_features, n_classes, n_targets)
         booster = xgboost.Booster()
         booster.load_model(bytearray(blob))
         return _Booster(booster, "xgboost", task)
     if format == "lightgbm-text":
         import lightgbm
 
-        return _Booster(lightgbm.Booster(model_str=blob.decode()), "lightgbm", task)
+        text = _check_lightgbm(blob, n_features, n_classes)
+        return _Booster(lightgbm.Booster(model_str=text), "lightgbm", task)
     if format == "catboost-cbm":
         import catboost
 
+        # "CBM1", the core's length, the core (a flatbuffer). Models of numeric features have
+        # nothing after it.
+        core = int.from_bytes(blob[4:8], "little") if len(blob) >= 8 else -1
+        if bytes(blob[:4]) != b"CBM1" or 8 + core != len(blob):
+            raise UnsafeModel(f"the catboost payload is not one whole CBM1 model ({len(blob)} bytes)")
         model = catboost.CatBoost()
+        if from_file:
+            _survives_in_child("catboost", lambda: catboost.CatBoost().load_model(blob=bytes(blob)))
         model.load_model(blob=bytes(blob))
+        _check_counts("catboost", len(model.feature_names_), n_features)
+        if n_classes and len(model.classes_) != n_classes:
+            raise UnsafeModel(f"the catboost model has {len(model.classes_)} classes; its payload lists {n_classes}")
         return _Booster(model, "catboost", task)
     raise UnsafeModel(f"unknown Python model format '{format}'")
+
+
+def _survives_in_child(library, load, seconds=60):
+    """Runs `load` in a forked child first. CatBoost's loader crashes on some edited bytes and
+    its flatbuffer core has no parser in Python, so a file's model is first loaded where a crash
+    (or a hang) cannot take pgml-cli down; it costs a fork and a second load, a few milliseconds."""
+    import time
+
+    pid = os.fork()
+    if pid == 0:
+        try:
+            load()
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    deadline = time.monotonic() + seconds
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            raise UnsafeModel(f"{library} did not finish loading the model in {seconds} s")
+        time.sleep(0.005)
+    if os.WIFSIGNALED(status):
+        raise UnsafeModel(f"the {library} payload is damaged: loading it killed a test process (signal {os.WTERMSIG(status)})")
+
+
+def _type_name(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _load_skops(blob, expected, n_features, n_classes):
+    """skops, restricted to SKOPS_TYPES: the schema is audited here, before skops builds
+    anything, so no type outside the list (function, method, reduce node...) is ever touched."""
+    import json
+    import zipfile
+
+    import skops.io
+
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        expanded = sum(i.file_size for i in z.infolist())
+        if expanded > 64 * len(blob) + (1 << 20):
+            raise UnsafeModel(f"the skops payload would expand to {expanded} bytes from {len(blob)}")
+        schema = json.loads(z.read("schema.json"))
+    present = set(_skops_nodes(schema))
+    refused = sorted({f"{t} ({loader})" for loader, t in present if t not in SKOPS_TYPES.get(loader, ())})
+    if refused:
+        raise UnsafeModel(f"the skops payload names types pgml-cli does not load, refused: {', '.join(refused)}")
+    top = f"{schema['__module__']}.{schema['__class__']}"
+    cls = _import(expected)
+    if top != _type_name(cls):
+        raise UnsafeModel(f"the skops payload holds a {top}, not the {expected} its header names")
+    estimator = skops.io.loads(blob, trusted=sorted({t for _, t in present}))
+    if type(estimator) is not cls:
+        raise UnsafeModel(f"the skops payload built a {_type_name(type(estimator))}, not a {expected}")
+    _check_estimator(estimator, n_features, n_classes)
+    return estimator
+
+
+def _skops_nodes(state):
+    """Every (loader, type) of a skops schema, however deep."""
+    stack = [state]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "__loader__" in item:
+                yield item["__loader__"], f"{item.get('__module__')}.{item.get('__class__')}"
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _check_counts(what, found, expected):
+    if found != expected:
+        raise UnsafeModel(f"the {what} model takes {found} features, but its header names {expected}")
+
+
+def _check_estimator(estimator, n_features, n_classes):
+    """The loaded estimator agrees with the header, and the index arrays that scikit-learn's
+    compiled code follows without bounds checks (trees, neighbor indexes) stay in range."""
+    import numpy as np
+
+    _check_counts(type(estimator).__name__, getattr(estimator, "n_features_in_", n_features), n_features)
+    classes = getattr(estimator, "classes_", None)
+    if n_classes and classes is not None and len(classes) != n_classes:
+        raise UnsafeModel(f"the model has {len(classes)} classes, but its payload lists {n_classes}")
+    seen = set()
+    stack = [estimator]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, np.ndarray):
+            if item.dtype == object:
+                stack.extend(item.ravel())
+        elif type(item).__module__.startswith("sklearn."):
+            _check_parts(item, n_features)
+            stack.extend(getattr(item, "__dict__", {}).values())
+
+
+def _check_parts(item, n_features):
+    import numpy as np
+
+    name = type(item).__name__
+    features = getattr(item, "n_features_in_", None)
+    if features is not None and not (isinstance(features, (int, np.integer)) and 0 < features <= n_features):
+        raise UnsafeModel(f"a {name} in the model takes {features} features; the model has {n_features}")
+    tree = getattr(item, "tree_", None)
+    if tree is not None:
+        _check_tree(tree, n_features if features is None else features)
+    if name in ("GradientBoostingClassifier", "GradientBoostingRegressor"):
+        classes = getattr(item, "classes_", None)
+        per_stage = 1 if classes is None or len(classes) == 2 else len(classes)
+        if np.shape(item.estimators_)[1:] != (per_stage,):
+            raise UnsafeModel(f"the {name} has {np.shape(item.estimators_)} trees for {per_stage} per stage")
+    if hasattr(item, "support_vectors_") and hasattr(item, "_n_support"):
+        _check_libsvm(item, n_features if features is None else features)
+    centers = getattr(item, "cluster_centers_", None)
+    if centers is not None and (np.ndim(centers) != 2 or np.shape(centers)[1] != (features or n_features)):
+        raise UnsafeModel(f"the {name}'s cluster centers have shape {np.shape(centers)}; the model has {n_features} features")
+    for stage in getattr(item, "_predictors", None) or ():
+        for predictor in stage:
+            _check_predictor(predictor, n_features)
+    if getattr(item, "_tree", None) is not None and hasattr(item, "_fit_X"):
+        # Neighbor indexes are rebuilt from the stored points rather than trusted (same result).
+        fit_x = np.asarray(item._fit_X, dtype=np.float64)
+        if fit_x.ndim != 2 or fit_x.shape[1] != n_features:
+            raise UnsafeModel(f"the {name}'s points have shape {fit_x.shape}; the model has {n_features} features")
+        item._tree = type(item._tree)(
+            fit_x, leaf_size=item.leaf_size, metric=item.effective_metric_, **item.effective_metric_params_
+        )
+
+
+def _check_libsvm(svm, n_features):
+    """libsvm's predict indexes its arrays by the support vector counts it is given."""
+    import numpy as np
+
+    vectors = np.asarray(svm.support_vectors_)
+    n = vectors.shape[0] if vectors.ndim == 2 else -1
+    classes = getattr(svm, "classes_", None)
+    k = 2 if classes is None else len(classes)
+    pairs = k * (k - 1) // 2
+    counts = np.asarray(svm._n_support)
+    ok = (
+        vectors.ndim == 2
+        and vectors.shape[1] == n_features
+        and np.shape(svm.support_) == (n,)
+        and np.shape(svm._dual_coef_) == (k - 1, n)
+        and np.shape(svm._intercept_) == (pairs,)
+        and np.shape(svm._probA) in ((0,), (pairs,))
+        and np.shape(svm._probB) == np.shape(svm._probA)
+        and counts.shape == (k,)
+        and (counts >= 0).all()
+        and (classes is None or counts.sum() == n)
+        and (counts <= n).all()
+    )
+    if not ok:
+        raise UnsafeModel(f"the {type(svm).__name__}'s support vector arrays disagree with each other")
+
+
+def _check_tree(tree, n_features):
+    import numpy as np
+
+    nodes = tree.__getstate__()["nodes"]
+    if tree.n_features != n_features or tree.node_count != len(nodes) or len(nodes) == 0:
+        raise UnsafeModel(
+            f"a tree of the model has {len(nodes)} nodes over {tree.n_features} features; expected {n_features} features"
+        )
+    left, right, feature = (nodes[k].astype(np.int64) for k in ("left_child", "right_child", "feature"))
+    _check_nodes(left, right, feature, left == -1, n_features)
+
+
+def _check_predictor(predictor, n_features):
+    import numpy as np
+
+    nodes = predictor.nodes
+    if len(nodes) == 0 or nodes["is_categorical"].any():
+        raise UnsafeModel("a histogram gradient boosting tree is empty or has categorical splits")
+    left, right, feature = (nodes[k].astype(np.int64) for k in ("left", "right", "feature_idx"))
+    _check_nodes(left, right, feature, nodes["is_leaf"].astype(bool), n_features)
+
+
+def _check_nodes(left, right, feature, leaf, n_features):
+    """Inner nodes point to later nodes inside the array (so no cycles) and split on a feature
+    the input has."""
+    import numpy as np
+
+    inner = ~leaf
+    index = np.arange(len(left))[inner]
+    bad = (
+        (left[inner] <= index)
+        | (left[inner] >= len(left))
+        | (right[inner] <= index)
+        | (right[inner] >= len(left))
+        | (feature[inner] < 0)
+        | (feature[inner] >= n_features)
+    )
+    if bad.any():
+        raise UnsafeModel(f"a tree of the model has out-of-range children or features at node {int(index[bad][0])}")
+
+
+def _check_lightgbm(blob, n_features, n_classes):
+    """LightGBM's model text, checked line by line before LightGBM parses it (its parser trusts
+    the tree sizes and child indices it reads). Returned without `tree_sizes` (LightGBM then finds
+    each tree by its `Tree=` line rather than jumping by byte counts) and without what follows the
+    trees (importances and training parameters, which prediction does not use)."""
+    try:
+        text = bytes(blob).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UnsafeModel(f"the lightgbm model text is not UTF-8: {e}") from None
+    lines = text.split("\n")
+    if lines[0] != "tree":
+        raise UnsafeModel("the lightgbm payload does not start with a model text's 'tree' line")
+    if "end of trees" not in lines or not text.rstrip("\n").split("\n")[-1].startswith("pandas_categorical:"):
+        raise UnsafeModel("the lightgbm model text is truncated (no 'end of trees' or 'pandas_categorical' line)")
+    end = lines.index("end of trees")
+    sections, current = [{}], None
+    for number, line in enumerate(lines[1:end], start=2):
+        if not line:
+            continue
+        key, sep, value = line.partition("=")
+        if not sep:
+            raise UnsafeModel(f"the lightgbm model text has an unexpected line {number}")
+        if key == "Tree":
+            if value != str(len(sections) - 1):
+                raise UnsafeModel(f"the lightgbm model text has tree {value!r} at line {number}, expected {len(sections) - 1}")
+            current = {}
+            sections.append(current)
+        elif key in (sections[-1] if current is None else current):
+            raise UnsafeModel(f"the lightgbm model text repeats '{key}' at line {number}")
+        else:
+            (sections[-1] if current is None else current)[key] = value
+    header, trees = sections[0], sections[1:]
+    try:
+        classes = int(header["num_class"])
+        per_iteration = int(header["num_tree_per_iteration"])
+        features = int(header["max_feature_idx"]) + 1
+    except (KeyError, ValueError) as e:
+        raise UnsafeModel(f"the lightgbm model text has no readable {e}") from None
+    _check_counts("lightgbm", features, n_features)
+    expected = n_classes if n_classes > 2 else 1
+    if classes != expected or per_iteration != classes or len(trees) % per_iteration:
+        raise UnsafeModel(
+            f"the lightgbm model has {classes} classes and {len(trees)} trees by {per_iteration}; expected {expected} classes"
+        )
+    for key in ("feature_names", "feature_infos"):
+        if len(header.get(key, "").split(" ")) != n_features:
+            raise UnsafeModel(f"the lightgbm model text's {key} does not list {n_features} features")
+    for i, tree in enumerate(trees):
+        try:
+            _check_lightgbm_tree(tree, n_features)
+        except (KeyError, ValueError, OverflowError) as e:
+            raise UnsafeModel(f"tree {i} of the lightgbm model text is damaged: {type(e).__name__}: {e}") from None
+    return "\n".join(line for line in lines[: end + 1] if not line.startswith("tree_sizes=")) + "\n"
+
+
+def _check_lightgbm_tree(tree, n_features):
+    import numpy as np
+
+    leaves, categorical = int(tree["num_leaves"]), int(tree["num_cat"])
+    if leaves < 1 or categorical < 0 or tree.get("is_linear", "0") != "0":
+        raise ValueError(f"{leaves} leaves, {categorical} categorical splits, linear {tree.get('is_linear')}")
+
+    def array(key, length, kind=float):
+        values = np.array([kind(v) for v in tree[key].split(" ")] if length else [], dtype=kind)
+        if len(values) != length:
+            raise ValueError(f"{key} has {len(values)} values, not {length}")
+        return values
+
+    float(tree["shrinkage"])
+    array("leaf_value", leaves)
+    if leaves == 1:
+        return
+    inner = leaves - 1
+    for key in ("split_gain", "threshold", "internal_value", "internal_weight", "internal_count"):
+        array(key, inner)
+    array("leaf_weight", leaves)
+    array("leaf_count", leaves)
+    feature = array("split_feature", inner, int)
+    decision = array("decision_type", inner, int)
+    left, right = array("left_child", inner, int), array("right_child", inner, int)
+    children = np.concatenate([left, right])
+    index = np.tile(np.arange(inner), 2)
+    nodes, leafs = children[children >= 0], ~children[children < 0]
+    if (
+        ((children >= 0) & (children <= index)).any()
+        or (nodes >= inner).any()
+        or (leafs >= leaves).any()
+        or len(set(nodes.tolist())) != len(nodes)
+        or len(set(leafs.tolist())) != leaves
+        or (feature < 0).any()
+        or (feature >= n_features).any()
+        or (decision < 0).any()
+        or (decision > 15).any()
+    ):
+        raise ValueError("children, features or decision types out of range")
+    is_categorical = (decision & 1).astype(bool)
+    if categorical or is_categorical.any():
+        boundaries = array("cat_boundaries", categorical + 1, int)
+        words = len(tree["cat_threshold"].split(" "))
+        threshold = np.array([float(v) for v in tree["threshold"].split(" ")])
+        if (
+            boundaries[0] != 0
+            or (np.diff(boundaries) < 0).any()
+            or boundaries[-1] != words
+            or (threshold[is_categorical] < 0).any()
+            or (threshold[is_categorical] >= categorical).any()
+        ):
+            raise ValueError("categorical splits out of range")
+
+
+class _Ubjson:
+    """The UBJSON subset xgboost writes (objects, arrays, strongly typed arrays, numbers,
+    strings), decoded in Python so that xgboost only ever sees a model whose structure was checked."""
+
+    SCALARS = {b"i": ">i1", b"U": ">u1", b"I": ">i2", b"l": ">i4", b"L": ">i8", b"d": ">f4", b"D": ">f8"}
+
+    def __init__(self, data):
+        self.data, self.at = memoryview(bytes(data)), 0
+
+    def take(self, n):
+        if n < 0 or self.at + n > len(self.data):
+            raise ValueError(f"truncated at byte {self.at}")
+        chunk = self.data[self.at : self.at + n]
+        self.at += n
+        return chunk
+
+    def count(self):
+        marker = self.take(1).tobytes()
+        n = self.value(marker, 0) if marker in b"iUIlL" else None
+        if n is None or n < 0 or n > len(self.data):
+            raise ValueError(f"bad length {n!r} at byte {self.at}")
+        return n
+
+    def value(self, marker, depth):
+        import numpy as np
+
+        if depth > 32:
+            raise ValueError("nested too deeply")
+        if marker in self.SCALARS:
+            dtype = np.dtype(self.SCALARS[marker])
+            number = np.frombuffer(self.take(dtype.itemsize), dtype)[0]
+            return int(number) if dtype.kind in "iu" else float(number)
+        if marker == b"S":
+            return self.take(self.count()).tobytes().decode("utf-8")
+        if marker in (b"T", b"F", b"Z"):
+            return {b"T": True, b"F": False, b"Z": None}[marker]
+        if marker == b"[":
+            return self.container(depth, False)
+        if marker == b"{":
+            return self.container(depth, True)
+        raise ValueError(f"unexpected marker {marker!r} at byte {self.at - 1}")
+
+    def container(self, depth, keyed):
+        import numpy as np
+
+        kind = None
+        if self.data[self.at : self.at + 1] == b"$":
+            self.take(1)
+            kind = self.take(1).tobytes()
+            if self.take(1).tobytes() != b"#":
+                raise ValueError("a typed container without a count")
+        if kind is not None or self.data[self.at : self.at + 1] == b"#":
+            if kind is None:
+                self.take(1)
+            n = self.count()
+            if not keyed and kind in self.SCALARS:
+                dtype = np.dtype(self.SCALARS[kind])
+                return np.frombuffer(self.take(n * dtype.itemsize), dtype).astype(dtype.newbyteorder("="))
+            items = []
+            for _ in range(n):
+                key = self.take(self.count()).tobytes().decode("utf-8") if keyed else None
+                items.append((key, self.value(kind or self.take(1).tobytes(), depth + 1)))
+        else:
+            items = []
+            close = b"}" if keyed else b"]"
+            while True:
+                if self.data[self.at : self.at + 1] == close:
+                    self.take(1)
+                    break
+                key = self.take(self.count()).tobytes().decode("utf-8") if keyed else None
+                items.append((key, self.value(self.take(1).tobytes(), depth + 1)))
+        return dict(items) if keyed else [v for _, v in items]
+
+
+XGBOOST_OBJECTIVES = {
+    "reg:squarederror", "reg:squaredlogerror", "reg:pseudohubererror", "reg:absoluteerror",
+    "reg:quantileerror", "reg:logistic", "reg:gamma", "reg:tweedie", "count:poisson",
+    "binary:logistic", "binary:logitraw", "binary:hinge", "multi:softmax", "multi:softprob",
+}
+
+
+def _check_xgboost(blob, n_features, n_classes, n_targets):
+    """An xgboost UBJSON model whose trees are consistent (xgboost's loader and predictor trust
+    array lengths and child indices): refused with UnsafeModel otherwise."""
+    import numpy as np
+
+    try:
+        parser = _Ubjson(blob)
+        model = parser.value(parser.take(1).tobytes(), 0)
+        if parser.at != len(parser.data):
+            raise ValueError(f"{len(parser.data) - parser.at} bytes after the model")
+        learner = model["learner"]
+        param = learner["learner_model_param"]
+        features, classes, targets = (int(param[k]) for k in ("num_feature", "num_class", "num_target"))
+        objective = learner["objective"]["name"]
+        booster = learner["gradient_booster"]
+        if booster["name"] == "dart":
+            booster = booster["gbtree"]
+        # gblinear is refused too: the loaded booster could not predict in place anyway.
+        if booster["name"] != "gbtree":
+            raise ValueError(f"booster {booster['name']!r} is not a tree booster")
+        trees_model = booster["model"]
+        trees = trees_model["trees"]
+        info = np.asarray(trees_model["tree_info"])
+        if int(trees_model["gbtree_model_param"]["num_trees"]) != len(trees) or len(info) != len(trees):
+            raise ValueError("tree counts disagree")
+        if len(info) and (info.min() < 0 or info.max() >= max(classes, targets, 1)):
+            raise ValueError("tree groups out of range")
+        for i, tree in enumerate(trees):
+            _check_xgboost_tree(tree, features, i)
+    except UnsafeModel:
+        raise
+    except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, AttributeError) as e:
+        raise UnsafeModel(f"the xgboost model is damaged: {type(e).__name__}: {e}") from None
+    _check_counts("xgboost", features, n_features)
+    if objective not in XGBOOST_OBJECTIVES:
+        raise UnsafeModel(f"the xgboost model has an unknown objective {objective!r}")
+    if targets != n_targets or classes != (n_classes if n_classes > 2 else 0):
+        raise UnsafeModel(
+            f"the xgboost model has {classes} classes and {targets} targets; the header has {n_classes} and {n_targets}"
+        )
+
+
+def _check_xgboost_tree(tree, features, i):
+    import numpy as np
+
+    param = tree["tree_param"]
+    n = int(param["num_nodes"])
+    if n < 1 or int(param["num_feature"]) != features or int(param["size_leaf_vector"]) > 1:
+        raise ValueError(f"tree {i} has {n} nodes over {param['num_feature']} features")
+    keys = ("left_children", "right_children", "parents", "split_indices", "split_conditions", "split_type",
+            "default_left", "base_weights", "loss_changes", "sum_hessian")
+    arrays = {k: np.asarray(tree[k]) for k in keys}
+    if any(a.shape != (n,) or a.dtype.kind not in "iuf" for a in arrays.values()):
+        raise ValueError(f"tree {i} has arrays of other lengths than its {n} nodes")
+    if len(tree["categories_nodes"]) or arrays["split_type"].any():
+        raise ValueError(f"tree {i} has categorical splits")
+    left, right = arrays["left_children"].astype(np.int64), arrays["right_children"].astype(np.int64)
+    parents, feature = arrays["parents"].astype(np.int64), arrays["split_indices"].astype(np.int64)
+    leaf = left == -1
+    index = np.arange(n)
+    inner = ~leaf
+    if (
+        (leaf != (right == -1)).any()
+        or (left[inner] <= index[inner]).any()
+        or (right[inner] <= index[inner]).any()
+        or (left[inner] >= n).any()
+        or (right[inner] >= n).any()
+        or (feature[inner] < 0).any()
+        or (feature[inner] >= features).any()
+        or (parents[left[inner]] != index[inner]).any()
+        or (parents[right[inner]] != index[inner]).any()
+    ):
+        raise ValueError(f"tree {i} has out-of-range children, parents or features")
 
 
 def _birch_as_nearest_subcluster(birch):

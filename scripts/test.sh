@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo test --release --locked
 # The build without the Python runtime must still build and run every native algorithm.
-CARGO_TARGET_DIR=target/no-python cargo test --release --locked --no-default-features --test flows
+CARGO_TARGET_DIR=target/no-python cargo test --release --locked --no-default-features --test flows --test model_fixtures

@@ -11,7 +11,8 @@
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tempfile::TempPath;
 
@@ -19,6 +20,10 @@ use crate::error::{Error, Result};
 
 /// Temporary files of this process not yet renamed into place, for the signal handler.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Set inside the signal handler itself, so no output is committed after SIGINT/SIGTERM even
+/// before the cleanup thread has run.
+static INTERRUPTED: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 
 const TEMP_PREFIX: &str = ".pgml-cli-";
 
@@ -85,6 +90,9 @@ impl Commit {
         let Some((temp, path)) = self.rename.take() else {
             return Ok(());
         };
+        if INTERRUPTED.get().is_some_and(|f| f.load(Ordering::SeqCst)) {
+            return Err(Error::Interrupted);
+        }
         let name = temp.to_path_buf();
         let result = if replace {
             temp.persist(&path).map_err(|e| e.error)
@@ -122,6 +130,10 @@ fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 /// a `Commit` removes its file), so this covers native runs and SIGTERM everywhere.
 pub fn clean_up_on_signals() {
     use signal_hook::consts::{SIGINT, SIGTERM};
+    let flag = INTERRUPTED.get_or_init(Default::default);
+    for signal in [SIGINT, SIGTERM] {
+        let _ = signal_hook::flag::register(signal, Arc::clone(flag));
+    }
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
         return;
     };

@@ -36,7 +36,35 @@ pub enum Error {
     BrokenPipe,
 }
 
+/// Longest error line printed: a message that quotes untrusted text stays readable.
+const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// `text` on one line: control characters (newlines, terminal escapes) shown escaped, and cut
+/// to `MAX_MESSAGE_CHARS` characters. For anything printed to stderr that quotes untrusted text.
+pub fn one_line(text: &str) -> String {
+    let mut line = String::with_capacity(text.len().min(MAX_MESSAGE_CHARS));
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX_MESSAGE_CHARS {
+            line.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            line.extend(c.escape_default());
+        } else {
+            line.push(c);
+        }
+    }
+    line
+}
+
 impl Error {
+    /// The message as printed: one line whatever it quotes (control characters, including
+    /// newlines and terminal escapes from a file's header or a library's exception, are shown
+    /// escaped) and at most `MAX_MESSAGE_CHARS` characters.
+    pub fn line(&self) -> String {
+        one_line(&self.to_string())
+    }
+
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::BrokenPipe => 0,
@@ -74,5 +102,20 @@ impl Error {
         } else {
             Error::Io(format!("{path}: {err}"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_is_one_line_without_terminal_escapes() {
+        let e = Error::Model("m: has \u{1b}[2J\nforged line\r".into());
+        assert_eq!(e.line(), "m: has \\u{1b}[2J\\nforged line\\r");
+        assert_eq!(
+            Error::usage("x".repeat(5000)).line().chars().count(),
+            MAX_MESSAGE_CHARS + 3
+        );
     }
 }

@@ -15,7 +15,7 @@ fn main() {
         Ok(Ok(code)) => code,
         Ok(Err(error::Error::BrokenPipe)) => 0,
         Ok(Err(e)) => {
-            eprintln!("pgml-cli: error: {e}");
+            eprintln!("pgml-cli: error: {}", e.line());
             e.exit_code()
         }
         Err(_) => INTERNAL_ERROR,

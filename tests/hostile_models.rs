@@ -467,3 +467,27 @@ fn a_model_from_dev_zero_is_refused_at_once() {
     assert!(stderr.contains("not a pgml-cli model file"), "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+/// Names in a header reach the terminal only escaped: in `info`, and in errors.
+#[test]
+fn header_strings_cannot_drive_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut header, payload) = trained(dir.path(), "linear", "regression", "diabetes", &[]);
+    header.feature_names[0] = "age\u{1b}[2J\nforged: line".into();
+    header.data.source = "\u{1b}]0;title\u{7}".into();
+    let path = dir.path().join("escapes.pgml");
+    std::fs::write(&path, model::encode(&header, &payload).unwrap()).unwrap();
+    let out = pgml().arg("info").arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("\nforged"), "{stdout}");
+    // predict needs the column, whose name the error shows escaped on one line.
+    let (code, stderr) = predict_with(dir.path(), "escapes-predict", &header, &payload, "diabetes");
+    assert_eq!(code, Some(3), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+}

@@ -163,11 +163,14 @@ fn sigint_and_sigterm_remove_the_temporary_file() {
     for (signal, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
         let dir = tempfile::tempdir().unwrap();
         let model = iris_model(dir.path());
-        let child = predict_waiting_on_stdin(dir.path(), &model);
+        let mut child = predict_waiting_on_stdin(dir.path(), &model);
+        // Input stays open until the child is gone: it must stop on the signal, not on EOF.
+        let stdin = child.stdin.take();
         // SAFETY: signalling our own child.
         unsafe { libc::kill(child.id() as i32, signal) };
-        let out = child.wait_with_output().unwrap();
-        assert_eq!(out.status.code(), Some(code), "signal {signal}");
+        let status = child.wait().unwrap();
+        drop(stdin);
+        assert_eq!(status.code(), Some(code), "signal {signal}");
         assert!(
             temp_files(dir.path()).is_empty(),
             "{:?}",

@@ -97,18 +97,62 @@ fn native_openblas_and_scipy_blas_in_one_process() {
     assert_eq!(values(again.predict(x.view()).unwrap()), native_prediction);
 }
 
-/// Every Python algorithm x task of the table survives the trip through its model file.
+/// Every Python algorithm x task of the table survives the trip through its model file, and the
+/// reloaded model predicts what the live estimator it was saved from predicts.
 #[test]
 fn every_python_algorithm_round_trips_through_its_model_file() {
     let dir = tempfile::tempdir().unwrap();
     let mut checked = 0;
     for algorithm in ALGORITHMS {
         for &(task, _) in algorithm.python {
-            common::assert_round_trip(dir.path(), algorithm.name, task, Runtime::Python);
+            let metrics =
+                common::assert_round_trip(dir.path(), algorithm.name, task, Runtime::Python);
+            assert!(
+                metrics > 0,
+                "{} {task}: no metrics compared",
+                algorithm.name
+            );
+            assert_reloaded_equals_live(algorithm.name, task);
             checked += 1;
         }
     }
     assert!(checked >= 59, "only {checked} python algorithm/task pairs");
+}
+
+/// Fits on the task's whole dataset, then compares the reloaded model's predictions and
+/// probabilities on those rows with the live estimator's.
+fn assert_reloaded_equals_live(algorithm: &str, task: Task) {
+    let (dataset, targets, features) = common::setup(task);
+    let data = DataSource::Csv(repo(&format!("datasets/{dataset}.csv")))
+        .load(features.as_deref(), &targets, task)
+        .unwrap();
+    let choice = algorithms::choose(algorithm, task, Some(Runtime::Python)).unwrap();
+    let plan = Plan::new(
+        &choice,
+        task,
+        &common::hyperparams(algorithm),
+        0,
+        targets.len(),
+    )
+    .unwrap();
+    let Plan::Python(prepared) = plan else {
+        panic!("{algorithm} {task}: not a Python plan")
+    };
+    let (reloaded, live) = prepared
+        .fit_keeping_live(task, data.x.clone(), &data.targets, 0)
+        .unwrap_or_else(|e| panic!("{algorithm} {task}: {e}"));
+    let x = data.x.view();
+    match (reloaded.predict(x).unwrap(), live.predict(x).unwrap()) {
+        (Prediction::Values(a), Prediction::Values(b)) => close(&a, &b, 1e-9),
+        (a, b) => assert_eq!(a, b, "{algorithm} {task}"),
+    }
+    match (
+        reloaded.predict_proba(x).unwrap(),
+        live.predict_proba(x).unwrap(),
+    ) {
+        (Some(a), Some(b)) => close(&a, &b, 1e-9),
+        (a, b) => assert_eq!(a.is_some(), b.is_some(), "{algorithm} {task}"),
+    }
 }
 
 const SKLEARN_SCRIPT: &str = r#"
@@ -269,12 +313,14 @@ fn other_package_versions_warn_once_and_still_predict() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 443);
 }
 
-/// Ctrl-C during a Python fit stops the run: exit 130, one line, no model file.
+/// Ctrl-C during a Python fit stops the run: exit 130, one error line, no model file. The
+/// signal is sent once the fit is running (its first progress line), not after a fixed wait.
 #[test]
 fn ctrl_c_during_a_python_fit_stops_cleanly() {
+    use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.pgml");
-    let child = pgml()
+    let mut child = pgml()
         .args([
             "train",
             "-q",
@@ -285,23 +331,53 @@ fn ctrl_c_during_a_python_fit_stops_cleanly() {
             "--algorithm",
             "gradient_boosting_trees",
         ])
-        .args(["--hyperparams", r#"{"n_estimators": 10000000}"#, "--data"])
+        // verbose: scikit-learn prints a line as the fit starts (on stderr: pgml-cli sends
+        // Python's stdout there); the fit itself would take hours.
+        .args([
+            "--hyperparams",
+            r#"{"n_estimators": 10000000, "verbose": 1}"#,
+            "--data",
+        ])
         .arg(repo("datasets/diabetes.csv"))
         .arg("-o")
         .arg(&path)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Python starts and imports scikit-learn in about a second; the fit would take hours.
-    std::thread::sleep(std::time::Duration::from_secs(4));
+    let (lines, ready) = std::sync::mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        for line in stderr.lines() {
+            let line = line.unwrap();
+            if line.trim_start().starts_with("Iter") {
+                let _ = lines.send(());
+            }
+            all.push(line);
+        }
+        all
+    });
+    // Starting Python and importing scikit-learn takes seconds on a busy machine: wait for the
+    // fit, with a generous limit so that a broken readiness signal fails instead of hanging.
+    if ready
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .is_err()
+    {
+        let _ = child.kill();
+        let stderr = reader.join().unwrap();
+        panic!("the fit did not start within 120 s: {stderr:?}");
+    }
     // SAFETY: sending a signal to our own child process.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "pgml-cli: error: interrupted\n"
-    );
+    let status = child.wait().unwrap();
+    let stderr = reader.join().unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr:?}");
+    let ours: Vec<&String> = stderr
+        .iter()
+        .filter(|l| l.starts_with("pgml-cli:"))
+        .collect();
+    assert_eq!(ours, ["pgml-cli: error: interrupted"], "{stderr:?}");
+    assert_eq!(stderr.last().unwrap(), "pgml-cli: error: interrupted");
     assert!(!path.exists());
 }
 

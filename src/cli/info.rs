@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use crate::error::{Error, Result};
+use crate::error::{one_line, Error, Result};
 use crate::model;
 
 use super::{metric, print, print_json, ReportFormat};
@@ -23,34 +23,39 @@ pub fn run(args: Args) -> Result<i32> {
         return Ok(0);
     }
     let mut t = String::new();
+    // Every string from the header is shown escaped: a model file may come from anyone, and
+    // its names must not drive the terminal or forge lines.
+    let s = |text: &str| one_line(text);
     let list = |names: &[String]| {
         if names.is_empty() {
             "-".to_string()
         } else {
-            names.join(", ")
+            names.iter().map(|n| s(n)).collect::<Vec<_>>().join(", ")
         }
     };
     let _ = writeln!(t, "model         {}", args.model.display());
     let _ = writeln!(
         t,
         "format        {} (written by pgml-cli {} at {})",
-        header.format_version, header.pgml_cli_version, header.created_at
+        header.format_version,
+        s(&header.pgml_cli_version),
+        s(&header.created_at)
     );
     let _ = writeln!(t, "task          {}", header.task);
-    let _ = writeln!(t, "algorithm     {}", header.algorithm);
+    let _ = writeln!(t, "algorithm     {}", s(&header.algorithm));
     let _ = writeln!(
         t,
         "runtime       {} ({} {}), payload {} bytes",
         header.runtime.name(),
-        header.backend.name,
-        header.backend.version,
+        s(&header.backend.name),
+        s(&header.backend.version),
         payload.len()
     );
     if let Some(python) = &header.python {
         let versions: Vec<String> = python
             .versions
             .iter()
-            .filter_map(|(name, version)| version.as_ref().map(|v| format!("{name} {v}")))
+            .filter_map(|(name, version)| version.as_ref().map(|v| s(&format!("{name} {v}"))))
             .collect();
         let wrapped = if python.single_target && header.target_names.len() > 1 {
             " in MultiOutputRegressor"
@@ -60,7 +65,7 @@ pub fn run(args: Args) -> Result<i32> {
         let _ = writeln!(
             t,
             "python        {}{wrapped}; written with {}",
-            python.class,
+            s(&python.class),
             versions.join(", ")
         );
     }
@@ -77,7 +82,9 @@ pub fn run(args: Args) -> Result<i32> {
     let _ = writeln!(
         t,
         "data          {}: {} rows, {}",
-        header.data.source, header.data.rows, header.data.fingerprint
+        s(&header.data.source),
+        header.data.rows,
+        s(&header.data.fingerprint)
     );
     let sampling = header.split.sampling.name();
     let _ = writeln!(
@@ -87,7 +94,7 @@ pub fn run(args: Args) -> Result<i32> {
     );
     let _ = writeln!(t, "metrics");
     for (name, value) in &header.metrics {
-        let _ = writeln!(t, "  {name:<32}{}", metric(*value));
+        let _ = writeln!(t, "  {:<32}{}", s(name), metric(*value));
     }
     print(&t)?;
     Ok(0)

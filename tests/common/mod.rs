@@ -49,7 +49,7 @@ pub fn numbers(rows: &[Vec<String>]) -> Array2<f64> {
 }
 
 /// The bundled dataset, targets and feature columns each task is exercised with.
-fn setup(task: Task) -> (&'static str, Vec<String>, Option<Vec<String>>) {
+pub fn setup(task: Task) -> (&'static str, Vec<String>, Option<Vec<String>>) {
     let iris = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
         .map(String::from)
         .to_vec();
@@ -61,7 +61,7 @@ fn setup(task: Task) -> (&'static str, Vec<String>, Option<Vec<String>>) {
 }
 
 /// Small settings for the slow ones (PostgresML 1.0's where it had them).
-fn hyperparams(algorithm: &str) -> Map<String, Value> {
+pub fn hyperparams(algorithm: &str) -> Map<String, Value> {
     let value = match algorithm {
         "ada_boost"
         | "bagging"

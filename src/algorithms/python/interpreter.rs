@@ -192,10 +192,22 @@ pub fn error(py: Python<'_>, err: PyErr, doing: &str) -> Error {
         .name()
         .map(|n| n.to_string())
         .unwrap_or_else(|_| "Exception".into());
-    let message = err.value(py).to_string();
+    // One line whatever the library wrote (skops' refusals span paragraphs).
+    let message = err
+        .value(py)
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     match kind.as_str() {
         "KeyboardInterrupt" => Error::Interrupted,
-        "MissingPackage" => Error::Runtime(message),
+        "MissingPackage" | "ModuleNotFoundError" | "ImportError" => {
+            let (env, named_by) = environment();
+            Error::Runtime(format!(
+                "{message} (Python environment {}, from {named_by})",
+                env.display()
+            ))
+        }
         "BadHyperparameters" => Error::Usage(message),
         "UnsafeModel" => Error::Model(message),
         _ => Error::Fit(format!("{doing}: {kind}: {message}")),

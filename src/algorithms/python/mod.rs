@@ -14,6 +14,7 @@ use pyo3::types::{PyBytes, PyModule};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::algorithms::ALGORITHMS;
 use crate::data::Targets;
 use crate::error::{Error, Result};
 use crate::model::{Header, PythonInfo};
@@ -144,7 +145,29 @@ impl Prepared {
 
     /// Fits, saves and reloads: the returned model is the one the file will hold.
     pub fn fit(&self, task: Task, x: Array2<f64>, y: &Targets, seed: u64) -> Result<PythonModel> {
+        self.fit_keeping_live(task, x, y, seed)
+            .map(|(reloaded, _)| reloaded)
+    }
+
+    /// `fit`, also returning the live estimator the file was written from (the round-trip test
+    /// compares the two).
+    pub fn fit_keeping_live(
+        &self,
+        task: Task,
+        x: Array2<f64>,
+        y: &Targets,
+        seed: u64,
+    ) -> Result<(PythonModel, PythonModel)> {
         let class_count = y.labels().len();
+        let shape = Shape {
+            features: x.ncols(),
+            targets: match y {
+                Targets::Values(v) => v.ncols(),
+                _ => 1,
+            },
+            single_target: self.single_target,
+            from_file: false,
+        };
         with_python(|py, m| {
             let fail = |e| error(py, e, &format!("fitting {}", self.class));
             let x = x.into_pyarray(py);
@@ -188,17 +211,35 @@ impl Prepared {
                 classes,
                 blobs,
             };
-            let object = load_in(py, m, self.class, task, &payload)?;
+            let object = load_in(py, m, self.class, task, &payload, &shape)?;
             let payload = postcard::to_stdvec(&payload)
                 .map_err(|e| Error::fit(format!("cannot encode the model: {e}")))?;
-            Ok(PythonModel {
-                object,
+            let live = PythonModel {
+                object: fitted.unbind(),
                 task,
                 class_count,
-                payload,
-            })
+                payload: payload.clone(),
+            };
+            Ok((
+                PythonModel {
+                    object,
+                    task,
+                    class_count,
+                    payload,
+                },
+                live,
+            ))
         })
     }
+}
+
+/// What the payload must hold besides the class (the loader checks it against the estimator),
+/// and whether it comes from a file rather than the fit just done.
+struct Shape {
+    features: usize,
+    targets: usize,
+    single_target: bool,
+    from_file: bool,
 }
 
 fn load_in(
@@ -207,6 +248,7 @@ fn load_in(
     class: &str,
     task: Task,
     payload: &Payload,
+    shape: &Shape,
 ) -> Result<Py<PyAny>> {
     let blobs: Vec<Bound<'_, PyBytes>> =
         payload.blobs.iter().map(|b| PyBytes::new(py, b)).collect();
@@ -218,10 +260,81 @@ fn load_in(
             &payload.format,
             blobs,
             payload.classes.clone(),
+            shape.features,
+            shape.targets,
+            shape.single_target,
+            shape.from_file,
         ),
     )
     .map(Bound::unbind)
     .map_err(|e| error(py, e, "loading the model"))
+}
+
+/// The header names the algorithm table's class for its algorithm and task, and the payload has
+/// the format, blob count and classes that class writes: checked before Python sees a byte.
+fn check_agreement(header: &Header, info: &PythonInfo, payload: &Payload) -> Result<()> {
+    let refuse = |why: String| Err(Error::Model(why));
+    let Some(algorithm) = ALGORITHMS.iter().find(|a| a.name == header.algorithm) else {
+        return refuse(format!(
+            "the header names an unknown algorithm '{}'",
+            header.algorithm
+        ));
+    };
+    let Some(class) = algorithm.python_class(header.task) else {
+        return refuse(format!(
+            "{} has no Python class for {}",
+            algorithm.name, header.task
+        ));
+    };
+    if info.class != class || info.single_target != algorithm.python_single_target {
+        return refuse(format!(
+            "the header names the Python class {} (single target: {}), but {} for {} is {class} (single target: {})",
+            info.class, info.single_target, algorithm.name, header.task, algorithm.python_single_target
+        ));
+    }
+    if header.feature_names.is_empty() {
+        return refuse("the header names no features".into());
+    }
+    let targets = header.target_names.len();
+    let (format, per_target) = match class.split('.').next() {
+        Some("sklearn") => ("skops", false),
+        Some("xgboost") => ("xgboost-ubj", false),
+        Some("lightgbm") => ("lightgbm-text", true),
+        _ => ("catboost-cbm", false),
+    };
+    let per_target =
+        per_target && info.single_target && header.task == Task::Regression && targets > 1;
+    let (format, blobs) = if per_target {
+        (format!("{format}/per-target"), targets)
+    } else {
+        (format.to_string(), 1)
+    };
+    if payload.format != format || payload.blobs.len() != blobs {
+        return refuse(format!(
+            "the payload holds {} blob(s) as '{}'; {class} writes {blobs} as '{format}'",
+            payload.blobs.len(),
+            payload.format
+        ));
+    }
+    let classes_agree = match (&payload.classes, header.task) {
+        (Some(classes), Task::Classification) => {
+            !classes.is_empty()
+                && classes.windows(2).all(|w| w[0] < w[1])
+                && classes
+                    .iter()
+                    .all(|&c| usize::try_from(c).is_ok_and(|c| c < header.classes.len()))
+        }
+        (None, task) => task != Task::Classification,
+        _ => false,
+    };
+    if !classes_agree {
+        return refuse(format!(
+            "the payload's classes {:?} do not fit the header's {} classes",
+            payload.classes,
+            header.classes.len()
+        ));
+    }
+    Ok(())
 }
 
 /// Rebuilds a model from its file, warning once per package whose version differs from the writer's.
@@ -232,14 +345,21 @@ pub fn load(header: &Header, bytes: &[u8]) -> Result<PythonModel> {
         .ok_or_else(|| Error::Model("the header does not name the Python class".into()))?;
     let payload: Payload = postcard::from_bytes(bytes)
         .map_err(|e| Error::Model(format!("the Python model cannot be decoded: {e}")))?;
+    check_agreement(header, info, &payload)?;
+    let shape = Shape {
+        features: header.feature_names.len(),
+        targets: header.target_names.len().max(1),
+        single_target: info.single_target,
+        from_file: true,
+    };
     let object = with_python(|py, m| {
-        let object = load_in(py, m, &info.class, header.task, &payload)?;
+        let object = load_in(py, m, &info.class, header.task, &payload, &shape)?;
         let now = versions_by(py, m, "loaded_versions")?;
         for (package, written) in &info.versions {
             let current = now.get(package).cloned().flatten();
             if let (Some(written), Some(current)) = (written, &current) {
                 if written != current {
-                    eprintln!("pgml-cli: warning: the model was written with {package} {written}; this environment has {current}");
+                    eprintln!("pgml-cli: warning: {}", crate::error::one_line(&format!("the model was written with {package} {written}; this environment has {current}")));
                 }
             }
         }
