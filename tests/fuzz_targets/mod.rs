@@ -16,8 +16,10 @@ use pgml_cli::runtime;
 use pgml_cli::task::Task;
 use sha2::{Digest, Sha256};
 
-/// Longest error message a target accepts: cells and names are cut well below this.
+/// Longest error message a data reader may produce: cells and names are cut well below this.
 const MAX_MESSAGE: usize = 2000;
+/// Longest printed line: `Error::line` keeps 2000 characters, each escaped in at most 10.
+const MAX_PRINTED: usize = 20_003;
 
 pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("csv", csv),
@@ -26,11 +28,10 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("model", model),
 ];
 
-/// Panics unless `err` is one short line of printable text.
-pub fn check_error(err: &Error) {
-    let message = err.to_string();
+/// Panics unless `message` is one short line of printable text.
+fn check_line(message: &str, max: usize) {
     assert!(
-        message.len() <= MAX_MESSAGE,
+        message.len() <= max,
         "error of {} bytes: {}...",
         message.len(),
         message.chars().take(200).collect::<String>()
@@ -41,8 +42,20 @@ pub fn check_error(err: &Error) {
     );
 }
 
+/// The data readers quote every cell and name they put in a message (`data::quote`), so their
+/// messages are already one short printable line before `Error::line` makes them so for stderr.
+pub fn check_error(err: &Error) {
+    check_line(&err.to_string(), MAX_MESSAGE);
+    check_line(&err.line(), MAX_PRINTED);
+}
+
 fn check<T>(result: Result<T, Error>) -> Option<T> {
     result.map_err(|e| check_error(&e)).ok()
+}
+
+/// The model reader relies on `Error::line` (what main prints) to escape what the header quotes.
+fn check_printed<T>(result: Result<T, Error>) -> Option<T> {
+    result.map_err(|e| check_line(&e.line(), MAX_PRINTED)).ok()
 }
 
 /// CSV: the first byte picks the columns and the task, the rest is the file.
@@ -140,19 +153,19 @@ pub fn model(data: &[u8]) {
 }
 
 fn load_model(data: &[u8]) {
-    let Some((header, payload)) = check(model::decode(Path::new("m.pgml"), data)) else {
+    let Some((header, payload)) = check_printed(model::decode(Path::new("m.pgml"), data)) else {
         return;
     };
     if header.runtime != Runtime::Rust {
         return;
     }
-    let Some(estimator) = check(runtime::load(&header, &payload)) else {
+    let Some(estimator) = check_printed(runtime::load(&header, &payload)) else {
         return;
     };
     let width = header.feature_names.len().min(1000);
     let x = Array2::from_shape_fn((2, width), |(i, j)| (i + j) as f64 * 0.5);
-    check(estimator.predict(x.view()));
-    check(estimator.predict_proba(x.view()));
+    check_printed(estimator.predict(x.view()));
+    check_printed(estimator.predict_proba(x.view()));
 }
 
 /// `--hyperparams`: parsed, then checked against every native algorithm's declarations.
