@@ -44,7 +44,7 @@ fn check_line(message: &str, max: usize) {
 
 /// The data readers quote every cell and name they put in a message (`data::quote`), so their
 /// messages are already one short printable line before `Error::line` makes them so for stderr.
-pub fn check_error(err: &Error) {
+fn check_error(err: &Error) {
     check_line(&err.to_string(), MAX_MESSAGE);
     check_line(&err.line(), MAX_PRINTED);
 }
