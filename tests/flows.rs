@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::{pgml, repo, write_csv};
@@ -414,5 +415,100 @@ fn python_algorithms_need_the_python_build() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "pgml-cli: error: xgboost for regression runs on the python runtime, which this build of pgml-cli does not have (built without the `python` feature); native regression algorithms: linear, ridge, lasso, elastic_net, svm, random_forest, decision_tree, knn\n"
+    );
+}
+
+/// Classes are label values, compared exactly, and print as first written: 2^53 and 2^53 + 1
+/// stay two classes, `-0` is `0`, `1.0` prints as `1.0`; int64 NPY labels are exact too.
+#[test]
+fn labels_are_exact_values_and_keep_their_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let train_predict = |data: &[&Path], predict: &Path| -> (Vec<String>, String) {
+        let model_path = dir.path().join("labels.pgml");
+        let mut cmd = pgml();
+        cmd.args(["train", "-q", "--force", "--task", "classification"])
+            .args([
+                "--algorithm",
+                "knn",
+                "--hyperparams",
+                r#"{"n_neighbors": 1}"#,
+            ])
+            .args(["--test-size", "0", "-o"])
+            .arg(&model_path)
+            .arg("--data")
+            .arg(data[0]);
+        match data.get(1) {
+            Some(labels) => cmd.arg("--labels").arg(labels),
+            None => cmd.args(["--target", "y"]),
+        };
+        run(&mut cmd, 0);
+        let (header, _) = model::read(&model_path).unwrap();
+        let predicted = run(
+            pgml()
+                .arg("predict")
+                .arg("--model")
+                .arg(&model_path)
+                .arg("--data")
+                .arg(predict),
+            0,
+        );
+        (header.classes, predicted)
+    };
+
+    let csv = dir.path().join("labels.csv");
+    std::fs::write(
+        &csv,
+        "a,y\n0,9007199254740992\n10,9007199254740993\n20,1.0\n30,-0\n31,0\n40,1\n",
+    )
+    .unwrap();
+    let (classes, predicted) = train_predict(&[&csv], &csv);
+    assert_eq!(
+        classes,
+        ["-0", "1.0", "9007199254740992", "9007199254740993"]
+    );
+    assert_eq!(
+        predicted,
+        "y\n9007199254740992\n9007199254740993\n1.0\n-0\n-0\n1.0\n"
+    );
+
+    let x_path = dir.path().join("x.npy");
+    let y_path = dir.path().join("y.npy");
+    Array2::from_shape_fn((3, 1), |(i, _)| i as f64 * 10.0)
+        .write_npy(std::fs::File::create(&x_path).unwrap())
+        .unwrap();
+    Array1::from(vec![1i64 << 53, (1i64 << 53) + 1, -1])
+        .write_npy(std::fs::File::create(&y_path).unwrap())
+        .unwrap();
+    let (classes, predicted) = train_predict(&[&x_path, &y_path], &x_path);
+    assert_eq!(classes, ["-1", "9007199254740992", "9007199254740993"]);
+    assert_eq!(predicted, "y\n9007199254740992\n9007199254740993\n-1\n");
+}
+
+/// A bad regression target in an NPY labels file is reported in that file, by row.
+#[test]
+fn npy_target_errors_name_the_labels_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (x_path, y_path) = (dir.path().join("x.npy"), dir.path().join("y.npy"));
+    Array2::<f64>::zeros((3, 2))
+        .write_npy(std::fs::File::create(&x_path).unwrap())
+        .unwrap();
+    Array1::from(vec![1.0, 1e160, 2.0])
+        .write_npy(std::fs::File::create(&y_path).unwrap())
+        .unwrap();
+    let out = pgml()
+        .args(["train", "--task", "regression", "--data"])
+        .arg(&x_path)
+        .arg("--labels")
+        .arg(&y_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "pgml-cli: error: {}: row 2, target column 'y': '1e160' is too large \
+             (pgml-cli accepts magnitudes up to 1e150)\n",
+            y_path.display()
+        )
     );
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::data::{escape, quote};
 use crate::error::{Error, Result};
 
 /// One hyperparameter of a native algorithm.
@@ -135,14 +136,16 @@ impl Params {
             let Some(spec) = all().find(|s| s.name == key) else {
                 let names: Vec<&str> = all().map(|s| s.name).collect();
                 return Err(Error::usage(format!(
-                    "{algorithm} has no hyperparameter '{key}' (it takes: {})",
+                    "{algorithm} has no hyperparameter {} (it takes: {})",
+                    quote(key),
                     names.join(", ")
                 )));
             };
             if !spec.kind.accepts(value) {
                 return Err(Error::usage(format!(
-                    "hyperparameter '{key}' of {algorithm} must be {}, not {value}",
-                    spec.kind.describe()
+                    "hyperparameter '{key}' of {algorithm} must be {}, not {}",
+                    spec.kind.describe(),
+                    escape(&value.to_string())
                 )));
             }
         }
@@ -283,6 +286,17 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("one of \"rbf\", \"linear\""));
+        // Keys and values from the command line are escaped and cut like data cells.
+        assert_eq!(
+            validate("{\"a\\nb\": 1}").unwrap_err().to_string(),
+            "algo has no hyperparameter 'a\\nb' (it takes: alpha, kernel, random_state)"
+        );
+        let long = format!("{{\"alpha\": \"{}\"}}", "x".repeat(100_000));
+        let err = validate(&long).unwrap_err().to_string();
+        assert!(
+            err.ends_with("not \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...(100002 bytes)"),
+            "{err}"
+        );
         assert!(validate("[1]").is_err());
         assert!(validate("{").is_err());
     }

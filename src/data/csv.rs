@@ -7,11 +7,14 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 use ndarray::Array2;
 
-use super::{parse_number, RawTargets};
+use super::{list, parse_number, quote, RawTargets};
 use crate::error::{Error, Result};
 
 /// Which columns to take from the file.
@@ -35,9 +38,57 @@ pub struct Chunk {
 /// Input that can move to the record-splitting thread.
 pub type Input = Box<dyn Read + Send>;
 
+/// Longest record (the header or one row) accepted. The CSV parser buffers a whole record, so
+/// without a bound an input with no line end (`--data /dev/zero`) would take all memory.
+pub const MAX_RECORD_MIB: usize = 64;
+
+/// Most columns accepted: each column costs its name several times over (the index, the
+/// feature names, the model header), so a header of 30 million one-letter names, within the record
+/// bound, would take gigabytes.
+pub const MAX_COLUMNS: usize = 1_000_000;
+
+/// Most bytes of wanted cells in one chunk: very wide rows make shorter chunks, so memory
+/// stays flat whatever the width.
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// The input as the CSV parser reads it: counts the bytes read since the last complete record
+/// (`since_record`, reset by whoever reads records) and fails once that passes the bound.
+/// The parser reads ahead by at most its 8 KiB buffer, so the count errs by that much.
+struct Bounded {
+    inner: Input,
+    since_record: Arc<AtomicUsize>,
+}
+
+/// The error `Bounded` fails with, recognized by `csv_error`.
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "a record longer than {MAX_RECORD_MIB} MiB")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+impl Read for Bounded {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if self.since_record.fetch_add(n, Ordering::Relaxed) + n > MAX_RECORD_MIB << 20 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                RecordTooLong,
+            ));
+        }
+        Ok(n)
+    }
+}
+
 pub struct CsvReader {
     source: String,
     chunks: Receiver<Result<Chunk>>,
+    /// The parsing thread, joined when its channel closes.
+    parsing: Option<JoinHandle<()>>,
     width: usize,
     pub feature_names: Vec<String>,
     pub target_names: Vec<String>,
@@ -46,7 +97,8 @@ pub struct CsvReader {
 /// The splitting thread's state: records to `Cells`.
 struct Splitter {
     source: String,
-    reader: csv::Reader<Input>,
+    reader: csv::Reader<Bounded>,
+    since_record: Arc<AtomicUsize>,
     record: csv::ByteRecord,
     /// The wanted columns: the features, then the targets.
     wanted: Vec<usize>,
@@ -88,25 +140,41 @@ impl CsvReader {
     pub fn new(source: String, input: Input, columns: Columns, chunk_rows: usize) -> Result<Self> {
         // Cells are trimmed one by one where they are used: csv's record-level trim rebuilds
         // every record and cost a third of the parse time.
-        let mut reader = csv::ReaderBuilder::new().from_reader(input);
-        let mut header = reader.headers().map_err(|e| csv_error(&source, e))?.clone();
+        let since_record = Arc::new(AtomicUsize::new(0));
+        let mut reader = csv::ReaderBuilder::new().from_reader(Bounded {
+            inner: input,
+            since_record: since_record.clone(),
+        });
+        let mut header = reader
+            .headers()
+            .map_err(|e| csv_error(&source, e, 0))?
+            .clone();
+        since_record.store(0, Ordering::Relaxed);
         header.trim();
         if header.is_empty() {
             return Err(Error::data(&source, "is empty (expected a header row)"));
         }
+        if header.len() > MAX_COLUMNS {
+            return Err(Error::data(
+                &source,
+                format!(
+                    "has {} columns (pgml-cli reads at most {MAX_COLUMNS})",
+                    header.len()
+                ),
+            ));
+        }
         let mut index = HashMap::new();
         for (i, name) in header.iter().enumerate() {
-            if index.insert(name.to_string(), i).is_some() {
+            if index.insert(name, i).is_some() {
                 return Err(Error::data(
                     &source,
-                    format!("column '{name}' appears twice in the header"),
+                    format!("column {} appears twice in the header", quote(name)),
                 ));
             }
         }
         let predicting = matches!(columns, Columns::Predict { .. });
         let find = |name: &String| {
-            index.get(name).copied().ok_or_else(|| {
-                let known: Vec<&str> = header.iter().collect();
+            index.get(name.as_str()).copied().ok_or_else(|| {
                 let why = if predicting {
                     ", which the model was trained on"
                 } else {
@@ -114,7 +182,11 @@ impl CsvReader {
                 };
                 Error::data(
                     &source,
-                    format!("no column '{name}'{why} (columns: {})", known.join(", ")),
+                    format!(
+                        "no column {}{why} (columns: {})",
+                        quote(name),
+                        list(header.iter())
+                    ),
                 )
             })
         };
@@ -131,7 +203,8 @@ impl CsvReader {
                 };
                 if let Some(both) = features.iter().find(|f| targets.contains(f)) {
                     return Err(Error::usage(format!(
-                        "column '{both}' is both a feature and a target"
+                        "column {} is both a feature and a target",
+                        quote(both)
                     )));
                 }
                 (features, targets.to_vec())
@@ -146,6 +219,7 @@ impl CsvReader {
         let mut splitter = Splitter {
             source: source.clone(),
             reader,
+            since_record,
             record: csv::ByteRecord::new(),
             wanted: feature_idx.into_iter().chain(target_idx).collect(),
             chunk_rows,
@@ -157,8 +231,10 @@ impl CsvReader {
             target_names: target_names.clone(),
         };
         // Each stage ends at the end of the input, after an error, or when the next one stops.
+        // A stage whose input channel closes joins the stage before it, so a panic there is
+        // raised again downstream instead of looking like the end of the input.
         let (send_cells, cells) = sync_channel(1);
-        std::thread::spawn(move || {
+        let splitting = std::thread::spawn(move || {
             while let Some(next) = splitter.next_cells().transpose() {
                 let failed = next.is_err();
                 if send_cells.send(next).is_err() || failed {
@@ -167,19 +243,21 @@ impl CsvReader {
             }
         });
         let (send_chunk, chunks) = sync_channel(1);
-        std::thread::spawn(move || {
-            for next in cells {
+        let parsing = std::thread::spawn(move || {
+            for next in &cells {
                 let chunk = next.and_then(|c| parser.parse(c));
                 let failed = chunk.is_err();
                 if send_chunk.send(chunk).is_err() || failed {
-                    break;
+                    return;
                 }
             }
+            join(splitting);
         });
         let width = feature_names.len();
         Ok(CsvReader {
             source,
             chunks,
+            parsing: Some(parsing),
             width,
             feature_names,
             target_names,
@@ -194,7 +272,13 @@ impl CsvReader {
     pub fn read_chunk(&mut self) -> Result<Option<Chunk>> {
         match self.chunks.recv() {
             Ok(chunk) => chunk.map(Some),
-            Err(_) => Ok(None), // the reading thread has finished
+            Err(_) => {
+                // The parsing thread has finished, or panicked.
+                if let Some(parsing) = self.parsing.take() {
+                    join(parsing);
+                }
+                Ok(None)
+            }
         }
     }
 
@@ -226,11 +310,13 @@ impl Splitter {
             bytes: Vec::new(),
             ends: Vec::new(),
         };
-        while cells.rows < self.chunk_rows {
+        while cells.rows < self.chunk_rows && cells.bytes.len() < CHUNK_BYTES {
+            let row = self.rows_read + cells.rows + 1;
             let more = self
                 .reader
                 .read_byte_record(&mut self.record)
-                .map_err(|e| csv_error(&self.source, e))?;
+                .map_err(|e| csv_error(&self.source, e, row))?;
+            self.since_record.store(0, Ordering::Relaxed);
             if !more {
                 break;
             }
@@ -258,7 +344,7 @@ impl Parser {
             let located = |name: &str, why: String| {
                 Error::data(
                     &self.source,
-                    format!("row {}, column '{name}': {why}", cells.first_row + r),
+                    format!("row {}, column {}: {why}", cells.first_row + r, quote(name)),
                 )
             };
             for (j, &end) in row.iter().enumerate() {
@@ -281,6 +367,13 @@ impl Parser {
     }
 }
 
+/// Waits for a thread that has ended; its panic, if any, continues in the caller.
+fn join(thread: JoinHandle<()>) {
+    if let Err(panic) = thread.join() {
+        std::panic::resume_unwind(panic);
+    }
+}
+
 /// A cell's text without surrounding spaces.
 fn cell(bytes: &[u8]) -> std::result::Result<&str, String> {
     std::str::from_utf8(bytes)
@@ -288,12 +381,26 @@ fn cell(bytes: &[u8]) -> std::result::Result<&str, String> {
         .map_err(|_| "not valid UTF-8 text".to_string())
 }
 
-fn csv_error(source: &str, err: csv::Error) -> Error {
+/// `row` is the data row being read (0: the header), for errors without a position.
+fn csv_error(source: &str, err: csv::Error, row: usize) -> Error {
     let line = err
         .position()
         .map(|p| format!("line {}: ", p.line()))
         .unwrap_or_default();
     match err.kind() {
+        csv::ErrorKind::Io(e)
+            if e.get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<RecordTooLong>().is_some()) =>
+        {
+            let record = match row {
+                0 => "the header row".to_string(),
+                row => format!("row {row}"),
+            };
+            Error::data(
+                source,
+                format!("{record} is longer than {MAX_RECORD_MIB} MiB (is this a CSV file?)"),
+            )
+        }
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => Error::data(
@@ -358,6 +465,108 @@ mod tests {
         assert_eq!(
             r.read_all().unwrap_err().to_string(),
             "t.csv: line 3: has 1 fields but the header has 2"
+        );
+    }
+
+    /// Input with no record end (`--data /dev/zero`, an unclosed quote) stops at the bound.
+    #[test]
+    fn endless_records_are_refused_at_the_bound() {
+        let names = vec!["a".to_string()];
+        let endless = |head: &'static [u8], body: &'static [u8]| -> Input {
+            Box::new(head.chain(std::io::repeat(body[0]).take(1 << 40)))
+        };
+        let err = CsvReader::new(
+            "zero".into(),
+            endless(b"", b"\0"),
+            Columns::Predict { features: &names },
+            2,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "zero: the header row is longer than 64 MiB (is this a CSV file?)"
+        );
+        let mut r = CsvReader::new(
+            "q".into(),
+            endless(b"a\n1\n\"", b"\n"),
+            Columns::Predict { features: &names },
+            2,
+        )
+        .unwrap();
+        assert_eq!(
+            r.read_all().unwrap_err().to_string(),
+            "q: row 2 is longer than 64 MiB (is this a CSV file?)"
+        );
+    }
+
+    #[test]
+    fn too_many_columns_are_refused() {
+        let header: Vec<String> = (0..=MAX_COLUMNS).map(|i| i.to_string()).collect();
+        let text = format!("{}\n", header.join(","));
+        let names = vec!["0".to_string()];
+        let err = CsvReader::new(
+            "wide".into(),
+            Box::new(std::io::Cursor::new(text)),
+            Columns::Predict { features: &names },
+            2,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "wide: has 1000001 columns (pgml-cli reads at most 1000000)"
+        );
+    }
+
+    /// A panic while reading (a bug) is raised in the caller, not taken for the end of the input.
+    #[test]
+    fn a_panic_in_a_reader_thread_reaches_the_caller() {
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.0 += 1;
+                assert!(self.0 < 3, "reader bug");
+                let text: &[u8] = if self.0 == 1 { b"a\n1\n" } else { b"2\n" };
+                buf[..text.len()].copy_from_slice(text);
+                Ok(text.len())
+            }
+        }
+        let names = vec!["a".to_string()];
+        let mut r = CsvReader::new(
+            "t".into(),
+            Box::new(Failing(0)),
+            Columns::Predict { features: &names },
+            1,
+        )
+        .unwrap();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.read_all()));
+        assert!(
+            caught.is_err(),
+            "the panic was taken for the end: {caught:?}"
+        );
+    }
+
+    /// A cell or name holding a line break or a terminal escape reaches the message escaped.
+    #[test]
+    fn cells_and_names_in_errors_are_escaped() {
+        let names = vec!["a\u{1b}[2J".to_string()];
+        let mut r = reader(
+            "\"a\u{1b}[2J\"\n\"x\npgml-cli: error: forged\"\n",
+            Columns::Predict { features: &names },
+        )
+        .unwrap();
+        assert_eq!(
+            r.read_all().unwrap_err().to_string(),
+            "t.csv: row 1, column 'a\\u{1b}[2J': 'x\\npgml-cli: error: forged' is not a number"
+        );
+        let missing = vec!["z\n".to_string()];
+        let err = reader("a,b\n1,2\n", Columns::Predict { features: &missing })
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "t.csv: no column 'z\\n', which the model was trained on (columns: a, b)"
         );
     }
 }

@@ -5,6 +5,8 @@ pub mod csv;
 pub mod npy;
 pub mod split;
 
+use std::collections::HashMap;
+
 use ndarray::{Array1, Array2};
 use sha2::{Digest, Sha256};
 
@@ -77,6 +79,7 @@ pub type RawTargets = Vec<Vec<String>>;
 
 impl Dataset {
     /// Encode raw target cells for `task`: numbers for regression, sorted labels for classification.
+    /// Errors name `source`, the file the targets come from.
     pub fn new(
         source: &str,
         feature_names: Vec<String>,
@@ -98,9 +101,9 @@ impl Dataset {
                             Error::data(
                                 source,
                                 format!(
-                                    "row {}, target column '{}': {why}",
+                                    "row {}, target column {}: {why}",
                                     i + 1,
-                                    target_names[j]
+                                    quote(&target_names[j])
                                 ),
                             )
                         })?;
@@ -151,47 +154,146 @@ impl Dataset {
     }
 }
 
-/// Distinct labels sorted numerically when every label is a number, else as text.
+/// Class labels: one class per distinct value (`1`, `1.0` and `1e0` are one class, `-0` is `0`,
+/// `t` and `TRUE` are one; integers of any size stay exact), sorted numerically when every label
+/// is a number. Each class keeps the spelling it first appeared with, which predictions print.
 fn encode_labels(source: &str, column: &str, cells: &[String]) -> Result<Targets> {
-    let canonical: Vec<String> = cells
-        .iter()
-        .enumerate()
-        .map(|(i, cell)| {
-            if is_missing(cell) {
-                return Err(Error::data(
-                    source,
-                    format!("row {}, target column '{column}': missing value", i + 1),
-                ));
+    // Most cells repeat a spelling already seen: those skip the parse.
+    let mut by_text: HashMap<&str, usize> = HashMap::new();
+    let mut by_key: HashMap<LabelKey, usize> = HashMap::new();
+    let mut distinct: Vec<(LabelKey, &str)> = Vec::new();
+    let mut seen = Vec::with_capacity(cells.len());
+    for (i, cell) in cells.iter().enumerate() {
+        let class = match by_text.get(cell.as_str()) {
+            Some(&class) => class,
+            None => {
+                if is_missing(cell) {
+                    return Err(Error::data(
+                        source,
+                        format!(
+                            "row {}, target column {}: missing value",
+                            i + 1,
+                            quote(column)
+                        ),
+                    ));
+                }
+                let key = LabelKey::of(cell);
+                let class = *by_key.entry(key.clone()).or_insert_with(|| {
+                    distinct.push((key, cell));
+                    distinct.len() - 1
+                });
+                by_text.insert(cell, class);
+                class
             }
-            Ok(canonical_label(cell))
-        })
-        .collect::<Result<_>>()?;
-    let mut labels: Vec<String> = canonical.clone();
-    labels.sort();
-    labels.dedup();
-    let numeric: Option<Vec<f64>> = labels.iter().map(|l| l.parse::<f64>().ok()).collect();
-    if let Some(values) = numeric {
-        let mut pairs: Vec<(f64, String)> = values.into_iter().zip(labels).collect();
-        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
-        labels = pairs.into_iter().map(|(_, l)| l).collect();
+        };
+        seen.push(class);
     }
-    let index: std::collections::HashMap<&str, usize> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.as_str(), i))
-        .collect();
-    let y = canonical.iter().map(|l| index[l.as_str()]).collect();
-    Ok(Targets::Classes { y, labels })
+    let mut order: Vec<usize> = (0..distinct.len()).collect();
+    order.sort_by(|&a, &b| distinct[a].0.cmp(&distinct[b].0));
+    let mut rank = vec![0; distinct.len()];
+    for (r, &class) in order.iter().enumerate() {
+        rank[class] = r;
+    }
+    Ok(Targets::Classes {
+        y: seen.iter().map(|&class| rank[class]).collect(),
+        labels: order.iter().map(|&c| distinct[c].1.to_string()).collect(),
+    })
 }
 
-/// "1", "1.0" and "1e0" are one label; "t"/"TRUE" are "true".
-fn canonical_label(cell: &str) -> String {
-    if let Some(b) = parse_bool(cell) {
-        return b.to_string();
+/// What a label is compared as. The derived order puts numbers (by value) before booleans before
+/// text, so all-numeric labels sort numerically and all-text labels alphabetically.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum LabelKey {
+    Number(Decimal),
+    Bool(bool),
+    Text(String),
+}
+
+impl LabelKey {
+    fn of(cell: &str) -> LabelKey {
+        if let Some(b) = parse_bool(cell) {
+            LabelKey::Bool(b)
+        } else if let Some(d) = Decimal::parse(cell) {
+            LabelKey::Number(d)
+        } else {
+            LabelKey::Text(cell.to_string())
+        }
     }
-    match cell.parse::<f64>() {
-        Ok(v) if v.is_finite() => v.to_string(),
-        _ => cell.to_string(),
+}
+
+/// The exact value of a decimal number's text (not its nearest f64, which merges 2^53 and
+/// 2^53 + 1): `0.digits x 10^exponent`, digits without leading or trailing zeros; zero has none
+/// and no sign.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+struct Decimal {
+    negative: bool,
+    exponent: i64,
+    digits: Vec<u8>,
+}
+
+impl Decimal {
+    /// What `str::parse::<f64>` reads as a finite number: `[+-]digits[.digits][e[+-]digits]`.
+    fn parse(text: &str) -> Option<Decimal> {
+        let (negative, rest) = match text.as_bytes().first()? {
+            b'-' => (true, &text[1..]),
+            b'+' => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (mantissa, exponent) = match rest.find(['e', 'E']) {
+            Some(at) => (&rest[..at], rest[at + 1..].parse::<i64>().ok()?),
+            None => (rest, 0),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let all = int.as_bytes().iter().chain(frac.as_bytes());
+        if int.len() + frac.len() == 0 || !all.clone().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let all: Vec<u8> = all.copied().collect();
+        let leading = all.iter().take_while(|&&d| d == b'0').count();
+        let trailing = all[leading..]
+            .iter()
+            .rev()
+            .take_while(|&&d| d == b'0')
+            .count();
+        let digits = all[leading..all.len() - trailing].to_vec();
+        if digits.is_empty() {
+            return Some(Decimal {
+                negative: false,
+                exponent: 0,
+                digits,
+            });
+        }
+        let point = i64::try_from(int.len()).ok()? - i64::try_from(leading).ok()?;
+        Some(Decimal {
+            negative,
+            exponent: exponent.checked_add(point)?,
+            digits,
+        })
+    }
+
+    fn sign(&self) -> i8 {
+        match (self.digits.is_empty(), self.negative) {
+            (true, _) => 0,
+            (false, true) => -1,
+            (false, false) => 1,
+        }
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let magnitude = || (self.exponent, &self.digits).cmp(&(other.exponent, &other.digits));
+        match self.sign().cmp(&other.sign()) {
+            std::cmp::Ordering::Equal if self.negative => magnitude().reverse(),
+            std::cmp::Ordering::Equal => magnitude(),
+            by_sign => by_sign,
+        }
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -211,12 +313,33 @@ pub fn is_missing(cell: &str) -> bool {
     )
 }
 
+/// Largest magnitude accepted in features and regression targets. Fits sum squares (variances,
+/// least squares, distances, line searches): squares of values up to 1e150 summed over up to
+/// 1e8 rows stay below f64::MAX (1.8e308); beyond that a sum overflows to inf and an iterative
+/// fit can chase NaN forever (logistic regression on a 1e160 hung).
+pub const MAX_MAGNITUDE: f64 = 1e150;
+
+/// `v` if a fit can use it, else why not (for a message that names the value).
+pub fn check_magnitude(v: f64) -> std::result::Result<f64, &'static str> {
+    if v.abs() <= MAX_MAGNITUDE {
+        Ok(v)
+    } else if v.is_nan() {
+        Err("is not a number")
+    } else if v.is_infinite() {
+        Err("is not a finite number")
+    } else {
+        Err(TOO_LARGE)
+    }
+}
+
+const TOO_LARGE: &str = "is too large (pgml-cli accepts magnitudes up to 1e150)";
+
 /// A feature or regression-target cell as f64; booleans read as 1/0. Surrounding spaces are
 /// ignored. The common case, a plain number, takes the fast path (no UTF-8 check, no lookups).
 pub fn parse_number(cell: impl AsRef<[u8]>) -> std::result::Result<f64, String> {
     let bytes = cell.as_ref().trim_ascii();
     if let Ok(v) = fast_float2::parse::<f64, _>(bytes) {
-        if v.is_finite() {
+        if let Ok(v) = check_magnitude(v) {
             return Ok(v);
         }
     }
@@ -227,10 +350,53 @@ pub fn parse_number(cell: impl AsRef<[u8]>) -> std::result::Result<f64, String> 
     if let Some(b) = parse_bool(cell) {
         return Ok(if b { 1.0 } else { 0.0 });
     }
-    match cell.parse::<f64>() {
-        Ok(_) => Err(format!("'{cell}' is not a finite number")),
-        Err(_) => Err(format!("'{cell}' is not a number")),
+    let why = match cell.parse::<f64>() {
+        // Digits that overflow f64 (1e400) are a number too large, not an infinity.
+        Ok(v) if v.is_infinite() && cell.bytes().any(|b| b.is_ascii_digit()) => TOO_LARGE,
+        Ok(v) => check_magnitude(v).err().unwrap_or(TOO_LARGE),
+        Err(_) => "is not a number",
+    };
+    Err(format!("{} {why}", quote(cell)))
+}
+
+/// Characters of a cell or name that a message shows.
+const QUOTE_CHARS: usize = 40;
+/// Names listed in a message (e.g. the columns a file has).
+const LIST_NAMES: usize = 20;
+
+/// A cell or name from the input as messages show it: quoted, cut to 40 characters, with control
+/// and invisible characters escaped, so no input can forge a line, drive the terminal or flood
+/// stderr.
+pub fn quote(text: &str) -> String {
+    format!("'{}'", escape(text))
+}
+
+/// Names as a message lists them: escaped (not quoted), at most 20, then how many in all.
+pub fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut names = names.into_iter();
+    let mut shown: Vec<String> = names.by_ref().take(LIST_NAMES).map(escape).collect();
+    let count = shown.len() + names.count();
+    if count > LIST_NAMES {
+        shown.push(format!("... ({count} in all)"));
     }
+    shown.join(", ")
+}
+
+/// `text` as `quote` shows it, without the quotes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == QUOTE_CHARS {
+            out.push_str(&format!("...({} bytes)", text.len()));
+            break;
+        }
+        match c {
+            // Quotes are shown as they are: the text is one value either way.
+            '\'' | '"' => out.push(c),
+            c => out.extend(c.escape_debug()),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -247,6 +413,48 @@ mod tests {
         assert!(parse_number("NA").unwrap_err().contains("missing"));
         assert!(parse_number("inf").unwrap_err().contains("finite"));
         assert!(parse_number("abc").unwrap_err().contains("not a number"));
+    }
+
+    /// Values whose squares would overflow f64 sums are refused (a logistic fit on 1e160 hung).
+    #[test]
+    fn magnitudes_beyond_the_bound_are_refused() {
+        assert_eq!(parse_number("1e150"), Ok(1e150));
+        assert_eq!(parse_number("-1e150"), Ok(-1e150));
+        let too_large = "is too large (pgml-cli accepts magnitudes up to 1e150)";
+        assert_eq!(parse_number("1e160"), Err(format!("'1e160' {too_large}")));
+        assert_eq!(
+            parse_number("-1.1e150"),
+            Err(format!("'-1.1e150' {too_large}"))
+        );
+        assert_eq!(parse_number("1e400"), Err(format!("'1e400' {too_large}")));
+        assert_eq!(
+            parse_number("-inf"),
+            Err("'-inf' is not a finite number".into())
+        );
+        assert_eq!(parse_number("+nan"), Err("'+nan' is not a number".into()));
+    }
+
+    /// Cells reach messages escaped and cut: no forged lines, no terminal escapes, no floods.
+    #[test]
+    fn cells_in_messages_are_escaped_and_cut() {
+        assert_eq!(quote("plain"), "'plain'");
+        assert_eq!(
+            quote("a\npgml-cli: error: forged"),
+            "'a\\npgml-cli: error: forged'"
+        );
+        assert_eq!(quote("a\nb\u{1b}[31m"), "'a\\nb\\u{1b}[31m'");
+        assert_eq!(quote("\u{202e}x"), "'\\u{202e}x'");
+        let long = "x".repeat(5_000_000);
+        assert_eq!(
+            quote(&long),
+            format!("'{}...(5000000 bytes)'", "x".repeat(40))
+        );
+        let err = parse_number(format!("{long}\n")).unwrap_err();
+        assert!(err.len() < 100 && !err.contains('\n'), "{err}");
+        let many: Vec<String> = (0..1000).map(|i| format!("c{i}")).collect();
+        let shown = list(many.iter().map(String::as_str));
+        assert!(shown.starts_with("c0, c1, ") && shown.ends_with("c19, ... (1000 in all)"));
+        assert_eq!(list(["a", "b"]), "a, b");
     }
 
     /// The fast parser gives exactly the standard library's (correctly rounded) values.
@@ -291,17 +499,74 @@ mod tests {
         assert_eq!(y.to_vec(), vec![1, 0, 0, 1]);
     }
 
-    #[test]
-    fn boolean_labels() {
-        let cells: Vec<String> = ["t", "false", "TRUE"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+    fn classes(cells: &[&str]) -> (Vec<String>, Vec<usize>) {
+        let cells: Vec<String> = cells.iter().map(|s| s.to_string()).collect();
         let Targets::Classes { y, labels } = encode_labels("t", "c", &cells).unwrap() else {
             panic!()
         };
-        assert_eq!(labels, vec!["false", "true"]);
-        assert_eq!(y.to_vec(), vec![1, 0, 1]);
+        (labels, y.to_vec())
+    }
+
+    /// Booleans are one class per truth value, shown as first spelled.
+    #[test]
+    fn boolean_labels() {
+        let (labels, y) = classes(&["t", "false", "TRUE"]);
+        assert_eq!(labels, vec!["false", "t"]);
+        assert_eq!(y, vec![1, 0, 1]);
+    }
+
+    /// Labels compare as the values they are: exact integers of any size, -0 = 0, and the
+    /// class keeps the text it first appeared as.
+    #[test]
+    fn labels_compare_as_exact_values_and_keep_their_text() {
+        let (labels, y) = classes(&["9007199254740992", "9007199254740993", "9007199254740992"]);
+        assert_eq!(labels, vec!["9007199254740992", "9007199254740993"]);
+        assert_eq!(y, vec![0, 1, 0]);
+        let (labels, y) = classes(&["-0", "0", "0.0", "1.0", "1"]);
+        assert_eq!(labels, vec!["-0", "1.0"]);
+        assert_eq!(y, vec![0, 0, 0, 1, 1]);
+        let (labels, _) = classes(&[
+            "1e20",
+            "10",
+            "2",
+            "0.5",
+            "-0",
+            "-1",
+            "-1.5",
+            ".25",
+            "-1e-3",
+            "+3.",
+            "0.1",
+            "0.10000000000000001",
+        ]);
+        assert_eq!(
+            labels,
+            vec![
+                "-1.5",
+                "-1",
+                "-1e-3",
+                "-0",
+                "0.1",
+                "0.10000000000000001",
+                ".25",
+                "0.5",
+                "2",
+                "+3.",
+                "10",
+                "1e20"
+            ]
+        );
+        // Numbers first (by value), then booleans, then text; a missing label is refused.
+        let (labels, _) = classes(&["b", "true", "10", "a", "2", "1e99999999999999999999"]);
+        assert_eq!(
+            labels,
+            vec!["2", "10", "true", "1e99999999999999999999", "a", "b"]
+        );
+        let cells = vec!["1".to_string(), "NA".to_string()];
+        assert_eq!(
+            encode_labels("t", "c\n", &cells).unwrap_err().to_string(),
+            "t: row 2, target column 'c\\n': missing value"
+        );
     }
 }
 
@@ -358,8 +623,10 @@ impl DataSource {
                     CHUNK_ROWS,
                 )?;
                 let chunk = reader.read_all()?;
-                let (feature_names, target_names) =
-                    (reader.feature_names.clone(), reader.target_names.clone());
+                let (feature_names, target_names) = (
+                    std::mem::take(&mut reader.feature_names),
+                    std::mem::take(&mut reader.target_names),
+                );
                 Dataset::new(
                     reader.source(),
                     feature_names,
@@ -378,10 +645,12 @@ impl DataSource {
                         "--features and --target name CSV columns; NPY input takes --labels",
                     ));
                 }
-                let (source, x) = npy::read_features(path)?;
+                let (mut source, x) = npy::read_features(path)?;
                 let (target_names, raw) = match (labels, task.supervised()) {
                     (Some(labels), true) => {
-                        let (_, raw) = npy::read_labels(labels, x.nrows())?;
+                        // Target errors name the labels file (features were checked already).
+                        let (labels_source, raw) = npy::read_labels(labels, x.nrows())?;
+                        source = labels_source;
                         let names = if raw.len() == 1 {
                             vec!["y".to_string()]
                         } else {
