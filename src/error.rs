@@ -39,8 +39,9 @@ pub enum Error {
 /// Longest error line printed: a message that quotes untrusted text stays readable.
 const MAX_MESSAGE_CHARS: usize = 2000;
 
-/// `text` on one line: control characters (newlines, terminal escapes) shown escaped, and cut
-/// to `MAX_MESSAGE_CHARS` characters. For anything printed to stderr that quotes untrusted text.
+/// `text` on one line: control and invisible characters (newlines, terminal escapes, bidi
+/// overrides) shown escaped, and cut to `MAX_MESSAGE_CHARS` characters. The last line of defence
+/// for anything printed to stderr; single values from the input are quoted by `data::quote`.
 pub fn one_line(text: &str) -> String {
     let mut line = String::with_capacity(text.len().min(MAX_MESSAGE_CHARS));
     for (i, c) in text.chars().enumerate() {
@@ -48,7 +49,10 @@ pub fn one_line(text: &str) -> String {
             line.push_str("...");
             break;
         }
-        if c.is_control() {
+        // Control characters, and invisible ones such as bidi overrides (which escape_debug
+        // escapes); quotes and backslashes are left alone, since quoted values arrive already
+        // escaped by `data::quote`.
+        if c.is_control() || (!matches!(c, '\\' | '\'' | '"') && c.escape_debug().count() > 1) {
             line.extend(c.escape_default());
         } else {
             line.push(c);
