@@ -38,6 +38,20 @@ pub fn predict(request: &PredictRequest) -> Result<usize> {
     let mut rows = 0;
     let mut each_chunk = |x: ArrayView2<f64>| -> Result<()> {
         let table = predict_chunk(model.as_ref(), &header, x, request.proba)?;
+        // Inputs are finite and bounded, so a NaN or infinite output comes from the model.
+        let bad = table.iter().position(|row| {
+            row.iter()
+                .any(|v| matches!(v, Value::Number(n) if !n.is_finite()))
+        });
+        if let Some(i) = bad {
+            return Err(Error::model(
+                &request.model,
+                format!(
+                    "gives a value that is not a finite number for row {}",
+                    rows + i + 1
+                ),
+            ));
+        }
         let writer = match &mut writer {
             Some(w) => w,
             None => writer.insert(PredictionWriter::create(

@@ -276,6 +276,20 @@ fn lying_native_payloads_are_refused() {
         code == Some(4) && stderr.contains("coefficients"),
         "{stderr}"
     );
+    // Finite coefficients whose sum overflows: refused at the row, not printed as inf.
+    let mut huge = linear_payload.clone();
+    assert_eq!(&huge[..6], &[0, 1, 0, 1, 10, 10]); // regressors, 1, linear, v1, dim 10, 10 values
+    huge[6 + 2 * 8..6 + 3 * 8].copy_from_slice(&1.7e308f64.to_le_bytes()); // bmi
+    let n = huge.len();
+    huge[n - 8..].copy_from_slice(&1.7e308f64.to_le_bytes()); // intercept
+    assert_refused(
+        d,
+        "overflowing-output",
+        &linear,
+        &huge,
+        "diabetes",
+        "not a finite number for row 1",
+    );
     let mut clustering = linear.clone();
     clustering.task = Task::Clustering;
     clustering.algorithm = "kmeans".into();
