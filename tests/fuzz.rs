@@ -3,7 +3,6 @@
 //! and the inputs that once broke it (`tests/fixtures/hostile/<target>/`), then a fixed number of
 //! inputs mutated from those with a seeded generator. Longer runs: `fuzz/README.md`.
 
-#[allow(dead_code)] // only `repo` is used here
 mod common;
 mod fuzz_targets;
 

@@ -21,7 +21,10 @@ const MAX_MESSAGE: usize = 2000;
 /// Longest printed line: `Error::line` keeps 2000 characters, each escaped in at most 10.
 const MAX_PRINTED: usize = 20_003;
 
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// A target: feeds one input to a reader and asserts what it promises.
+pub type Target = fn(&[u8]);
+
+pub const TARGETS: &[(&str, Target)] = &[
     ("csv", csv),
     ("npy", npy),
     ("params", params),
