@@ -628,6 +628,31 @@ def _check_parts(item, n_features):
         per_stage = 1 if classes is None or len(classes) == 2 else len(classes)
         if np.shape(item.estimators_)[1:] != (per_stage,):
             raise UnsafeModel(f"the {name} has {np.shape(item.estimators_)} trees for {per_stage} per stage")
+        # The compiled stage loop writes `per_stage` columns into the starting prediction, which
+        # comes from `init_`: it must be as wide (a 1-wide prior overflowed the heap).
+        init = item.init_
+        width = 1 if classes is None else len(classes)
+        init_ok = (
+            init == "zero"
+            if isinstance(init, str)
+            else type(init).__name__ in ("DummyClassifier", "DummyRegressor")
+            and (classes is None or np.shape(getattr(init, "class_prior_", ())) == (width,))
+            and (classes is None or np.shape(getattr(init, "classes_", ())) == (width,))
+        )
+        if not init_ok or getattr(item, "n_trees_per_iteration_", per_stage) != per_stage:
+            raise UnsafeModel(f"the {name}'s initial estimator does not fit its {width} outputs")
+    estimators = getattr(item, "estimators_", None)
+    if isinstance(estimators, (list, np.ndarray)):
+        estimators = list(np.ravel(np.asarray(estimators, dtype=object)))
+    if estimators is not None and len({id(e) for e in estimators}) != len(estimators):
+        # A fitted ensemble never holds one estimator twice; a file that does can make predict
+        # repeat one tree any number of times for the price of a reference.
+        raise UnsafeModel(f"the {name} lists one estimator more than once")
+    if hasattr(item, "_n_threads"):
+        # Thread counts come from this machine, not from the file (-1 made OpenMP allocate TBs).
+        import os
+
+        item._n_threads = os.cpu_count() or 1
     if hasattr(item, "support_vectors_") and hasattr(item, "_n_support"):
         _check_libsvm(item, n_features if features is None else features)
     centers = getattr(item, "cluster_centers_", None)
@@ -656,8 +681,11 @@ def _check_libsvm(svm, n_features):
     k = 2 if classes is None else len(classes)
     pairs = k * (k - 1) // 2
     counts = np.asarray(svm._n_support)
+    support = np.asarray(svm.support_)
     ok = (
-        vectors.ndim == 2
+        svm.kernel != "precomputed"  # indexes the query by support_: reads outside it
+        and support.dtype.kind in "iu"
+        and vectors.ndim == 2
         and vectors.shape[1] == n_features
         and np.shape(svm.support_) == (n,)
         and np.shape(svm._dual_coef_) == (k - 1, n)

@@ -10,7 +10,21 @@ const INTERNAL_ERROR: i32 = 70;
 fn main() {
     pgml_cli::panic::install_hook();
     pgml_cli::atomic::clean_up_on_signals();
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        Err(e) => {
+            // clap's error is its first line; usage and tips follow on others.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("bad arguments");
+            let message = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!(
+                "pgml-cli: error: {} (see pgml-cli --help)",
+                error::one_line(message)
+            );
+            std::process::exit(error::Error::usage("").exit_code());
+        }
+    };
     let code = match std::panic::catch_unwind(|| cli::run(args)) {
         Ok(Ok(code)) => code,
         Ok(Err(error::Error::BrokenPipe)) => 0,

@@ -38,20 +38,8 @@ pub fn predict(request: &PredictRequest) -> Result<usize> {
     let mut rows = 0;
     let mut each_chunk = |x: ArrayView2<f64>| -> Result<()> {
         let table = predict_chunk(model.as_ref(), &header, x, request.proba)?;
-        // Inputs are finite and bounded, so a NaN or infinite output comes from the model.
-        let bad = table.iter().position(|row| {
-            row.iter()
-                .any(|v| matches!(v, Value::Number(n) if !n.is_finite()))
-        });
-        if let Some(i) = bad {
-            return Err(Error::model(
-                &request.model,
-                format!(
-                    "gives a value that is not a finite number for row {}",
-                    rows + i + 1
-                ),
-            ));
-        }
+        check_outputs(&header, &table, x, request.proba, rows)
+            .map_err(|why| Error::model(&request.model, why))?;
         let writer = match &mut writer {
             Some(w) => w,
             None => writer.insert(PredictionWriter::create(
@@ -161,6 +149,54 @@ fn predict_chunk(
         Prediction::Classes(c) => c.into_iter().map(|c| vec![Value::Class(c)]).collect(),
         Prediction::Clusters(c) => c.into_iter().map(|c| vec![Value::Integer(c)]).collect(),
     })
+}
+
+/// What any model must give, whatever its file says: one output row per input row, of the
+/// width the header implies, finite numbers, class indices among the header's classes (inputs
+/// are finite and bounded, so a NaN comes from the model). `before`: rows of earlier chunks.
+fn check_outputs(
+    header: &Header,
+    table: &[Vec<Value>],
+    x: ArrayView2<f64>,
+    proba: bool,
+    before: usize,
+) -> std::result::Result<(), String> {
+    if table.len() != x.nrows() {
+        return Err(format!(
+            "gives {} predictions for {} rows",
+            table.len(),
+            x.nrows()
+        ));
+    }
+    let width = match header.task {
+        Task::Classification if proba => header.classes.len(),
+        Task::Regression => header.target_names.len(),
+        Task::Classification | Task::Clustering => 1,
+        Task::Decomposition => table
+            .first()
+            .map_or(1, Vec::len)
+            .clamp(1, header.feature_names.len()),
+    };
+    for (i, row) in table.iter().enumerate() {
+        let row_number = before + i + 1;
+        if row.len() != width {
+            return Err(format!(
+                "gives {} values instead of {width} for row {row_number}",
+                row.len()
+            ));
+        }
+        let fine = row.iter().all(|v| match v {
+            Value::Number(n) => n.is_finite(),
+            Value::Class(c) => *c < header.classes.len(),
+            Value::Integer(_) => true,
+        });
+        if !fine {
+            return Err(format!(
+                "gives a value that is not a finite number or a known class for row {row_number}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn numbers(values: &Array2<f64>) -> Vec<Vec<Value>> {

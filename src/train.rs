@@ -121,6 +121,14 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
 
 fn check_targets(request: &TrainRequest) -> Result<()> {
     let task = request.task;
+    let columns = request.features.iter().flatten().chain(&request.targets);
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = columns.into_iter().find(|c| !seen.insert(c.as_str())) {
+        return Err(Error::usage(format!(
+            "column {} is named twice in --features/--target",
+            crate::data::quote(twice)
+        )));
+    }
     let csv = matches!(request.data, DataSource::Csv(_));
     match (task.supervised(), request.targets.len()) {
         (true, 0) if csv => Err(Error::usage(format!("{task} needs --target COLUMN"))),

@@ -288,7 +288,7 @@ fn lying_native_payloads_are_refused() {
         &linear,
         &huge,
         "diabetes",
-        "not a finite number for row 1",
+        "not a finite number or a known class for row 1",
     );
     let mut clustering = linear.clone();
     clustering.task = Task::Clustering;

@@ -321,3 +321,29 @@ fn a_missing_package_names_the_environment() {
         "{stderr}"
     );
 }
+
+/// Whole model files from a reviewer's attack on scikit-learn's compiled code (see the README in
+/// their folder): each is exit 4 with one line, never a signal.
+#[test]
+fn reviewed_attack_models_are_refused() {
+    let dir = repo("tests/fixtures/hostile/python-models");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pgml") {
+            continue;
+        }
+        let out = pgml()
+            .args(["predict", "--data"])
+            .arg(repo("datasets/iris.csv"))
+            .arg("--model")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{}: {stderr}", path.display());
+        assert_eq!(stderr.lines().count(), 1, "{}: {stderr}", path.display());
+        seen += 1;
+    }
+    assert_eq!(seen, 6);
+}

@@ -25,8 +25,11 @@ pub enum Kind {
         min_exclusive: bool,
         max: f64,
     },
+    /// An integer in `[min, max]`: counts that set the work (trees, restarts, iterations) have a
+    /// ceiling, so no flag can ask for an allocation or a run without end.
     Int {
         min: i64,
+        max: i64,
     },
     /// An integer, or null for "no limit" / "automatic".
     OptionalInt {
@@ -63,7 +66,8 @@ impl Kind {
                 };
                 format!("a number in {lo}{min}, {hi}]")
             }
-            Kind::Int { min } => format!("an integer >= {min}"),
+            Kind::Int { min, max } if *max == i64::MAX => format!("an integer >= {min}"),
+            Kind::Int { min, max } => format!("an integer from {min} to {max}"),
             Kind::OptionalInt { min } => format!("an integer >= {min} or null"),
             Kind::Bool => "true or false".into(),
             Kind::Choice(names) => format!("one of {}", quoted(names)),
@@ -80,7 +84,7 @@ impl Kind {
             } => value
                 .as_f64()
                 .is_some_and(|v| (if *min_exclusive { v > *min } else { v >= *min }) && v <= *max),
-            Kind::Int { min } => value.as_i64().is_some_and(|v| v >= *min),
+            Kind::Int { min, max } => value.as_i64().is_some_and(|v| v >= *min && v <= *max),
             Kind::OptionalInt { min } => {
                 value.is_null() || value.as_i64().is_some_and(|v| v >= *min)
             }

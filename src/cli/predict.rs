@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::predict::{self, PredictRequest};
 
@@ -22,20 +22,40 @@ pub struct Args {
     /// Class probabilities, one column per class, instead of labels
     #[arg(long)]
     proba: bool,
-    /// Print numbers with this many decimals [default: shortest exact form]
-    #[arg(long, value_name = "DIGITS")]
-    precision: Option<usize>,
+    /// Print numbers with this many decimals, 0 to 30 [default: shortest exact form]
+    #[arg(long, value_name = "DIGITS", value_parser = clap::value_parser!(u8).range(0..=30))]
+    precision: Option<u8>,
 }
 
 pub fn run(args: Args) -> Result<i32> {
+    // Replacing the input or the model with predictions loses them: refuse before reading.
+    if let Some(output) = &args.output {
+        for (input, flag) in [(&args.data, "--data"), (&args.model, "--model")] {
+            if same_file(output, input) {
+                return Err(Error::usage(format!(
+                    "--output {} is the {flag} file; choose another output",
+                    output.display()
+                )));
+            }
+        }
+    }
     let request = PredictRequest {
         model: args.model,
         data: args.data,
         output: args.output,
         format: args.format,
         proba: args.proba,
-        precision: args.precision,
+        precision: args.precision.map(usize::from),
     };
     predict::predict(&request)?;
     Ok(0)
+}
+
+/// Whether two paths name one existing file (same device and inode, so links count).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }

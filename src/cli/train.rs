@@ -75,7 +75,9 @@ fn parse_gate(text: &str) -> std::result::Result<(String, f64), String> {
     let value = value
         .trim()
         .parse::<f64>()
-        .map_err(|_| format!("'{value}' is not a number"))?;
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| format!("'{value}' is not a finite number"))?;
     Ok((name.trim().to_string(), value))
 }
 

@@ -19,7 +19,10 @@ const FIT_INTERCEPT: ParamSpec = ParamSpec {
 };
 const MAX_ITER: ParamSpec = ParamSpec {
     name: "max_iter",
-    kind: Kind::Int { min: 1 },
+    kind: Kind::Int {
+        min: 1,
+        max: 1_000_000,
+    },
     default: "1000",
     help: "iteration limit",
 };
@@ -73,13 +76,19 @@ const MAX_DEPTH: ParamSpec = ParamSpec {
 };
 const MIN_SAMPLES_SPLIT: ParamSpec = ParamSpec {
     name: "min_samples_split",
-    kind: Kind::Int { min: 2 },
+    kind: Kind::Int {
+        min: 2,
+        max: i64::MAX,
+    },
     default: "2",
     help: "rows needed to split a node",
 };
 const MIN_SAMPLES_LEAF: ParamSpec = ParamSpec {
     name: "min_samples_leaf",
-    kind: Kind::Int { min: 1 },
+    kind: Kind::Int {
+        min: 1,
+        max: i64::MAX,
+    },
     default: "1",
     help: "rows needed in a leaf",
 };
@@ -91,7 +100,10 @@ const CRITERION: ParamSpec = ParamSpec {
 };
 const N_ESTIMATORS: ParamSpec = ParamSpec {
     name: "n_estimators",
-    kind: Kind::Int { min: 1 },
+    kind: Kind::Int {
+        min: 1,
+        max: 100_000,
+    },
     default: "100",
     help: "number of trees",
 };
@@ -105,7 +117,10 @@ const fn max_features(default: &'static str) -> ParamSpec {
 }
 const N_NEIGHBORS: ParamSpec = ParamSpec {
     name: "n_neighbors",
-    kind: Kind::Int { min: 1 },
+    kind: Kind::Int {
+        min: 1,
+        max: i64::MAX,
+    },
     default: "5",
     help: "neighbors that vote",
 };
@@ -178,7 +193,10 @@ const GAUSSIAN_NB_PARAMS: &[ParamSpec] = &[ParamSpec {
 const KMEANS_PARAMS: &[ParamSpec] = &[
     ParamSpec {
         name: "n_clusters",
-        kind: Kind::Int { min: 1 },
+        kind: Kind::Int {
+            min: 1,
+            max: i64::MAX,
+        },
         default: "8",
         help: "number of clusters",
     },
@@ -189,7 +207,7 @@ const KMEANS_PARAMS: &[ParamSpec] = &[
     TOL,
     ParamSpec {
         name: "n_init",
-        kind: Kind::Int { min: 1 },
+        kind: Kind::Int { min: 1, max: 1_000 },
         default: "1",
         help: "k-means++ restarts; the best is kept (sklearn's n_init='auto' is 1 for k-means++)",
     },
@@ -203,7 +221,10 @@ const DBSCAN_PARAMS: &[ParamSpec] = &[
     },
     ParamSpec {
         name: "min_samples",
-        kind: Kind::Int { min: 1 },
+        kind: Kind::Int {
+            min: 1,
+            max: i64::MAX,
+        },
         default: "5",
         help: "rows that make a core point",
     },
