@@ -30,14 +30,16 @@ pub fn predict(request: &PredictRequest) -> Result<usize> {
             header.task
         )));
     }
-    let model = runtime::load(&header, &payload).map_err(|e| match e {
+    // Model errors from the runtimes name no file: these are about this one.
+    let in_file = |e| match e {
         Error::Model(why) => Error::model(&request.model, why),
         other => other,
-    })?;
+    };
+    let model = runtime::load(&header, &payload).map_err(in_file)?;
     let mut writer = None;
     let mut rows = 0;
     let mut each_chunk = |x: ArrayView2<f64>| -> Result<()> {
-        let table = predict_chunk(model.as_ref(), &header, x, request.proba)?;
+        let table = predict_chunk(model.as_ref(), &header, x, request.proba).map_err(in_file)?;
         check_outputs(&header, &table, x, request.proba, rows)
             .map_err(|why| Error::model(&request.model, why))?;
         let writer = match &mut writer {

@@ -345,5 +345,5 @@ fn reviewed_attack_models_are_refused() {
         assert_eq!(stderr.lines().count(), 1, "{}: {stderr}", path.display());
         seen += 1;
     }
-    assert_eq!(seen, 6);
+    assert_eq!(seen, 7);
 }

@@ -47,6 +47,9 @@ pub struct PythonModel {
     task: Task,
     class_count: usize,
     payload: Vec<u8>,
+    /// Read from a model file: a library failing to predict with it means a bad file (exit 4),
+    /// where right after a fit it means a failed fit (exit 5).
+    from_file: bool,
 }
 
 fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
@@ -219,6 +222,7 @@ impl Prepared {
                 task,
                 class_count,
                 payload: payload.clone(),
+                from_file: false,
             };
             Ok((
                 PythonModel {
@@ -226,6 +230,7 @@ impl Prepared {
                     task,
                     class_count,
                     payload,
+                    from_file: false,
                 },
                 live,
             ))
@@ -370,13 +375,25 @@ pub fn load(header: &Header, bytes: &[u8]) -> Result<PythonModel> {
         task: header.task,
         class_count: header.classes.len(),
         payload: bytes.to_vec(),
+        from_file: true,
     })
+}
+
+impl PythonModel {
+    fn failure(&self, error: Error) -> Error {
+        match error {
+            Error::Fit(why) if self.from_file => {
+                Error::Model(format!("the model cannot predict these rows ({why})"))
+            }
+            other => other,
+        }
+    }
 }
 
 impl Estimator for PythonModel {
     fn predict(&self, x: ArrayView2<f64>) -> Result<Prediction> {
         with_python(|py, _| {
-            let fail = |e| error(py, e, "predicting");
+            let fail = |e| self.failure(error(py, e, "predicting"));
             let out = self
                 .object
                 .bind(py)
@@ -407,7 +424,7 @@ impl Estimator for PythonModel {
 
     fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>> {
         with_python(|py, _| {
-            let fail = |e| error(py, e, "predicting probabilities");
+            let fail = |e| self.failure(error(py, e, "predicting probabilities"));
             let out = self
                 .object
                 .bind(py)
