@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Train pgml-cli on raw real-world CSVs and compare with scikit-learn on the same rows.
 
-For each dataset and run below: shuffle the rows with a fixed seed, write the first 75% and the
-last 25% as train/test CSVs whose cells are byte-for-byte those of the raw file, run
+For each dataset and run below: shuffle the rows with a fixed seed (or keep the file's order where a
+dataset says "split": "last"), write the first 75% and the last 25% as train/test CSVs made of the
+raw file's own lines (byte for byte), run
 
     pgml-cli train --data train.csv --test-data test.csv --target T --task K --algorithm A
                    [--preprocess JSON] [--ignore ...] [--categorical ...] --seed 0 --format json
