@@ -61,6 +61,11 @@ pub fn one_line(text: &str) -> String {
     line
 }
 
+/// A warning on stderr, one line like errors.
+pub fn warn(message: impl Display) {
+    eprintln!("pgml-cli: warning: {}", one_line(&message.to_string()));
+}
+
 impl Error {
     /// The message as printed: one line whatever it quotes (control characters, including
     /// newlines and terminal escapes from a file's header or a library's exception, are shown

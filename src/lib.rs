@@ -11,8 +11,10 @@ pub mod model;
 pub mod output;
 pub mod panic;
 pub mod predict;
+pub mod preprocess;
 pub mod progress;
 pub mod runtime;
+pub mod score;
 pub mod task;
 pub mod train;
 

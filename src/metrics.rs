@@ -84,31 +84,20 @@ pub fn classification(
     classes: usize,
 ) -> Metrics {
     let n = truth.len() as f64;
-    let mut confusion = vec![vec![0usize; classes]; classes];
-    for (&t, &p) in truth.iter().zip(predicted) {
-        confusion[t][p] += 1;
-    }
-    let true_count: Vec<usize> = (0..classes).map(|c| confusion[c].iter().sum()).collect();
-    let predicted_count: Vec<usize> = (0..classes)
-        .map(|c| confusion.iter().map(|row| row[c]).sum())
-        .collect();
+    let confusion = confusion_matrix(truth, predicted, classes);
+    let (true_count, predicted_count) = counts(&confusion);
     let correct: usize = (0..classes).map(|c| confusion[c][c]).sum();
     // Like sklearn, the classes averaged over are those in the truth or the predictions.
     let seen: Vec<usize> = (0..classes)
         .filter(|&c| true_count[c] + predicted_count[c] > 0)
         .collect();
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     let (mut macro_avg, mut weighted) = ([0.0; 3], [0.0; 3]);
     for &c in &seen {
-        let precision = ratio(confusion[c][c], predicted_count[c]);
-        let recall = ratio(confusion[c][c], true_count[c]);
-        let f1 = if precision + recall > 0.0 {
-            2.0 * precision * recall / (precision + recall)
-        } else {
-            0.0
-        };
         let weight = true_count[c] as f64 / n;
-        for (i, v) in [precision, recall, f1].into_iter().enumerate() {
+        for (i, v) in class_scores(&confusion, (&true_count, &predicted_count), c)
+            .into_iter()
+            .enumerate()
+        {
             macro_avg[i] += v / seen.len() as f64;
             weighted[i] += v * weight;
         }
@@ -133,6 +122,82 @@ pub fn classification(
         }
     }
     metrics
+}
+
+/// Per class precision, recall, f1 and support, and the confusion matrix (rows: true class,
+/// columns: predicted), as scikit-learn's classification_report and confusion_matrix.
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
+pub struct ClassReport {
+    pub classes: Vec<ClassScores>,
+    pub confusion_matrix: Vec<Vec<usize>>,
+}
+
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
+pub struct ClassScores {
+    pub label: String,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub support: usize,
+}
+
+pub fn class_report(truth: &[usize], predicted: &[usize], labels: &[String]) -> ClassReport {
+    let confusion = confusion_matrix(truth, predicted, labels.len());
+    let (true_count, predicted_count) = counts(&confusion);
+    ClassReport {
+        classes: labels
+            .iter()
+            .enumerate()
+            .map(|(c, label)| {
+                let [precision, recall, f1] =
+                    class_scores(&confusion, (&true_count, &predicted_count), c);
+                ClassScores {
+                    label: label.clone(),
+                    precision,
+                    recall,
+                    f1,
+                    support: true_count[c],
+                }
+            })
+            .collect(),
+        confusion_matrix: confusion,
+    }
+}
+
+fn confusion_matrix(truth: &[usize], predicted: &[usize], classes: usize) -> Vec<Vec<usize>> {
+    let mut confusion = vec![vec![0usize; classes]; classes];
+    for (&t, &p) in truth.iter().zip(predicted) {
+        confusion[t][p] += 1;
+    }
+    confusion
+}
+
+/// Rows of each true class, and predictions of each class.
+fn counts(confusion: &[Vec<usize>]) -> (Vec<usize>, Vec<usize>) {
+    let classes = confusion.len();
+    (
+        (0..classes).map(|c| confusion[c].iter().sum()).collect(),
+        (0..classes)
+            .map(|c| confusion.iter().map(|row| row[c]).sum())
+            .collect(),
+    )
+}
+
+/// Precision, recall and f1 of class `c` (0 where undefined, as sklearn's zero_division).
+fn class_scores(
+    confusion: &[Vec<usize>],
+    (true_count, predicted_count): (&[usize], &[usize]),
+    c: usize,
+) -> [f64; 3] {
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let precision = ratio(confusion[c][c], predicted_count[c]);
+    let recall = ratio(confusion[c][c], true_count[c]);
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    [precision, recall, f1]
 }
 
 /// Matthews correlation coefficient, multiclass (Gorodkin's R_K, as sklearn).

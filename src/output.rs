@@ -23,6 +23,8 @@ pub enum Cell<'a> {
     Integer(i64),
     /// An original class label, printed as it was in the training data.
     Label(&'a str),
+    /// A cell copied from the input (`predict --keep`).
+    Text(&'a str),
 }
 
 enum Sink {
@@ -106,7 +108,7 @@ impl PredictionWriter {
                     .map(|c| match c {
                         Cell::Number(v) => format_number(*v, self.precision),
                         Cell::Integer(i) => i.to_string(),
-                        Cell::Label(l) => l.to_string(),
+                        Cell::Label(l) | Cell::Text(l) => l.to_string(),
                     })
                     .collect();
                 writer
@@ -121,6 +123,7 @@ impl PredictionWriter {
                         Cell::Number(_) => "null".into(),
                         Cell::Integer(i) => i.to_string(),
                         Cell::Label(l) => json_label(l),
+                        Cell::Text(t) => serde_json::to_string(t).unwrap_or_default(),
                     };
                     let key = serde_json::to_string(column).unwrap_or_default();
                     line.push_str(&format!("{}{key}: {value}", if i == 0 { "" } else { ", " }));
@@ -137,6 +140,11 @@ impl PredictionWriter {
                         Cell::Label(l) => label_number(l).ok_or_else(|| {
                             Error::usage(format!("class label '{l}' is not a number; NPY output needs numeric labels (use --format csv or json)"))
                         })?,
+                        Cell::Text(_) => {
+                            return Err(Error::usage(
+                                "NPY output holds numbers only; --keep needs csv or json output",
+                            ))
+                        }
                     });
                 }
                 *rows += 1;
@@ -183,13 +191,44 @@ impl PredictionWriter {
     }
 }
 
-/// Labels keep their JSON type: true/false as booleans, numbers as numbers, the rest as strings.
+/// Labels as written: true/false as booleans, numbers as the number written (`1.0` stays `1.0`)
+/// where that is JSON's number syntax, everything else (`.5`, `+3`, `yes`) as a string.
 fn json_label(label: &str) -> String {
     match label {
         "true" | "false" => label.into(),
-        _ if label.parse::<f64>().is_ok_and(f64::is_finite) => label.into(),
+        _ if is_json_number(label) => label.into(),
         _ => serde_json::to_string(label).unwrap_or_default(),
     }
+}
+
+/// JSON's number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn is_json_number(text: &str) -> bool {
+    let b = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    let digits = |b: &[u8]| b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let int = digits(b);
+    if int == 0 || (b[0] == b'0' && int > 1) {
+        return false;
+    }
+    let mut rest = &b[int..];
+    if let Some(frac) = rest.strip_prefix(b".") {
+        let n = digits(frac);
+        if n == 0 {
+            return false;
+        }
+        rest = &frac[n..];
+    }
+    if let Some(exp) = rest.strip_prefix(b"e").or_else(|| rest.strip_prefix(b"E")) {
+        let exp = exp
+            .strip_prefix(b"+")
+            .or_else(|| exp.strip_prefix(b"-"))
+            .unwrap_or(exp);
+        let n = digits(exp);
+        if n == 0 {
+            return false;
+        }
+        rest = &exp[n..];
+    }
+    rest.is_empty()
 }
 
 fn label_number(label: &str) -> Option<f64> {
@@ -212,5 +251,29 @@ fn format_number(v: f64, precision: Option<usize>) -> String {
     match precision {
         Some(p) => format!("{v:.p$}"),
         None => v.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Labels come back as written; text JSON cannot hold as a number stays a string.
+    #[test]
+    fn json_labels_as_written() {
+        for (label, json) in [
+            ("1.0", "1.0"),
+            ("-2", "-2"),
+            ("1e5", "1e5"),
+            ("true", "true"),
+            (".5", "\".5\""),
+            ("+3", "\"+3\""),
+            ("01", "\"01\""),
+            ("1.", "\"1.\""),
+            ("yes", "\"yes\""),
+            ("NaN", "\"NaN\""),
+        ] {
+            assert_eq!(json_label(label), json, "{label}");
+        }
     }
 }

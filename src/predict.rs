@@ -2,23 +2,36 @@
 
 use std::path::PathBuf;
 
-use ndarray::{s, Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2};
 
-use crate::data::csv::{open_input, Columns, CsvReader};
-use crate::data::{npy, CHUNK_ROWS};
-use crate::error::{Error, Result};
+use crate::data::csv::Columns;
+use crate::data::{DataSource, CHUNK_ROWS};
+use crate::error::{warn, Error, Result};
 use crate::model::{self, Header};
 use crate::output::{Cell, Format, PredictionWriter};
 use crate::runtime::{self, Estimator, Prediction};
 use crate::task::Task;
 
+/// What to do with a row the model cannot take (a cell not of its column's kind, a missing
+/// value the model has no imputation for).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnError {
+    /// Stop with an error naming the row
+    Fail,
+    /// Leave the row out of the output and say how many were left out
+    Skip,
+}
+
 pub struct PredictRequest {
     pub model: PathBuf,
-    pub data: PathBuf,
+    pub data: DataSource,
     pub output: Option<PathBuf>,
     pub format: Format,
     pub proba: bool,
     pub precision: Option<usize>,
+    /// Input columns copied beside the predictions.
+    pub keep: Vec<String>,
+    pub on_error: OnError,
 }
 
 /// Returns how many rows were predicted.
@@ -30,88 +43,117 @@ pub fn predict(request: &PredictRequest) -> Result<usize> {
             header.task
         )));
     }
+    if !request.keep.is_empty() && request.format == Format::Npy {
+        return Err(Error::usage(
+            "NPY output holds numbers only; --keep needs csv or json output",
+        ));
+    }
     // Model errors from the runtimes name no file: these are about this one.
     let in_file = |e| match e {
         Error::Model(why) => Error::model(&request.model, why),
         other => other,
     };
     let model = runtime::load(&header, &payload).map_err(in_file)?;
-    let mut writer = None;
-    let mut rows = 0;
-    let mut each_chunk = |x: ArrayView2<f64>| -> Result<()> {
-        let table = predict_chunk(model.as_ref(), &header, x, request.proba).map_err(in_file)?;
-        check_outputs(&header, &table, x, request.proba, rows)
-            .map_err(|why| Error::model(&request.model, why))?;
-        let writer = match &mut writer {
-            Some(w) => w,
-            None => writer.insert(PredictionWriter::create(
-                request.output.as_deref(),
-                request.format,
-                output_columns(&header, request.proba, table.first().map_or(0, Vec::len)),
-                request.precision,
-            )?),
-        };
-        for row in table {
-            writer.write_row(
-                &row.iter()
-                    .map(|c| c.as_cell(&header.classes))
-                    .collect::<Vec<_>>(),
-            )?;
-        }
-        rows += x.nrows();
-        Ok(())
+    let missing_ok = crate::algorithms::find(&header.algorithm)
+        .is_ok_and(|a| a.takes_missing_values(header.runtime));
+    let transformer = header.input.transformer();
+    let names = header.input.input_names();
+    let columns = Columns {
+        keep: &request.keep,
+        ..Columns::features(&names)
     };
-
-    if npy::is_npy(&request.data) {
-        let (source, x) = npy::read_features(&request.data)?;
-        if x.ncols() != header.feature_names.len() {
-            return Err(Error::data(
-                source,
-                format!(
-                    "has {} feature columns but the model was trained on {}",
-                    x.ncols(),
-                    header.feature_names.len()
-                ),
+    let mut reader = request.data.reader(&columns, CHUNK_ROWS)?;
+    let source = reader.source().to_string();
+    let mut writer = None;
+    let (mut rows, mut predicted) = (0, 0);
+    let mut skipped: Vec<usize> = Vec::new();
+    while let Some(chunk) = reader.read_chunk()? {
+        let raw: Vec<_> = chunk.columns.iter().collect();
+        let all: Vec<usize> = (0..chunk.rows).collect();
+        let (x, problems) = transformer.transform(&raw, &all, missing_ok);
+        let (x, kept_rows) = if problems.is_empty() {
+            (x, all)
+        } else if request.on_error == OnError::Fail {
+            return Err(crate::train::missing_values_error(
+                &source,
+                &crate::preprocess::Problems {
+                    columns: problems.columns.into_iter().take(1).collect(),
+                    rows: Vec::new(),
+                },
+                &header.algorithm,
+                rows,
             ));
+        } else {
+            skipped.extend(problems.rows.iter().map(|r| r + rows));
+            let good: Vec<usize> = all
+                .into_iter()
+                .filter(|r| problems.rows.binary_search(r).is_err())
+                .collect();
+            (crate::data::take_rows(x.view(), &good), good)
+        };
+        if x.nrows() > 0 {
+            let table =
+                predict_chunk(model.as_ref(), &header, x.view(), request.proba).map_err(in_file)?;
+            check_outputs(&header, &table, x.view(), request.proba, predicted)
+                .map_err(|why| Error::model(&request.model, why))?;
+            let writer = match &mut writer {
+                Some(w) => w,
+                None => writer.insert(PredictionWriter::create(
+                    request.output.as_deref(),
+                    request.format,
+                    output_columns(&header, request, table.first().map_or(0, Vec::len)),
+                    request.precision,
+                )?),
+            };
+            for (row, &r) in table.iter().zip(&kept_rows) {
+                let cells: Vec<Cell> = chunk
+                    .kept
+                    .iter()
+                    .map(|column| Cell::Text(&column[r]))
+                    .chain(row.iter().map(|c| c.as_cell(&header.classes)))
+                    .collect();
+                writer.write_row(&cells)?;
+            }
+            predicted += x.nrows();
         }
-        for start in (0..x.nrows()).step_by(CHUNK_ROWS) {
-            each_chunk(x.slice(s![start..(start + CHUNK_ROWS).min(x.nrows()), ..]))?;
-        }
-    } else {
-        let (source, input) = open_input(&request.data)?;
-        let mut reader = CsvReader::new(
-            source,
-            input,
-            Columns::Predict {
-                features: &header.feature_names,
-            },
-            CHUNK_ROWS,
-        )?;
-        while let Some(chunk) = reader.read_chunk()? {
-            each_chunk(chunk.x.view())?;
-        }
+        rows += chunk.rows;
     }
     let writer = match writer {
         Some(w) => w,
         None => PredictionWriter::create(
             request.output.as_deref(),
             request.format,
-            output_columns(&header, request.proba, 0),
+            output_columns(&header, request, 0),
             request.precision,
         )?,
     };
     writer.finish()?;
-    Ok(rows)
+    if !skipped.is_empty() {
+        let first: Vec<String> = skipped
+            .iter()
+            .take(10)
+            .map(|r| (r + 1).to_string())
+            .collect();
+        warn(format!(
+            "{source}: left out {} of {rows} rows the model cannot take (rows {}{})",
+            skipped.len(),
+            first.join(", "),
+            if skipped.len() > 10 { ", ..." } else { "" }
+        ));
+    }
+    Ok(predicted)
 }
 
-/// Column names: targets, class labels (`--proba`), `cluster`, or `pc1..` for `width` components.
-fn output_columns(header: &Header, proba: bool, width: usize) -> Vec<String> {
-    match header.task {
-        Task::Classification if proba => header.classes.clone(),
+/// Column names: the kept columns, then targets, class labels (`--proba`), `cluster`, or
+/// `pc1..` for `width` components.
+fn output_columns(header: &Header, request: &PredictRequest, width: usize) -> Vec<String> {
+    let predictions = match header.task {
+        Task::Classification if request.proba => header.classes.clone(),
         Task::Regression | Task::Classification => header.target_names.clone(),
         Task::Clustering => vec!["cluster".into()],
         Task::Decomposition => (1..=width).map(|i| format!("pc{i}")).collect(),
-    }
+    };
+    request.keep.iter().cloned().chain(predictions).collect()
 }
 
 /// A value before formatting: class indices become the original labels at the end.

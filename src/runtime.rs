@@ -197,5 +197,8 @@ fn check_header(header: &Header) -> Result<()> {
             header.task
         )));
     }
-    Ok(())
+    header
+        .input
+        .check(&header.feature_names)
+        .map_err(Error::Model)
 }

@@ -1,35 +1,52 @@
-//! Training, start to finish: validate, load, split, fit, score, write the model file.
+//! Training, start to finish: validate, load, type the columns, split, fit the preprocessing on
+//! the train rows, fit the model, score, write the model file.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use ndarray::ArrayView2;
+use ndarray::{Array2, ArrayView2};
 use serde_json::{Map, Value};
 
 use crate::algorithms::{self, Runtime};
+use crate::data::csv::Columns;
 use crate::data::split::{self, Sampling};
-use crate::data::{take_rows, DataSource, Targets};
-use crate::error::{Error, Result};
+use crate::data::table::{Kind, RawColumn};
+use crate::data::{fingerprint, list, quote, DataSource, Labelled, Table, Targets};
+use crate::error::{warn, Error, Result};
 use crate::metrics::{self, Metrics};
 use crate::model::{self, DataInfo, Header, SplitInfo};
+use crate::preprocess::{Pipeline, Spec, TargetTable};
 use crate::progress::Progress;
 use crate::runtime::{Estimator, Plan};
 use crate::task::Task;
 
 pub struct TrainRequest {
     pub data: DataSource,
+    /// Score on this labelled file instead of splitting `data`.
+    pub test_data: Option<DataSource>,
     pub features: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub categorical: Vec<String>,
     pub targets: Vec<String>,
     pub task: Task,
     pub algorithm: String,
     pub runtime: Option<Runtime>,
     pub hyperparams: Map<String, Value>,
+    pub preprocess: Spec,
     pub test_size: f64,
     pub sampling: Sampling,
     pub seed: u64,
     pub output: PathBuf,
     pub force: bool,
 }
+
+/// A text column with more distinct values than this is refused unless forced categorical.
+pub const MAX_CATEGORIES: usize = 1000;
+/// ... and so is one with more than this many distinct values that are also more than half its
+/// rows (a name, an id, free text).
+pub const FREE_TEXT_MIN_DISTINCT: usize = 10;
+/// Classification targets with more distinct numbers than this get a warning.
+pub const CONTINUOUS_LABELS: usize = 20;
 
 /// Checks everything that needs no data, then trains. Returns the header that was written.
 pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
@@ -44,25 +61,144 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         request.seed,
         request.targets.len(),
     )?;
+    let missing_ok = choice.algorithm.takes_missing_values(choice.runtime);
 
-    let data = progress.run(format!("loading {}", request.data.name()), || {
-        request
-            .data
-            .load(request.features.as_deref(), &request.targets, task)
+    let columns = Columns {
+        features: request.features.as_deref(),
+        ignore: &request.ignore,
+        targets: &request.targets,
+        keep: &[],
+        predicting: false,
+    };
+    let table = progress.run(format!("loading {}", request.data.name()), || {
+        request.data.load(&columns)
     })?;
-    let classes = match &data.targets {
+    request.preprocess.check_names(&table.names)?;
+    if let Some(unknown) = request
+        .categorical
+        .iter()
+        .find(|c| !table.names.contains(c))
+    {
+        return Err(Error::usage(format!(
+            "--categorical names column {}, which is not a feature (features: {})",
+            quote(unknown),
+            list(table.names.iter().map(String::as_str))
+        )));
+    }
+    let labelled = table.labelled(task, None)?;
+    if labelled.left_out > 0 {
+        warn(format!(
+            "{}: left out {} rows whose target is missing (the first is row {})",
+            table.source,
+            labelled.left_out,
+            labelled.first_left_out.map_or(0, |r| r + 1)
+        ));
+    }
+    warn_if_continuous(&table, &labelled);
+    // Problems are gathered over the whole file and reported together at the end.
+    let (kinds, mut problems) = infer_kinds(&table, &labelled.rows, &request.categorical);
+    let options = table
+        .names
+        .iter()
+        .zip(&kinds)
+        .map(|(name, kind)| request.preprocess.for_column(name, *kind))
+        .collect::<Result<Vec<_>>>()?;
+
+    // Train and test rows as table rows, with their targets.
+    let classes = match &labelled.targets {
         Targets::Classes { y, .. } => Some(y.to_vec()),
         _ => None,
     };
-    let split = split::split(
-        data.rows(),
-        request.test_size,
-        request.sampling,
-        request.seed,
-        classes.as_deref(),
-    )?;
-    let x_train = take_rows(data.x.view(), &split.train);
-    let y_train = data.targets.select(&split.train);
+    let (train_positions, test_positions) = match &request.test_data {
+        Some(_) => ((0..labelled.rows.len()).collect(), Vec::new()),
+        None => {
+            let split = split::split(
+                labelled.rows.len(),
+                request.test_size,
+                request.sampling,
+                request.seed,
+                classes.as_deref(),
+            )?;
+            (split.train, split.test)
+        }
+    };
+    let table_rows = |positions: &[usize]| -> Vec<usize> {
+        positions.iter().map(|&p| labelled.rows[p]).collect()
+    };
+    let (train_rows, test_rows) = (table_rows(&train_positions), table_rows(&test_positions));
+    let y_train = labelled.targets.select(&train_positions);
+
+    let target = target_table(&y_train, &table.target_names);
+    let fit_columns: Vec<_> = table
+        .names
+        .iter()
+        .zip(&table.columns)
+        .zip(kinds.iter().zip(options))
+        .filter(|((name, _), _)| !problems.iter().any(|(column, _)| column == *name))
+        .map(|((name, column), (kind, options))| (name.as_str(), column, *kind, options))
+        .collect();
+    let pipeline = Pipeline::fit(&fit_columns, &train_rows, target.as_ref());
+    let listed = |problems: &[(String, String)]| -> Vec<String> {
+        problems.iter().map(|(_, why)| why.clone()).collect()
+    };
+    let pipeline = match pipeline {
+        Ok(pipeline) => pipeline,
+        Err(e) => {
+            let mut all = listed(&problems);
+            all.push(e.to_string());
+            return Err(Error::data(&table.source, all.join("; ")));
+        }
+    };
+    let feature_names = pipeline.output_names();
+    check_feature_names(&table.source, &feature_names)?;
+    // Train and test rows in one pass, so one message lists every column's first bad row.
+    let raw: Vec<&RawColumn> = fit_columns
+        .iter()
+        .map(|(_, column, _, _)| *column)
+        .collect();
+    let both: Vec<usize> = train_rows.iter().chain(&test_rows).copied().collect();
+    let (x, row_problems) = pipeline.transformer().transform(&raw, &both, missing_ok);
+    if !row_problems.is_empty() || !problems.is_empty() {
+        let mut all = listed(&problems);
+        if !row_problems.is_empty() {
+            all.push(missing_values_message(
+                &row_problems,
+                choice.algorithm.name,
+                0,
+            ));
+        }
+        return Err(Error::data(&table.source, all.join("; ")));
+    }
+    problems.clear();
+    let x_train = x.slice(ndarray::s![..train_rows.len(), ..]).to_owned();
+
+    // Held-out rows: the split's, or the --test-data file's through the fitted preprocessing.
+    let (x_test, y_test, test_info) = match &request.test_data {
+        None => (
+            x.slice(ndarray::s![train_rows.len().., ..]).to_owned(),
+            labelled.targets.select(&test_positions),
+            None,
+        ),
+        Some(test_data) => {
+            let held_out = crate::score::load_labelled(
+                test_data,
+                &pipeline,
+                &table.target_names,
+                task,
+                labelled.targets.labels(),
+                missing_ok,
+                choice.algorithm.name,
+            )?;
+            let info = DataInfo {
+                source: test_data.name(),
+                rows: held_out.x.nrows(),
+                fingerprint: fingerprint(&feature_names, &[(&held_out.x, &held_out.targets)]),
+            };
+            (held_out.x, held_out.targets, Some(info))
+        }
+    };
+    let data_fingerprint = fingerprint(&feature_names, &[(&x_train, &y_train), (&x_test, &y_test)]);
+    let (n_train, n_test) = (x_train.nrows(), x_test.nrows());
 
     let started = Instant::now();
     let model = progress.run(format!("fitting {}", choice.algorithm.name), || {
@@ -71,16 +207,10 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let fit_time = started.elapsed().as_secs_f64();
 
     let mut metrics = Metrics::new();
-    if !split.test.is_empty() {
+    if n_test > 0 {
         let started = Instant::now();
-        let x_test = take_rows(data.x.view(), &split.test);
         metrics = progress.run("scoring", || {
-            evaluate(
-                model.as_ref(),
-                x_test.view(),
-                &data.targets.select(&split.test),
-                task,
-            )
+            evaluate(model.as_ref(), x_test.view(), &y_test, task)
         })?;
         metrics.insert("score_time".into(), started.elapsed().as_secs_f64());
     }
@@ -96,22 +226,28 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         backend: plan.backend(),
         hyperparams: Value::Object(request.hyperparams.clone()),
         resolved_hyperparams: plan.resolved_hyperparams(),
-        feature_names: data.feature_names.clone(),
-        target_names: data.target_names.clone(),
-        classes: data.targets.labels().to_vec(),
+        feature_names,
+        target_names: table.target_names.clone(),
+        classes: labelled.targets.labels().to_vec(),
         seed: request.seed,
         split: SplitInfo {
-            test_size: request.test_size,
+            test_size: if test_info.is_some() {
+                0.0
+            } else {
+                request.test_size
+            },
             sampling: request.sampling,
-            train_rows: split.train.len(),
-            test_rows: split.test.len(),
+            train_rows: n_train,
+            test_rows: n_test,
         },
         data: DataInfo {
             source: request.data.name(),
-            rows: data.rows(),
-            fingerprint: data.fingerprint(),
+            rows: table.rows,
+            fingerprint: data_fingerprint,
         },
+        test_data: test_info,
         metrics,
+        input: pipeline,
         python: plan.python_info(),
     };
     let bytes = model::encode(&header, &model.payload()?)?;
@@ -119,14 +255,153 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     Ok(header)
 }
 
+/// Each column's kind from every row with a target, and the whole file's problems (column,
+/// message): cells that are no value, free-text columns.
+fn infer_kinds(
+    table: &Table,
+    rows: &[usize],
+    categorical: &[String],
+) -> (Vec<Kind>, Vec<(String, String)>) {
+    let mut kinds = Vec::with_capacity(table.columns.len());
+    let mut problems = Vec::new();
+    for (name, column) in table.names.iter().zip(&table.columns) {
+        let forced = categorical.contains(name);
+        let kind = column.infer(forced);
+        let (bad, why) = column.bad_cells();
+        if let (Some(&first), Some(why)) = (bad.first(), why) {
+            let more = if bad.len() > 1 {
+                format!(" ({} rows)", bad.len())
+            } else {
+                String::new()
+            };
+            problems.push((
+                name.clone(),
+                format!("column {} row {}: {why}{more}", quote(name), first + 1),
+            ));
+        }
+        if kind == Kind::Categorical && !forced {
+            let distinct = column.distinct(rows);
+            if distinct > MAX_CATEGORIES
+                || (distinct > FREE_TEXT_MIN_DISTINCT && distinct * 2 > rows.len())
+            {
+                let escaped = crate::data::escape(name);
+                problems.push((
+                    name.clone(),
+                    format!(
+                        "column {} is text with {distinct} distinct values in {} rows (free text? leave it out with --ignore {escaped}, or force it with --categorical {escaped})",
+                        quote(name),
+                        rows.len(),
+                    ),
+                ));
+            }
+        }
+        kinds.push(kind);
+    }
+    (kinds, problems)
+}
+
+/// One-hot and date columns make names; two may not collide (`a=b` also written as a column).
+fn check_feature_names(source: &str, names: &[String]) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    match names.iter().find(|n| !seen.insert(n.as_str())) {
+        Some(twice) => Err(Error::data(
+            source,
+            format!(
+                "the feature {} is made twice by preprocessing (a column has that name too); rename the column",
+                quote(twice)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The message for rows the model cannot take: every column, its first row, and the fix.
+/// `offset`: rows before the table's first (earlier chunks).
+pub fn missing_values_error(
+    source: &str,
+    problems: &crate::preprocess::Problems,
+    algorithm: &str,
+    offset: usize,
+) -> Error {
+    Error::data(source, missing_values_message(problems, algorithm, offset))
+}
+
+fn missing_values_message(
+    problems: &crate::preprocess::Problems,
+    algorithm: &str,
+    offset: usize,
+) -> String {
+    let listed = problems.describe(|r| r + offset + 1);
+    let missing: Vec<&str> = problems
+        .columns
+        .iter()
+        .filter(|p| p.missing)
+        .map(|p| p.column.as_str())
+        .collect();
+    let hint = match missing.first() {
+        Some(first) => format!(
+            "; {algorithm} needs every value: impute them, e.g. --preprocess '{{{}: {{\"impute\": \"mean\"}}}}', or train xgboost, lightgbm, catboost or hist_gradient_boosting, which take missing values",
+            serde_json::to_string(first).unwrap_or_default()
+        ),
+        None => String::new(),
+    };
+    format!("{listed}{hint}")
+}
+
+/// What target encoding averages: regression targets, or 1 for each row's class (one column
+/// for two classes, the second's; one per class beyond).
+fn target_table(targets: &Targets, names: &[String]) -> Option<TargetTable> {
+    let (values, suffixes) = match targets {
+        Targets::None => return None,
+        Targets::Values(y) => {
+            let suffixes = if names.len() == 1 {
+                vec![String::new()]
+            } else {
+                names.iter().map(|n| format!("[{n}]")).collect()
+            };
+            (y.clone(), suffixes)
+        }
+        Targets::Classes { y, labels } if labels.len() <= 2 => (
+            Array2::from_shape_fn((y.len(), 1), |(i, _)| f64::from(u8::from(y[i] == 1))),
+            vec![String::new()],
+        ),
+        Targets::Classes { y, labels } => (
+            Array2::from_shape_fn((y.len(), labels.len()), |(i, k)| {
+                f64::from(u8::from(y[i] == k))
+            }),
+            labels.iter().map(|l| format!("[{l}]")).collect(),
+        ),
+    };
+    Some(TargetTable { values, suffixes })
+}
+
+/// Classification of a target that looks like a measurement is usually a mistake: say so.
+fn warn_if_continuous(table: &Table, labelled: &Labelled) {
+    if let Targets::Classes { labels, .. } = &labelled.targets {
+        let numeric = labels.iter().all(|l| l.trim().parse::<f64>().is_ok());
+        if numeric && labels.len() > CONTINUOUS_LABELS {
+            warn(format!(
+                "target {} has {} distinct numbers: classification makes each one a class; did you mean --task regression?",
+                quote(&table.target_names[0]),
+                labels.len()
+            ));
+        }
+    }
+}
+
 fn check_targets(request: &TrainRequest) -> Result<()> {
     let task = request.task;
-    let columns = request.features.iter().flatten().chain(&request.targets);
+    let columns = request
+        .features
+        .iter()
+        .flatten()
+        .chain(&request.targets)
+        .chain(&request.ignore);
     let mut seen = std::collections::HashSet::new();
     if let Some(twice) = columns.into_iter().find(|c| !seen.insert(c.as_str())) {
         return Err(Error::usage(format!(
-            "column {} is named twice in --features/--target",
-            crate::data::quote(twice)
+            "column {} is named twice in --features/--target/--ignore",
+            quote(twice)
         )));
     }
     let csv = matches!(request.data, DataSource::Csv(_));
@@ -136,7 +411,21 @@ fn check_targets(request: &TrainRequest) -> Result<()> {
         (true, n) if n > 1 && task == Task::Classification => Err(Error::usage(
             "classification takes exactly one --target column",
         )),
-        _ => Ok(()),
+        _ => match (&request.data, task.supervised()) {
+            (DataSource::Npy { labels: None, .. }, true) => Err(Error::usage(format!(
+                "{task} on NPY data needs --labels y.npy"
+            ))),
+            (
+                DataSource::Npy {
+                    labels: Some(_), ..
+                },
+                false,
+            ) => Err(Error::usage(format!("{task} takes no --labels"))),
+            _ if request.test_data.is_some() && !task.supervised() => Err(Error::usage(format!(
+                "--test-data scores held-out labelled rows; {task} has no labels"
+            ))),
+            _ => Ok(()),
+        },
     }
 }
 

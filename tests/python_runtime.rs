@@ -24,9 +24,12 @@ use pgml_cli::train::{self, TrainRequest};
 use serde_json::{json, Map, Value};
 
 fn diabetes() -> (Array2<f64>, Array2<f64>) {
-    let data = DataSource::Csv(repo("datasets/diabetes.csv"))
-        .load(None, &["target".into()], Task::Regression)
-        .unwrap();
+    let data = common::load(
+        &repo("datasets/diabetes.csv"),
+        None,
+        &["target".into()],
+        Task::Regression,
+    );
     let Targets::Values(y) = data.targets else {
         panic!("regression targets")
     };
@@ -123,9 +126,12 @@ fn every_python_algorithm_round_trips_through_its_model_file() {
 /// probabilities on those rows with the live estimator's.
 fn assert_reloaded_equals_live(algorithm: &str, task: Task) {
     let (dataset, targets, features) = common::setup(task);
-    let data = DataSource::Csv(repo(&format!("datasets/{dataset}.csv")))
-        .load(features.as_deref(), &targets, task)
-        .unwrap();
+    let data = common::load(
+        &repo(&format!("datasets/{dataset}.csv")),
+        features.as_deref(),
+        &targets,
+        task,
+    );
     let choice = algorithms::choose(algorithm, task, Some(Runtime::Python)).unwrap();
     let plan = Plan::new(
         &choice,
@@ -205,7 +211,11 @@ fn deterministic_estimators_match_plain_scikit_learn() {
         let model_path = dir.path().join(format!("{name}-{task}.pgml"));
         let request = TrainRequest {
             data: DataSource::Csv(data.clone()),
+            test_data: None,
             features: None,
+            ignore: Vec::new(),
+            categorical: Vec::new(),
+            preprocess: Default::default(),
             targets: vec![target.into()],
             task,
             algorithm: name.into(),
@@ -223,11 +233,13 @@ fn deterministic_estimators_match_plain_scikit_learn() {
         let out = dir.path().join("p.csv");
         predict::predict(&PredictRequest {
             model: model_path,
-            data: data.clone(),
+            data: DataSource::Csv(data.clone()),
             output: Some(out.clone()),
             format: Format::Csv,
             proba,
             precision: None,
+            keep: Vec::new(),
+            on_error: pgml_cli::predict::OnError::Fail,
         })
         .unwrap();
         let ours: Vec<Vec<f64>> = read_csv(&out)

@@ -49,6 +49,8 @@ pub struct Algorithm {
     pub python: &'static [(Task, &'static str)],
     /// A single-target Python estimator that needs MultiOutputRegressor for several targets.
     pub python_single_target: bool,
+    /// The Python estimator takes missing values (NaN) as they are: no imputation needed.
+    pub python_missing_values: bool,
 }
 
 impl Algorithm {
@@ -73,6 +75,11 @@ impl Algorithm {
             .map(|(_, c)| *c)
     }
 
+    /// Whether the model takes missing feature values as they are on `runtime`.
+    pub fn takes_missing_values(&self, runtime: Runtime) -> bool {
+        runtime == Runtime::Python && self.python_missing_values
+    }
+
     pub fn runtimes(&self, task: Task) -> Vec<Runtime> {
         let mut runtimes = Vec::new();
         if self.native_for(task).is_some() {
@@ -86,21 +93,24 @@ impl Algorithm {
 }
 
 macro_rules! algorithm {
-    ($name:literal $(aka $($alias:literal),+)?; native [$($nt:ident => $n:ident),*]; python [$($pt:ident => $p:literal),*] $(; $single:ident)?) => {
+    ($name:literal $(aka $($alias:literal),+)?; native [$($nt:ident => $n:ident),*]; python [$($pt:ident => $p:literal),*] $(; $flag:ident)*) => {
         Algorithm {
             name: $name,
             aliases: &[$($($alias),+)?],
             native: &[$(($nt, Native::$n)),*],
             python: &[$(($pt, $p)),*],
-            python_single_target: algorithm!(@single $($single)?),
+            python_single_target: false $(|| algorithm!(@is single_target $flag))*,
+            python_missing_values: false $(|| algorithm!(@is missing_values $flag))*,
         }
     };
-    (@single single_target) => { true };
-    (@single) => { false };
+    (@is single_target single_target) => { true };
+    (@is missing_values missing_values) => { true };
+    (@is $wanted:ident $flag:ident) => { false };
 }
 
 /// Every algorithm, in PostgresML's order, then pgml-cli's additions. `single_target` marks the
-/// Python estimators wrapped in MultiOutputRegressor for several targets (PostgresML's list).
+/// Python estimators wrapped in MultiOutputRegressor for several targets (PostgresML's list);
+/// `missing_values` the ones that take missing values as they are.
 pub const ALGORITHMS: &[Algorithm] = &[
     algorithm!("linear"; native [R => LinearRegression, C => LogisticRegression]; python [R => "sklearn.linear_model.LinearRegression", C => "sklearn.linear_model.LogisticRegression"]),
     algorithm!("ridge"; native [R => Ridge]; python [R => "sklearn.linear_model.Ridge", C => "sklearn.linear_model.RidgeClassifier"]),
@@ -127,12 +137,12 @@ pub const ALGORITHMS: &[Algorithm] = &[
     algorithm!("bagging"; native []; python [R => "sklearn.ensemble.BaggingRegressor", C => "sklearn.ensemble.BaggingClassifier"]),
     algorithm!("extra_trees"; native []; python [R => "sklearn.ensemble.ExtraTreesRegressor", C => "sklearn.ensemble.ExtraTreesClassifier"]),
     algorithm!("gradient_boosting_trees"; native []; python [R => "sklearn.ensemble.GradientBoostingRegressor", C => "sklearn.ensemble.GradientBoostingClassifier"]; single_target),
-    algorithm!("hist_gradient_boosting"; native []; python [R => "sklearn.ensemble.HistGradientBoostingRegressor", C => "sklearn.ensemble.HistGradientBoostingClassifier"]),
+    algorithm!("hist_gradient_boosting"; native []; python [R => "sklearn.ensemble.HistGradientBoostingRegressor", C => "sklearn.ensemble.HistGradientBoostingClassifier"]; missing_values),
     algorithm!("random_forest"; native [R => RandomForestRegressor, C => RandomForestClassifier]; python [R => "sklearn.ensemble.RandomForestRegressor", C => "sklearn.ensemble.RandomForestClassifier"]),
-    algorithm!("xgboost"; native []; python [R => "xgboost.XGBRegressor", C => "xgboost.XGBClassifier"]),
-    algorithm!("xgboost_random_forest"; native []; python [R => "xgboost.XGBRFRegressor", C => "xgboost.XGBRFClassifier"]),
-    algorithm!("lightgbm"; native []; python [R => "lightgbm.LGBMRegressor", C => "lightgbm.LGBMClassifier"]; single_target),
-    algorithm!("catboost"; native []; python [R => "catboost.CatBoostRegressor", C => "catboost.CatBoostClassifier"]),
+    algorithm!("xgboost"; native []; python [R => "xgboost.XGBRegressor", C => "xgboost.XGBClassifier"]; missing_values),
+    algorithm!("xgboost_random_forest"; native []; python [R => "xgboost.XGBRFRegressor", C => "xgboost.XGBRFClassifier"]; missing_values),
+    algorithm!("lightgbm"; native []; python [R => "lightgbm.LGBMRegressor", C => "lightgbm.LGBMClassifier"]; single_target; missing_values),
+    algorithm!("catboost"; native []; python [R => "catboost.CatBoostRegressor", C => "catboost.CatBoostClassifier"]; missing_values),
     algorithm!("affinity_propagation"; native []; python [K => "sklearn.cluster.AffinityPropagation"]),
     algorithm!("birch"; native []; python [K => "sklearn.cluster.Birch"]),
     algorithm!("kmeans"; native [K => KMeans]; python [K => "sklearn.cluster.KMeans"]),

@@ -77,6 +77,14 @@ pub fn run(args: Args) -> Result<i32> {
         header.feature_names.len(),
         list(&header.feature_names)
     );
+    let _ = writeln!(
+        t,
+        "input         {}",
+        super::train::columns_summary(&header)
+    );
+    for line in header.input.describe() {
+        let _ = writeln!(t, "  {line}");
+    }
     let _ = writeln!(t, "targets       {}", list(&header.target_names));
     let _ = writeln!(t, "classes       {}", list(&header.classes));
     let _ = writeln!(
@@ -86,6 +94,15 @@ pub fn run(args: Args) -> Result<i32> {
         header.data.rows,
         s(&header.data.fingerprint)
     );
+    if let Some(test) = &header.test_data {
+        let _ = writeln!(
+            t,
+            "test data     {}: {} rows, {}",
+            s(&test.source),
+            test.rows,
+            s(&test.fingerprint)
+        );
+    }
     let sampling = header.split.sampling.name();
     let _ = writeln!(
         t,

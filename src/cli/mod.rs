@@ -5,6 +5,7 @@ mod algorithms;
 mod datasets;
 mod info;
 mod predict;
+mod score;
 mod train;
 
 use std::io::Write;
@@ -37,6 +38,8 @@ enum Command {
     Train(train::Args),
     /// Predict with a saved model for new rows (CSV, NPY or stdin)
     Predict(predict::Args),
+    /// Score a saved model on labelled rows: metrics, per-class report, confusion matrix
+    Score(score::Args),
     /// Show what a model file holds
     Info(info::Args),
     /// List the algorithms, their tasks and runtimes, or one algorithm's hyperparameters
@@ -59,6 +62,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Train(args) => train::run(args),
         Command::Predict(args) => predict::run(args),
+        Command::Score(args) => score::run(args),
         Command::Info(args) => info::run(args),
         Command::Algorithms(args) => algorithms::run(args),
         Command::Datasets(args) => datasets::run(args),

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
+use crate::data::DataSource;
 use crate::error::{Error, Result};
 use crate::output::Format;
-use crate::predict::{self, PredictRequest};
+use crate::predict::{self, OnError, PredictRequest};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -22,6 +23,13 @@ pub struct Args {
     /// Class probabilities, one column per class, instead of labels
     #[arg(long)]
     proba: bool,
+    /// Input columns to copy beside the predictions (ids to join back on), comma-separated
+    #[arg(long, value_name = "COLUMNS", value_delimiter = ',')]
+    keep: Vec<String>,
+    /// A row the model cannot take (a cell not of its column's kind, a missing value the model
+    /// cannot take): fail naming it, or skip it (left out of the output, counted on stderr)
+    #[arg(long, value_enum, default_value_t = OnError::Fail)]
+    on_error: OnError,
     /// Print numbers with this many decimals, 0 to 30 [default: shortest exact form]
     #[arg(long, value_name = "DIGITS", value_parser = clap::value_parser!(u8).range(0..=30))]
     precision: Option<u8>,
@@ -41,8 +49,10 @@ pub fn run(args: Args) -> Result<i32> {
     }
     let request = PredictRequest {
         model: args.model,
-        data: args.data,
+        data: DataSource::from_args(&args.data, None),
         output: args.output,
+        keep: args.keep,
+        on_error: args.on_error,
         format: args.format,
         proba: args.proba,
         precision: args.precision.map(usize::from),

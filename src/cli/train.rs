@@ -9,6 +9,7 @@ use crate::data::split::Sampling;
 use crate::data::DataSource;
 use crate::error::{Error, Result};
 use crate::model::Header;
+use crate::preprocess::Spec;
 use crate::progress::Progress;
 use crate::task::Task;
 use crate::train::{self, TrainRequest};
@@ -26,9 +27,27 @@ pub struct Args {
     /// Target column (repeat, or separate with commas, for multi-target regression)
     #[arg(long = "target", value_name = "COLUMN", value_delimiter = ',')]
     targets: Vec<String>,
-    /// Feature columns, comma-separated [default: every column that is not a target]
+    /// Feature columns, comma-separated [default: every column that is not a target or ignored]
     #[arg(long, value_name = "COLUMNS", value_delimiter = ',')]
     features: Option<Vec<String>>,
+    /// Columns to leave out of the default features, comma-separated (ids, free text)
+    #[arg(
+        long,
+        value_name = "COLUMNS",
+        value_delimiter = ',',
+        conflicts_with = "features"
+    )]
+    ignore: Vec<String>,
+    /// Columns to treat as categories even though they hold numbers (codes), comma-separated
+    #[arg(long, value_name = "COLUMNS", value_delimiter = ',')]
+    categorical: Vec<String>,
+    /// Preprocessing as PostgresML's JSON: '{"COLUMN": {"impute": "mean", "scale": "standard",
+    /// "encode": "one_hot"}, "*": {...}}' ("*": every column the option fits)
+    #[arg(long, value_name = "JSON")]
+    preprocess: Option<String>,
+    /// Labelled rows to score on instead of a split of --data (the same columns)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["test_size", "test_sampling"])]
+    test_data: Option<PathBuf>,
     #[arg(long, value_enum)]
     task: Task,
     /// Algorithm name (`pgml-cli algorithms` lists them)
@@ -68,7 +87,7 @@ pub struct Args {
     quiet: bool,
 }
 
-fn parse_gate(text: &str) -> std::result::Result<(String, f64), String> {
+pub fn parse_gate(text: &str) -> std::result::Result<(String, f64), String> {
     let (name, value) = text
         .split_once('=')
         .ok_or("expected NAME=VALUE, e.g. r2=0.4")?;
@@ -81,18 +100,24 @@ fn parse_gate(text: &str) -> std::result::Result<(String, f64), String> {
     Ok((name.trim().to_string(), value))
 }
 
-pub fn run(args: Args) -> Result<i32> {
-    let known = train::metric_names(args.task);
-    for (name, _) in args.min_metric.iter().chain(&args.max_metric) {
+/// Gates name metrics the task reports; checked before any work.
+pub fn check_gate_names(task: Task, min: &[(String, f64)], max: &[(String, f64)]) -> Result<()> {
+    let known = train::metric_names(task);
+    for (name, _) in min.iter().chain(max) {
         if !known.contains(&name.as_str()) {
             return Err(Error::usage(format!(
-                "{} has no metric '{name}' (it has: {})",
-                args.task,
+                "{task} has no metric '{name}' (it has: {})",
                 known.join(", ")
             )));
         }
     }
+    Ok(())
+}
+
+pub fn run(args: Args) -> Result<i32> {
+    check_gate_names(args.task, &args.min_metric, &args.max_metric)?;
     let data = DataSource::from_args(&args.data, args.labels.as_deref());
+    let preprocess = Spec::parse(args.preprocess.as_deref())?;
     let output = args
         .output
         .clone()
@@ -100,7 +125,14 @@ pub fn run(args: Args) -> Result<i32> {
     let request = TrainRequest {
         hyperparams: params::parse_json(args.hyperparams.as_deref())?,
         data,
+        test_data: args
+            .test_data
+            .as_deref()
+            .map(|path| DataSource::from_args(path, None)),
         features: args.features,
+        ignore: args.ignore,
+        categorical: args.categorical,
+        preprocess,
         targets: args.targets,
         task: args.task,
         algorithm: args.algorithm,
@@ -122,7 +154,7 @@ pub fn run(args: Args) -> Result<i32> {
             print_json(&report)?;
         }
     }
-    check_gates(&header, &args.min_metric, &args.max_metric)?;
+    check_gates(&header.metrics, &args.min_metric, &args.max_metric)?;
     Ok(0)
 }
 
@@ -140,21 +172,29 @@ fn human_report(header: &Header, path: &std::path::Path) -> String {
         header.data.rows,
         header.data.source
     );
+    let _ = writeln!(text, "{}", columns_summary(header));
     let _ = writeln!(text, "model written to {}", path.display());
-    if header.split.test_rows == 0 {
-        let _ = writeln!(text, "no test rows (--test-size 0): no test metrics");
-    } else {
-        let _ = writeln!(
-            text,
-            "test metrics on {} rows ({} sampling, seed {}):",
-            header.split.test_rows,
-            header.split.sampling.name(),
-            header.seed
-        );
-        let key = header.task.key_metric();
-        for (name, value) in header.metrics.iter().filter(|(n, _)| !n.ends_with("_time")) {
-            let mark = if name == key { "  (key metric)" } else { "" };
-            let _ = writeln!(text, "  {name:<32}{}{mark}", metric(*value));
+    match (&header.test_data, header.split.test_rows) {
+        (Some(test), _) => {
+            let _ = writeln!(
+                text,
+                "test metrics on {} rows of {}:",
+                header.split.test_rows, test.source
+            );
+            text.push_str(&metric_lines(header.task, &header.metrics));
+        }
+        (None, 0) => {
+            let _ = writeln!(text, "no test rows (--test-size 0): no test metrics");
+        }
+        (None, _) => {
+            let _ = writeln!(
+                text,
+                "test metrics on {} rows ({} sampling, seed {}):",
+                header.split.test_rows,
+                header.split.sampling.name(),
+                header.seed
+            );
+            text.push_str(&metric_lines(header.task, &header.metrics));
         }
     }
     let seconds = |name: &str| {
@@ -172,14 +212,48 @@ fn human_report(header: &Header, path: &std::path::Path) -> String {
     text
 }
 
-fn check_gates(header: &Header, min: &[(String, f64)], max: &[(String, f64)]) -> Result<()> {
+/// `7 columns (4 number, 2 categorical, 1 date) -> 12 features`.
+pub fn columns_summary(header: &Header) -> String {
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for step in &header.input.columns {
+        match kinds.iter_mut().find(|(k, _)| *k == step.kind.name()) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((step.kind.name(), 1)),
+        }
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    format!(
+        "{} columns ({}) -> {} features",
+        header.input.columns.len(),
+        kinds.join(", "),
+        header.feature_names.len()
+    )
+}
+
+/// The metrics for people, the key metric marked; times apart.
+pub fn metric_lines(task: Task, metrics: &std::collections::BTreeMap<String, f64>) -> String {
+    let mut text = String::new();
+    let key = task.key_metric();
+    for (name, value) in metrics.iter().filter(|(n, _)| !n.ends_with("_time")) {
+        let mark = if name == key { "  (key metric)" } else { "" };
+        let _ = writeln!(text, "  {name:<32}{}{mark}", metric(*value));
+    }
+    text
+}
+
+/// `--min-metric` / `--max-metric`: every failure in one message (exit 6).
+pub fn check_gates(
+    metrics: &std::collections::BTreeMap<String, f64>,
+    min: &[(String, f64)],
+    max: &[(String, f64)],
+) -> Result<()> {
     let mut failures = Vec::new();
     let gates = min
         .iter()
         .map(|g| (g, true))
         .chain(max.iter().map(|g| (g, false)));
     for ((name, limit), is_min) in gates {
-        match header.metrics.get(name) {
+        match metrics.get(name) {
             None => failures.push(format!(
                 "{name} was not computed for this model (no test rows, or no probabilities)"
             )),

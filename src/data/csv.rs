@@ -12,27 +12,43 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use ndarray::Array2;
-
-use super::{list, parse_number, quote, RawTargets};
+use super::table::RawColumn;
+use super::{list, quote, RawTargets};
 use crate::error::{Error, Result};
 
 /// Which columns to take from the file.
-pub enum Columns<'a> {
-    /// Training: the targets by name; the features by name, or every other column.
-    Train {
-        features: Option<&'a [String]>,
-        targets: &'a [String],
-    },
-    /// Prediction: exactly these features by name; any other column is ignored.
-    Predict { features: &'a [String] },
+pub struct Columns<'a> {
+    /// The features by name; `None`: every column not named below.
+    pub features: Option<&'a [String]>,
+    /// Left out of the default features (`--ignore`).
+    pub ignore: &'a [String],
+    pub targets: &'a [String],
+    /// Copied through as text beside the predictions (`predict --keep`).
+    pub keep: &'a [String],
+    /// Features missing from the file are the model's (said in the message).
+    pub predicting: bool,
 }
 
-/// One chunk of rows: features plus the raw target cells (empty when predicting).
+impl<'a> Columns<'a> {
+    /// Exactly these features (a model's), nothing else.
+    pub fn features(features: &'a [String]) -> Self {
+        Columns {
+            features: Some(features),
+            ignore: &[],
+            targets: &[],
+            keep: &[],
+            predicting: true,
+        }
+    }
+}
+
+/// One chunk of rows: the feature columns' cells, and the target and kept cells as text.
 #[derive(Debug)]
 pub struct Chunk {
-    pub x: Array2<f64>,
+    pub rows: usize,
+    pub columns: Vec<RawColumn>,
     pub targets: RawTargets,
+    pub kept: RawTargets,
 }
 
 /// Input that can move to the record-splitting thread.
@@ -89,9 +105,9 @@ pub struct CsvReader {
     chunks: Receiver<Result<Chunk>>,
     /// The parsing thread, joined when its channel closes.
     parsing: Option<JoinHandle<()>>,
-    width: usize,
     pub feature_names: Vec<String>,
     pub target_names: Vec<String>,
+    pub kept_names: Vec<String>,
 }
 
 /// The splitting thread's state: records to `Cells`.
@@ -100,7 +116,7 @@ struct Splitter {
     reader: csv::Reader<Bounded>,
     since_record: Arc<AtomicUsize>,
     record: csv::ByteRecord,
-    /// The wanted columns: the features, then the targets.
+    /// The wanted columns: the features, the targets, then the kept ones.
     wanted: Vec<usize>,
     chunk_rows: usize,
     rows_read: usize,
@@ -118,8 +134,10 @@ struct Cells {
 /// The parsing thread's state: `Cells` to `Chunk`s.
 struct Parser {
     source: String,
-    feature_names: Vec<String>,
-    target_names: Vec<String>,
+    features: usize,
+    /// The target then the kept columns' names.
+    text_names: Vec<String>,
+    targets: usize,
 }
 
 /// Opens `path`, or standard input for `-`.
@@ -137,7 +155,7 @@ pub fn open_input(path: &Path) -> Result<(String, Input)> {
 
 impl CsvReader {
     /// Reads the header now; rows follow in chunks of `chunk_rows`.
-    pub fn new(source: String, input: Input, columns: Columns, chunk_rows: usize) -> Result<Self> {
+    pub fn new(source: String, input: Input, columns: &Columns, chunk_rows: usize) -> Result<Self> {
         // Cells are trimmed one by one where they are used: csv's record-level trim rebuilds
         // every record and cost a third of the parse time.
         let since_record = Arc::new(AtomicUsize::new(0));
@@ -172,10 +190,9 @@ impl CsvReader {
                 ));
             }
         }
-        let predicting = matches!(columns, Columns::Predict { .. });
         let find = |name: &String| {
             index.get(name.as_str()).copied().ok_or_else(|| {
-                let why = if predicting {
+                let why = if columns.predicting {
                     ", which the model was trained on"
                 } else {
                     ""
@@ -190,45 +207,55 @@ impl CsvReader {
                 )
             })
         };
-        let (feature_names, target_names): (Vec<String>, Vec<String>) = match columns {
-            Columns::Train { features, targets } => {
-                targets.iter().map(&find).collect::<Result<Vec<_>>>()?;
-                let features = match features {
-                    Some(features) => features.to_vec(),
-                    None => header
-                        .iter()
-                        .filter(|h| !targets.iter().any(|t| t == h))
-                        .map(String::from)
-                        .collect(),
-                };
-                if let Some(both) = features.iter().find(|f| targets.contains(f)) {
-                    return Err(Error::usage(format!(
-                        "column {} is both a feature and a target",
-                        quote(both)
-                    )));
-                }
-                (features, targets.to_vec())
-            }
-            Columns::Predict { features } => (features.to_vec(), Vec::new()),
+        for name in columns
+            .targets
+            .iter()
+            .chain(columns.ignore)
+            .chain(columns.keep)
+        {
+            find(name)?;
+        }
+        let feature_names: Vec<String> = match columns.features {
+            Some(features) => features.to_vec(),
+            None => header
+                .iter()
+                .filter(|h| {
+                    let named = |list: &[String]| list.iter().any(|t| t == h);
+                    !named(columns.targets) && !named(columns.ignore)
+                })
+                .map(String::from)
+                .collect(),
         };
+        if let Some(both) = feature_names.iter().find(|f| columns.targets.contains(f)) {
+            return Err(Error::usage(format!(
+                "column {} is both a feature and a target",
+                quote(both)
+            )));
+        }
         if feature_names.is_empty() {
             return Err(Error::data(&source, "has no feature columns"));
         }
-        let feature_idx: Vec<usize> = feature_names.iter().map(&find).collect::<Result<_>>()?;
-        let target_idx: Vec<usize> = target_names.iter().map(&find).collect::<Result<_>>()?;
+        let (target_names, kept_names) = (columns.targets.to_vec(), columns.keep.to_vec());
+        let wanted: Vec<usize> = feature_names
+            .iter()
+            .chain(&target_names)
+            .chain(&kept_names)
+            .map(&find)
+            .collect::<Result<_>>()?;
         let mut splitter = Splitter {
             source: source.clone(),
             reader,
             since_record,
             record: csv::ByteRecord::new(),
-            wanted: feature_idx.into_iter().chain(target_idx).collect(),
+            wanted,
             chunk_rows,
             rows_read: 0,
         };
         let parser = Parser {
             source: source.clone(),
-            feature_names: feature_names.clone(),
-            target_names: target_names.clone(),
+            features: feature_names.len(),
+            text_names: target_names.iter().chain(&kept_names).cloned().collect(),
+            targets: target_names.len(),
         };
         // Each stage ends at the end of the input, after an error, or when the next one stops.
         // A stage whose input channel closes joins the stage before it, so a panic there is
@@ -253,14 +280,13 @@ impl CsvReader {
             }
             join(splitting);
         });
-        let width = feature_names.len();
         Ok(CsvReader {
             source,
             chunks,
             parsing: Some(parsing),
-            width,
             feature_names,
             target_names,
+            kept_names,
         })
     }
 
@@ -280,25 +306,6 @@ impl CsvReader {
                 Ok(None)
             }
         }
-    }
-
-    /// Every remaining row as one chunk (training needs the whole table in memory).
-    pub fn read_all(&mut self) -> Result<Chunk> {
-        let mut values = Vec::new();
-        let mut targets: RawTargets = vec![Vec::new(); self.target_names.len()];
-        while let Some(chunk) = self.read_chunk()? {
-            match chunk.x.as_slice() {
-                Some(slice) => values.extend_from_slice(slice),
-                None => values.extend(chunk.x.iter()),
-            }
-            targets
-                .iter_mut()
-                .zip(chunk.targets)
-                .for_each(|(all, part)| all.extend(part));
-        }
-        let x = Array2::from_shape_vec((values.len() / self.width, self.width), values)
-            .map_err(|e| Error::data(&self.source, e))?;
-        Ok(Chunk { x, targets })
     }
 }
 
@@ -333,37 +340,35 @@ impl Splitter {
 
 impl Parser {
     fn parse(&self, cells: Cells) -> Result<Chunk> {
-        let (features, width) = (
-            self.feature_names.len(),
-            self.feature_names.len() + self.target_names.len(),
-        );
-        let mut values = Vec::with_capacity(cells.rows * features);
-        let mut targets: RawTargets = vec![Vec::with_capacity(cells.rows); self.target_names.len()];
+        let width = self.features + self.text_names.len();
+        let mut columns = vec![RawColumn::default(); self.features];
+        let mut text: RawTargets = vec![Vec::with_capacity(cells.rows); self.text_names.len()];
         let mut start = 0;
         for (r, row) in cells.ends.chunks_exact(width).enumerate() {
-            let located = |name: &str, why: String| {
-                Error::data(
-                    &self.source,
-                    format!("row {}, column {}: {why}", cells.first_row + r, quote(name)),
-                )
-            };
             for (j, &end) in row.iter().enumerate() {
                 let bytes = &cells.bytes[start..end];
                 start = end;
-                if j < features {
-                    values.push(
-                        parse_number(bytes).map_err(|why| located(&self.feature_names[j], why))?,
-                    );
+                if j < self.features {
+                    columns[j].push_cell(bytes);
                 } else {
-                    let name = &self.target_names[j - features];
-                    targets[j - features]
-                        .push(cell(bytes).map_err(|why| located(name, why))?.to_string());
+                    let name = &self.text_names[j - self.features];
+                    let cell = cell(bytes).map_err(|why| {
+                        Error::data(
+                            &self.source,
+                            format!("row {}, column {}: {why}", cells.first_row + r, quote(name)),
+                        )
+                    })?;
+                    text[j - self.features].push(cell.to_string());
                 }
             }
         }
-        let x = Array2::from_shape_vec((cells.rows, features), values)
-            .map_err(|e| Error::data(&self.source, e))?;
-        Ok(Chunk { x, targets })
+        let kept = text.split_off(self.targets);
+        Ok(Chunk {
+            rows: cells.rows,
+            columns,
+            targets: text,
+            kept,
+        })
     }
 }
 
@@ -418,23 +423,36 @@ fn csv_error(source: &str, err: csv::Error, row: usize) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::table::Cell;
 
-    fn reader(text: &'static str, columns: Columns) -> Result<CsvReader> {
+    fn drain(r: &mut CsvReader) -> Result<Vec<Chunk>> {
+        let mut chunks = Vec::new();
+        while let Some(chunk) = r.read_chunk()? {
+            chunks.push(chunk);
+        }
+        Ok(chunks)
+    }
+
+    fn reader(text: &'static str, columns: &Columns) -> Result<CsvReader> {
         CsvReader::new("t.csv".into(), Box::new(text.as_bytes()), columns, 2)
     }
 
     #[test]
     fn chunks_cover_every_row_once() {
         let names = vec!["b".to_string()];
-        let mut r = reader(
-            "a,b\n1,2\n3,4\n5,6\n",
-            Columns::Predict { features: &names },
-        )
-        .unwrap();
+        let mut r = reader("a,b\n1,2\n3,4\n5,6\n", &Columns::features(&names)).unwrap();
+        let values = |c: Chunk| -> Vec<Cell<'static>> {
+            (0..c.rows)
+                .map(|r| match c.columns[0].cell(r) {
+                    Cell::Number(v) => Cell::Number(v),
+                    _ => Cell::Missing,
+                })
+                .collect()
+        };
         let first = r.read_chunk().unwrap().unwrap();
-        assert_eq!(first.x.column(0).to_vec(), vec![2.0, 4.0]);
+        assert_eq!(values(first), vec![Cell::Number(2.0), Cell::Number(4.0)]);
         let second = r.read_chunk().unwrap().unwrap();
-        assert_eq!(second.x.column(0).to_vec(), vec![6.0]);
+        assert_eq!(values(second), vec![Cell::Number(6.0)]);
         assert!(r.read_chunk().unwrap().is_none());
     }
 
@@ -443,27 +461,27 @@ mod tests {
         let targets = vec!["y".to_string()];
         let mut r = reader(
             "a,y,b\n1,x,2\n",
-            Columns::Train {
+            &Columns {
                 features: None,
+                ignore: &[],
                 targets: &targets,
+                keep: &[],
+                predicting: false,
             },
         )
         .unwrap();
         assert_eq!(r.feature_names, vec!["a", "b"]);
-        let chunk = r.read_all().unwrap();
-        assert_eq!(chunk.x.row(0).to_vec(), vec![1.0, 2.0]);
+        let chunk = drain(&mut r).unwrap().remove(0);
+        assert_eq!(chunk.columns[1].cell(0), Cell::Number(2.0));
         assert_eq!(chunk.targets, vec![vec!["x".to_string()]]);
     }
 
     #[test]
     fn errors_name_row_and_column() {
         let names = vec!["a".to_string()];
-        let mut r = reader("a\n1\nfoo\n", Columns::Predict { features: &names }).unwrap();
-        let err = r.read_all().unwrap_err().to_string();
-        assert_eq!(err, "t.csv: row 2, column 'a': 'foo' is not a number");
-        let mut r = reader("a,b\n1,2\n3\n", Columns::Predict { features: &names }).unwrap();
+        let mut r = reader("a,b\n1,2\n3\n", &Columns::features(&names)).unwrap();
         assert_eq!(
-            r.read_all().unwrap_err().to_string(),
+            drain(&mut r).unwrap_err().to_string(),
             "t.csv: line 3: has 1 fields but the header has 2"
         );
     }
@@ -478,7 +496,7 @@ mod tests {
         let err = CsvReader::new(
             "zero".into(),
             endless(b"", b"\0"),
-            Columns::Predict { features: &names },
+            &Columns::features(&names),
             2,
         )
         .err()
@@ -490,12 +508,12 @@ mod tests {
         let mut r = CsvReader::new(
             "q".into(),
             endless(b"a\n1\n\"", b"\n"),
-            Columns::Predict { features: &names },
+            &Columns::features(&names),
             2,
         )
         .unwrap();
         assert_eq!(
-            r.read_all().unwrap_err().to_string(),
+            drain(&mut r).unwrap_err().to_string(),
             "q: row 2 is longer than 64 MiB (is this a CSV file?)"
         );
     }
@@ -508,7 +526,7 @@ mod tests {
         let err = CsvReader::new(
             "wide".into(),
             Box::new(std::io::Cursor::new(text)),
-            Columns::Predict { features: &names },
+            &Columns::features(&names),
             2,
         )
         .err()
@@ -536,11 +554,11 @@ mod tests {
         let mut r = CsvReader::new(
             "t".into(),
             Box::new(Failing(0)),
-            Columns::Predict { features: &names },
+            &Columns::features(&names),
             1,
         )
         .unwrap();
-        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.read_all()));
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drain(&mut r)));
         assert!(
             caught.is_err(),
             "the panic was taken for the end: {caught:?}"
@@ -550,18 +568,8 @@ mod tests {
     /// A cell or name holding a line break or a terminal escape reaches the message escaped.
     #[test]
     fn cells_and_names_in_errors_are_escaped() {
-        let names = vec!["a\u{1b}[2J".to_string()];
-        let mut r = reader(
-            "\"a\u{1b}[2J\"\n\"x\npgml-cli: error: forged\"\n",
-            Columns::Predict { features: &names },
-        )
-        .unwrap();
-        assert_eq!(
-            r.read_all().unwrap_err().to_string(),
-            "t.csv: row 1, column 'a\\u{1b}[2J': 'x\\npgml-cli: error: forged' is not a number"
-        );
         let missing = vec!["z\n".to_string()];
-        let err = reader("a,b\n1,2\n", Columns::Predict { features: &missing })
+        let err = reader("a,b\n1,2\n", &Columns::features(&missing))
             .err()
             .unwrap();
         assert_eq!(

@@ -1,9 +1,11 @@
-//! Input data: loaders (CSV, NPY, the bundled toy datasets), the `Dataset` they produce, and the split.
+//! Input data: loaders (CSV, NPY, the bundled toy datasets), the `Table` they produce, its
+//! targets, and the split.
 
 pub mod bundled;
 pub mod csv;
 pub mod npy;
 pub mod split;
+pub mod table;
 
 use std::collections::HashMap;
 
@@ -12,18 +14,37 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::task::Task;
+use csv::Columns;
+use table::RawColumn;
 
 /// Rows per chunk when streaming: large enough to amortize per-call costs, small enough to keep
 /// memory flat however long the input is.
 pub const CHUNK_ROWS: usize = 8192;
 
-/// Everything a model learns from: features as f64 plus targets already encoded for the task.
+/// Data as a source gives it, before preprocessing: the feature columns' cells, and the target
+/// cells as text (the task decides what they mean).
 #[derive(Debug)]
-pub struct Dataset {
-    pub feature_names: Vec<String>,
-    pub x: Array2<f64>,
+pub struct Table {
+    /// The file, for messages.
+    pub source: String,
+    pub names: Vec<String>,
+    pub columns: Vec<RawColumn>,
     pub target_names: Vec<String>,
+    pub targets: RawTargets,
+    /// Copied through (`predict --keep`).
+    pub kept: RawTargets,
+    pub rows: usize,
+}
+
+/// The targets of the rows that have one: a row whose target is missing is left out.
+#[derive(Debug)]
+pub struct Labelled {
+    /// Table rows with a target, in order.
+    pub rows: Vec<usize>,
     pub targets: Targets,
+    /// Rows left out, and the first of them (a table row index).
+    pub left_out: usize,
+    pub first_left_out: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,33 +98,43 @@ pub fn take_rows(x: ndarray::ArrayView2<f64>, rows: &[usize]) -> Array2<f64> {
 /// Raw target cells as read, one `Vec` per target column, before the task decides what they mean.
 pub type RawTargets = Vec<Vec<String>>;
 
-impl Dataset {
-    /// Encode raw target cells for `task`: numbers for regression, sorted labels for classification.
-    /// Errors name `source`, the file the targets come from.
-    pub fn new(
-        source: &str,
-        feature_names: Vec<String>,
-        x: Array2<f64>,
-        target_names: Vec<String>,
-        raw: RawTargets,
-        task: Task,
-    ) -> Result<Self> {
-        if x.nrows() == 0 {
-            return Err(Error::data(source, "has a header but no data rows"));
+impl Table {
+    /// Encodes the target cells for `task`: numbers for regression, labels for classification,
+    /// sorted, or `classes` (a model's) when given. Rows whose target is missing are left out.
+    pub fn labelled(&self, task: Task, classes: Option<&[String]>) -> Result<Labelled> {
+        let source = self.source.as_str();
+        let supervised = task.supervised();
+        let rows: Vec<usize> = (0..self.rows)
+            .filter(|&r| !supervised || !self.targets.iter().any(|t| is_missing(&t[r])))
+            .collect();
+        let left_out = self.rows - rows.len();
+        let first_left_out = (0..self.rows).find(|r| rows.binary_search(r).is_err());
+        if rows.is_empty() {
+            return Err(Error::data(
+                source,
+                if self.rows == 0 {
+                    "has a header but no data rows".to_string()
+                } else {
+                    format!(
+                        "has no rows with a target value ({} rows, every target missing)",
+                        self.rows
+                    )
+                },
+            ));
         }
         let targets = match task {
             Task::Clustering | Task::Decomposition => Targets::None,
             Task::Regression => {
-                let mut y = Array2::zeros((x.nrows(), raw.len()));
-                for (j, column) in raw.iter().enumerate() {
-                    for (i, cell) in column.iter().enumerate() {
-                        y[[i, j]] = parse_number(cell).map_err(|why| {
+                let mut y = Array2::zeros((rows.len(), self.targets.len()));
+                for (j, column) in self.targets.iter().enumerate() {
+                    for (i, &r) in rows.iter().enumerate() {
+                        y[[i, j]] = parse_number(&column[r]).map_err(|why| {
                             Error::data(
                                 source,
                                 format!(
                                     "row {}, target column {}: {why}",
-                                    i + 1,
-                                    quote(&target_names[j])
+                                    r + 1,
+                                    quote(&self.target_names[j])
                                 ),
                             )
                         })?;
@@ -112,37 +143,56 @@ impl Dataset {
                 Targets::Values(y)
             }
             Task::Classification => {
-                if raw.len() != 1 {
+                if self.targets.len() != 1 {
                     return Err(Error::usage(
                         "classification takes exactly one --target column",
                     ));
                 }
-                encode_labels(source, &target_names[0], &raw[0])?
+                let cells: Vec<&str> = rows.iter().map(|&r| self.targets[0][r].as_str()).collect();
+                match classes {
+                    None => encode_labels(&cells),
+                    Some(classes) => {
+                        let y = labels_as(&cells, classes).map_err(|(i, label)| {
+                            Error::data(
+                                source,
+                                format!(
+                                    "row {}, target column {}: {} is not one of the model's classes ({})",
+                                    rows[i] + 1,
+                                    quote(&self.target_names[0]),
+                                    quote(label),
+                                    list(classes.iter().map(String::as_str))
+                                ),
+                            )
+                        })?;
+                        Targets::Classes {
+                            y,
+                            labels: classes.to_vec(),
+                        }
+                    }
+                }
             }
         };
-        Ok(Dataset {
-            feature_names,
-            x,
-            target_names,
+        Ok(Labelled {
+            rows,
             targets,
+            left_out,
+            first_left_out,
         })
     }
+}
 
-    pub fn rows(&self) -> usize {
-        self.x.nrows()
+/// SHA-256 over names, features and targets: identifies the training data in the model header.
+pub fn fingerprint(names: &[String], parts: &[(&Array2<f64>, &Targets)]) -> String {
+    let mut hash = Sha256::new();
+    for name in names {
+        hash.update(name.as_bytes());
+        hash.update([0]);
     }
-
-    /// SHA-256 over names, features and targets: identifies the training data in the model header.
-    pub fn fingerprint(&self) -> String {
-        let mut hash = Sha256::new();
-        for name in self.feature_names.iter().chain(&self.target_names) {
-            hash.update(name.as_bytes());
-            hash.update([0]);
-        }
-        for v in self.x.iter() {
+    for (x, targets) in parts {
+        for v in x.iter() {
             hash.update(v.to_le_bytes());
         }
-        match &self.targets {
+        match targets {
             Targets::None => {}
             Targets::Values(y) => y.iter().for_each(|v| hash.update(v.to_le_bytes())),
             Targets::Classes { y, labels } => y.iter().for_each(|&c| {
@@ -150,33 +200,41 @@ impl Dataset {
                 hash.update([0]);
             }),
         }
-        format!("sha256:{:x}", hash.finalize())
     }
+    format!("sha256:{:x}", hash.finalize())
+}
+
+/// Each cell's index among `classes` (compared as labels are: `1.0` is class `1`), or the first
+/// cell that is none of them.
+fn labels_as<'a>(
+    cells: &[&'a str],
+    classes: &[String],
+) -> std::result::Result<Array1<usize>, (usize, &'a str)> {
+    let keys: HashMap<LabelKey, usize> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (LabelKey::of(c), i))
+        .collect();
+    cells
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| keys.get(&LabelKey::of(cell)).copied().ok_or((i, *cell)))
+        .collect()
 }
 
 /// Class labels: one class per distinct value (`1`, `1.0` and `1e0` are one class, `-0` is `0`,
 /// `t` and `TRUE` are one; integers of any size stay exact), sorted numerically when every label
 /// is a number. Each class keeps the spelling it first appeared with, which predictions print.
-fn encode_labels(source: &str, column: &str, cells: &[String]) -> Result<Targets> {
+fn encode_labels(cells: &[&str]) -> Targets {
     // Most cells repeat a spelling already seen: those skip the parse.
     let mut by_text: HashMap<&str, usize> = HashMap::new();
     let mut by_key: HashMap<LabelKey, usize> = HashMap::new();
     let mut distinct: Vec<(LabelKey, &str)> = Vec::new();
     let mut seen = Vec::with_capacity(cells.len());
-    for (i, cell) in cells.iter().enumerate() {
-        let class = match by_text.get(cell.as_str()) {
+    for &cell in cells {
+        let class = match by_text.get(cell) {
             Some(&class) => class,
             None => {
-                if is_missing(cell) {
-                    return Err(Error::data(
-                        source,
-                        format!(
-                            "row {}, target column {}: missing value",
-                            i + 1,
-                            quote(column)
-                        ),
-                    ));
-                }
                 let key = LabelKey::of(cell);
                 let class = *by_key.entry(key.clone()).or_insert_with(|| {
                     distinct.push((key, cell));
@@ -194,10 +252,10 @@ fn encode_labels(source: &str, column: &str, cells: &[String]) -> Result<Targets
     for (r, &class) in order.iter().enumerate() {
         rank[class] = r;
     }
-    Ok(Targets::Classes {
+    Targets::Classes {
         y: seen.iter().map(|&class| rank[class]).collect(),
         labels: order.iter().map(|&c| distinct[c].1.to_string()).collect(),
-    })
+    }
 }
 
 /// What a label is compared as. The derived order puts numbers (by value) before booleans before
@@ -305,7 +363,7 @@ fn parse_bool(cell: &str) -> Option<bool> {
     }
 }
 
-/// Cells that mean "no value". Imputation is a later feature; for now they are refused.
+/// Cells that mean "no value".
 pub fn is_missing(cell: &str) -> bool {
     matches!(
         cell,
@@ -345,7 +403,7 @@ pub fn parse_number(cell: impl AsRef<[u8]>) -> std::result::Result<f64, String> 
     }
     let cell = std::str::from_utf8(bytes).map_err(|_| "not valid UTF-8 text".to_string())?;
     if is_missing(cell) {
-        return Err("missing value (imputation is not supported yet)".into());
+        return Err("missing value".into());
     }
     if let Some(b) = parse_bool(cell) {
         return Ok(if b { 1.0 } else { 0.0 });
@@ -488,11 +546,7 @@ mod tests {
 
     #[test]
     fn labels_sort_numerically_and_merge_spellings() {
-        let cells: Vec<String> = ["10", "2", "2.0", "1e1"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let Targets::Classes { y, labels } = encode_labels("t", "c", &cells).unwrap() else {
+        let Targets::Classes { y, labels } = encode_labels(&["10", "2", "2.0", "1e1"]) else {
             panic!()
         };
         assert_eq!(labels, vec!["2", "10"]);
@@ -500,8 +554,7 @@ mod tests {
     }
 
     fn classes(cells: &[&str]) -> (Vec<String>, Vec<usize>) {
-        let cells: Vec<String> = cells.iter().map(|s| s.to_string()).collect();
-        let Targets::Classes { y, labels } = encode_labels("t", "c", &cells).unwrap() else {
+        let Targets::Classes { y, labels } = encode_labels(cells) else {
             panic!()
         };
         (labels, y.to_vec())
@@ -556,16 +609,21 @@ mod tests {
                 "1e20"
             ]
         );
-        // Numbers first (by value), then booleans, then text; a missing label is refused.
+        // Numbers first (by value), then booleans, then text; a model's classes match by value.
         let (labels, _) = classes(&["b", "true", "10", "a", "2", "1e99999999999999999999"]);
         assert_eq!(
             labels,
             vec!["2", "10", "true", "1e99999999999999999999", "a", "b"]
         );
-        let cells = vec!["1".to_string(), "NA".to_string()];
         assert_eq!(
-            encode_labels("t", "c\n", &cells).unwrap_err().to_string(),
-            "t: row 2, target column 'c\\n': missing value"
+            labels_as(&["1.0", "2", "x"], &["1".into(), "2".into()]),
+            Err((2, "x"))
+        );
+        assert_eq!(
+            labels_as(&["2.0", "1"], &["1".into(), "2".into()])
+                .unwrap()
+                .to_vec(),
+            vec![1, 0]
         );
     }
 }
@@ -606,48 +664,74 @@ impl DataSource {
         }
     }
 
-    /// Reads the whole dataset for training.
-    pub fn load(
-        &self,
-        features: Option<&[String]>,
-        targets: &[String],
-        task: Task,
-    ) -> Result<Dataset> {
+    /// Reads every row of the wanted columns.
+    pub fn load(&self, columns: &Columns) -> Result<Table> {
+        let mut reader = self.reader(columns, CHUNK_ROWS)?;
+        let mut table = Table {
+            source: reader.source().to_string(),
+            names: reader.feature_names().to_vec(),
+            columns: vec![RawColumn::default(); reader.feature_names().len()],
+            target_names: reader.target_names().to_vec(),
+            targets: vec![Vec::new(); reader.target_names().len()],
+            kept: vec![Vec::new(); columns.keep.len()],
+            rows: 0,
+        };
+        while let Some(chunk) = reader.read_chunk()? {
+            table.rows += chunk.rows;
+            for (column, part) in table.columns.iter_mut().zip(chunk.columns) {
+                column.append(part);
+            }
+            for (column, part) in table.targets.iter_mut().zip(chunk.targets) {
+                column.extend(part);
+            }
+            for (column, part) in table.kept.iter_mut().zip(chunk.kept) {
+                column.extend(part);
+            }
+        }
+        Ok(table)
+    }
+
+    /// Opens the source for reading in chunks of `chunk_rows`. With `columns.predicting`, NPY
+    /// features are taken by position and must be as many as `columns.features` names.
+    pub fn reader(&self, columns: &Columns, chunk_rows: usize) -> Result<Reader> {
         match self {
             DataSource::Csv(path) => {
                 let (source, input) = csv::open_input(path)?;
-                let mut reader = csv::CsvReader::new(
-                    source,
-                    input,
-                    csv::Columns::Train { features, targets },
-                    CHUNK_ROWS,
-                )?;
-                let chunk = reader.read_all()?;
-                let (feature_names, target_names) = (
-                    std::mem::take(&mut reader.feature_names),
-                    std::mem::take(&mut reader.target_names),
-                );
-                Dataset::new(
-                    reader.source(),
-                    feature_names,
-                    chunk.x,
-                    target_names,
-                    chunk.targets,
-                    task,
-                )
+                Ok(Reader::Csv(csv::CsvReader::new(
+                    source, input, columns, chunk_rows,
+                )?))
             }
             DataSource::Npy {
                 features: path,
                 labels,
             } => {
-                if features.is_some() || !targets.is_empty() {
+                let named = columns.features.is_some() && !columns.predicting;
+                if named
+                    || !columns.ignore.is_empty()
+                    || !columns.keep.is_empty()
+                    || (!columns.predicting && !columns.targets.is_empty())
+                {
                     return Err(Error::usage(
-                        "--features and --target name CSV columns; NPY input takes --labels",
+                        "--features, --target, --ignore and --keep name CSV columns; NPY input takes --labels",
                     ));
                 }
                 let (mut source, x) = npy::read_features(path)?;
-                let (target_names, raw) = match (labels, task.supervised()) {
-                    (Some(labels), true) => {
+                let names = match columns.features {
+                    Some(expected) if expected.len() != x.ncols() => {
+                        return Err(Error::data(
+                            source,
+                            format!(
+                                "has {} feature columns but the model was trained on {}",
+                                x.ncols(),
+                                expected.len()
+                            ),
+                        ))
+                    }
+                    Some(expected) => expected.to_vec(),
+                    None => npy::feature_names(x.ncols()),
+                };
+                let (target_names, targets) = match labels {
+                    Some(labels) => {
                         // Target errors name the labels file (features were checked already).
                         let (labels_source, raw) = npy::read_labels(labels, x.nrows())?;
                         source = labels_source;
@@ -658,24 +742,97 @@ impl DataSource {
                         };
                         (names, raw)
                     }
-                    (None, true) => {
+                    None if columns.predicting && !columns.targets.is_empty() => {
                         return Err(Error::usage(format!(
-                            "{task} on NPY data needs --labels y.npy"
+                            "{source} is NPY: give its labels with --labels y.npy"
                         )))
                     }
-                    (Some(_), false) => {
-                        return Err(Error::usage(format!("{task} takes no --labels")))
-                    }
-                    (None, false) => (Vec::new(), Vec::new()),
+                    None => (Vec::new(), Vec::new()),
                 };
-                Dataset::new(
-                    &source,
-                    npy::feature_names(x.ncols()),
-                    x,
+                Ok(Reader::Npy {
+                    source,
+                    names,
                     target_names,
-                    raw,
-                    task,
-                )
+                    x,
+                    targets,
+                    at: 0,
+                    chunk_rows,
+                })
+            }
+        }
+    }
+}
+
+/// Chunks of rows from any source.
+pub enum Reader {
+    Csv(csv::CsvReader),
+    /// NPY is read whole (a matrix file), then handed out in chunks like CSV.
+    Npy {
+        source: String,
+        names: Vec<String>,
+        target_names: Vec<String>,
+        x: Array2<f64>,
+        targets: RawTargets,
+        at: usize,
+        chunk_rows: usize,
+    },
+}
+
+impl Reader {
+    pub fn source(&self) -> &str {
+        match self {
+            Reader::Csv(r) => r.source(),
+            Reader::Npy { source, .. } => source,
+        }
+    }
+
+    pub fn feature_names(&self) -> &[String] {
+        match self {
+            Reader::Csv(r) => &r.feature_names,
+            Reader::Npy { names, .. } => names,
+        }
+    }
+
+    pub fn target_names(&self) -> &[String] {
+        match self {
+            Reader::Csv(r) => &r.target_names,
+            Reader::Npy { target_names, .. } => target_names,
+        }
+    }
+
+    /// The next chunk, or `None` at the end.
+    pub fn read_chunk(&mut self) -> Result<Option<csv::Chunk>> {
+        match self {
+            Reader::Csv(r) => r.read_chunk(),
+            Reader::Npy {
+                x,
+                targets,
+                at,
+                chunk_rows,
+                ..
+            } => {
+                let end = (*at + *chunk_rows).min(x.nrows());
+                if *at >= end {
+                    return Ok(None);
+                }
+                let columns = x
+                    .slice(ndarray::s![*at..end, ..])
+                    .columns()
+                    .into_iter()
+                    .map(|c| {
+                        let mut column = RawColumn::default();
+                        c.iter().for_each(|&v| column.push_number(v));
+                        column
+                    })
+                    .collect();
+                let chunk = csv::Chunk {
+                    rows: end - *at,
+                    columns,
+                    targets: targets.iter().map(|t| t[*at..end].to_vec()).collect(),
+                    kept: Vec::new(),
+                };
+                *at = end;
+                Ok(Some(chunk))
             }
         }
     }

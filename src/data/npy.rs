@@ -46,8 +46,8 @@ pub fn read_labels(path: &Path, rows: usize) -> Result<(String, RawTargets)> {
     Ok((source, raw))
 }
 
-/// A features matrix from any reader; `source` names it in errors. Every value must be finite
-/// and within `MAX_MAGNITUDE`.
+/// A features matrix from any reader; `source` names it in errors. Every value must be NaN (a
+/// missing value) or finite and within `MAX_MAGNITUDE`.
 pub fn features_from(source: &str, input: impl Read) -> Result<Array2<f64>> {
     let array = read_array(source, input)?;
     let (rows, cols) = array.matrix(source, false)?;
@@ -58,6 +58,10 @@ pub fn features_from(source: &str, input: impl Read) -> Result<Array2<f64>> {
     for i in 0..rows {
         for j in 0..cols {
             let v = array.get(array.index(i, j)).to_f64();
+            if v.is_nan() {
+                values.push(v);
+                continue;
+            }
             let v = check_magnitude(v).map_err(|why| {
                 Error::data(
                     source,
@@ -540,10 +544,13 @@ mod tests {
             error(features(&npy("<f8", false, "(2, 2)", &data))),
             "x.npy: row 2, column 2: 1e160 is too large (pgml-cli accepts magnitudes up to 1e150)"
         );
+        // NaN is a missing value; infinity is not a value.
         let nan: Vec<u8> = f32::NAN.to_le_bytes().to_vec();
+        assert!(features(&npy("<f4", false, "(1, 1)", &nan)).unwrap()[[0, 0]].is_nan());
+        let inf: Vec<u8> = f32::INFINITY.to_le_bytes().to_vec();
         assert_eq!(
-            error(features(&npy("<f4", false, "(1, 1)", &nan))),
-            "x.npy: row 1, column 1: NaN is not a number"
+            error(features(&npy("<f4", false, "(1, 1)", &inf))),
+            "x.npy: row 1, column 1: inf is not a finite number"
         );
     }
 }

@@ -5,7 +5,7 @@
 //! | bytes            | content                                              |
 //! |------------------|------------------------------------------------------|
 //! | 8                | magic `PGMLCLI\0`                                    |
-//! | 4                | format version (u32), currently 1                    |
+//! | 4                | format version (u32), currently 2                    |
 //! | 4                | header length H (u32)                                |
 //! | H                | header: UTF-8 JSON (`Header`)                        |
 //! | 8                | payload length P (u64)                               |
@@ -26,10 +26,12 @@ use crate::algorithms::Runtime;
 use crate::atomic;
 use crate::data::split::Sampling;
 use crate::error::{Error, Result};
+use crate::preprocess::Pipeline;
 use crate::task::Task;
 
 pub const MAGIC: &[u8; 8] = b"PGMLCLI\0";
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: the header gained `input` (column kinds and fitted preprocessing); the layout is 1's.
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Header {
@@ -52,10 +54,17 @@ pub struct Header {
     pub seed: u64,
     pub split: SplitInfo,
     pub data: DataInfo,
+    /// `train --test-data`: the file the metrics come from (no split).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_data: Option<DataInfo>,
     /// Test-set metrics (absent when trained on every row), plus fit_time and score_time in seconds.
     /// A metric that is not a number (NaN, infinite) is stored as null and read back as NaN.
     #[serde(with = "metric_values")]
     pub metrics: BTreeMap<String, f64>,
+    /// The raw input columns, their kinds and fitted preprocessing, which turn them into
+    /// `feature_names` (format 2; a format-1 file reads as one number column per feature).
+    #[serde(default)]
+    pub input: Pipeline,
     /// Python models: the estimator class and the package versions that wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub python: Option<PythonInfo>,
@@ -120,6 +129,19 @@ mod metric_values {
     }
 }
 
+/// Metrics as the header writes them (non-finite as null), for reports.
+pub fn metrics_json(metrics: &BTreeMap<String, f64>) -> Value {
+    Value::Object(
+        metrics
+            .iter()
+            .map(|(k, v)| {
+                let value = serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number);
+                (k.clone(), value)
+            })
+            .collect(),
+    )
+}
+
 /// Encodes a model file in memory.
 pub fn encode(header: &Header, payload: &[u8]) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(header)
@@ -143,15 +165,15 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>)> {
     if bytes.len() < 12 || &bytes[..8] != MAGIC {
         return Err(Error::model(path, "is not a pgml-cli model file"));
     }
-    check_version(path, bytes)?;
-    decode_v1(path, bytes)
+    let version = check_version(path, bytes)?;
+    decode_layout(path, bytes, version)
 }
 
-/// Version 1 is the only one so far; a newer one is named so the user knows to upgrade.
-fn check_version(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Versions 1 and 2 are read; a newer one is named so the user knows to upgrade.
+fn check_version(path: &Path, bytes: &[u8]) -> Result<u32> {
     let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
     match version {
-        1 => Ok(()),
+        1 | 2 => Ok(version),
         v if v > FORMAT_VERSION => Err(Error::model(
             path,
             format!(
@@ -163,7 +185,8 @@ fn check_version(path: &Path, bytes: &[u8]) -> Result<()> {
     }
 }
 
-fn decode_v1(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>)> {
+/// Formats 1 and 2 share the byte layout; 2's header adds `input`.
+fn decode_layout(path: &Path, bytes: &[u8], version: u32) -> Result<(Header, Vec<u8>)> {
     let truncated = || Error::model(path, "is truncated");
     let mut at: usize = 12;
     let mut take = |n: usize| -> Result<&[u8]> {
@@ -190,13 +213,22 @@ fn decode_v1(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>)> {
     if Sha256::digest(&bytes[..bytes.len() - 32]).as_slice() != checksum {
         return Err(Error::model(path, "is corrupted (checksum mismatch)"));
     }
-    let header: Header = serde_json::from_slice(header_json)
+    let mut header: Header = serde_json::from_slice(header_json)
         .map_err(|e| Error::model(path, format!("has an unreadable header: {e}")))?;
-    if header.format_version != 1 {
+    if header.format_version != version {
         return Err(Error::model(
             path,
-            format!("says format {} in a version-1 file", header.format_version),
+            format!(
+                "says format {} in a version-{version} file",
+                header.format_version
+            ),
         ));
+    }
+    match (version, header.input.columns.is_empty()) {
+        (1, true) => header.input = Pipeline::numeric(&header.feature_names),
+        (1, false) => return Err(Error::model(path, "has preprocessing in a version-1 file")),
+        (_, true) => return Err(Error::model(path, "has a header without its input columns")),
+        (_, false) => {}
     }
     Ok((header, payload.to_vec()))
 }
@@ -350,7 +382,9 @@ mod tests {
                 rows: 4,
                 fingerprint: "sha256:0".into(),
             },
+            test_data: None,
             metrics: BTreeMap::new(),
+            input: Pipeline::numeric(&["a".into()]),
             python: None,
         }
     }
@@ -411,8 +445,42 @@ mod tests {
     #[test]
     fn newer_format_is_named() {
         let mut bytes = encode(&header(), b"payload").unwrap();
-        bytes[8] = 2;
+        bytes[8] = 3;
         let err = decode(Path::new("m"), &bytes).unwrap_err().to_string();
-        assert!(err.contains("newer pgml-cli (model format 2"), "{err}");
+        assert!(err.contains("newer pgml-cli (model format 3"), "{err}");
+    }
+
+    /// Format 1 has no input columns: it reads as numbers named by the features; one that
+    /// claims preprocessing, or a format 2 without it, is refused.
+    #[test]
+    fn format_1_reads_as_numeric_columns() {
+        let mut h = header();
+        h.format_version = 1;
+        h.input = Pipeline::default();
+        let mut bytes = encode(&h, b"p").unwrap();
+        bytes[8] = 1;
+        let bytes = reseal(bytes);
+        let (back, _) = decode(Path::new("m"), &bytes).unwrap();
+        assert_eq!(back.input, Pipeline::numeric(&h.feature_names));
+        h.input = Pipeline::numeric(&h.feature_names);
+        let mut bytes = encode(&h, b"p").unwrap();
+        bytes[8] = 1;
+        let err = decode(Path::new("m"), &reseal(bytes))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("preprocessing in a version-1 file"), "{err}");
+        h.format_version = 2;
+        h.input = Pipeline::default();
+        let err = decode(Path::new("m"), &encode(&h, b"p").unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("without its input columns"), "{err}");
+    }
+
+    fn reseal(mut bytes: Vec<u8>) -> Vec<u8> {
+        let n = bytes.len() - 32;
+        let checksum = Sha256::digest(&bytes[..n]);
+        bytes[n..].copy_from_slice(&checksum);
+        bytes
     }
 }

@@ -6,16 +6,54 @@ use std::process::Command;
 
 use ndarray::Array2;
 use pgml_cli::algorithms::Runtime;
+use pgml_cli::data::csv::Columns;
 use pgml_cli::data::split::{self, Sampling};
 use pgml_cli::data::{take_rows, DataSource, Targets};
 use pgml_cli::metrics;
 use pgml_cli::output::Format;
-use pgml_cli::predict::{self, PredictRequest};
+use pgml_cli::predict::{self, OnError, PredictRequest};
+use pgml_cli::preprocess::{Pipeline, Spec};
 use pgml_cli::progress::Progress;
 use pgml_cli::runtime::Prediction;
 use pgml_cli::task::Task;
 use pgml_cli::train::{self, TrainRequest};
 use serde_json::{json, Map, Value};
+
+/// A numeric CSV as the model's matrix: every column a number, nothing preprocessed.
+pub struct Loaded {
+    pub feature_names: Vec<String>,
+    pub x: Array2<f64>,
+    pub targets: Targets,
+}
+
+impl Loaded {
+    pub fn rows(&self) -> usize {
+        self.x.nrows()
+    }
+}
+
+pub fn load(path: &Path, features: Option<&[String]>, targets: &[String], task: Task) -> Loaded {
+    let columns = Columns {
+        features,
+        ignore: &[],
+        targets,
+        keep: &[],
+        predicting: false,
+    };
+    let table = DataSource::Csv(path.to_path_buf()).load(&columns).unwrap();
+    let labelled = table.labelled(task, None).unwrap();
+    let raw: Vec<_> = table.columns.iter().collect();
+    let (x, problems) =
+        Pipeline::numeric(&table.names)
+            .transformer()
+            .transform(&raw, &labelled.rows, false);
+    assert!(problems.is_empty(), "{}", problems.describe(|r| r + 1));
+    Loaded {
+        feature_names: table.names,
+        x,
+        targets: labelled.targets,
+    }
+}
 
 pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -90,6 +128,10 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
     let model = dir.join(format!("{algorithm}-{task}.pgml"));
     let request = TrainRequest {
         data: DataSource::Csv(repo(&format!("datasets/{dataset}.csv"))),
+        test_data: None,
+        ignore: Vec::new(),
+        categorical: Vec::new(),
+        preprocess: Spec::default(),
         features: features.clone(),
         targets: targets.clone(),
         task,
@@ -104,10 +146,12 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
     };
     let header = train::train(&request, Progress::new(true))
         .unwrap_or_else(|e| panic!("{algorithm} {task}: {e}"));
-    let data = request
-        .data
-        .load(features.as_deref(), &targets, task)
-        .unwrap();
+    let data = load(
+        &repo(&format!("datasets/{dataset}.csv")),
+        features.as_deref(),
+        &targets,
+        task,
+    );
     let split = split::split(data.rows(), 0.25, Sampling::Random, 0, None).unwrap();
     assert_eq!(split.test.len(), header.split.test_rows);
     let x_test = take_rows(data.x.view(), &split.test);
@@ -124,11 +168,13 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
         let out = dir.join("predictions.csv");
         let request = PredictRequest {
             model: model.clone(),
-            data: test_csv.clone(),
+            data: DataSource::Csv(test_csv.clone()),
             output: Some(out.clone()),
             format: Format::Csv,
             proba,
             precision: None,
+            keep: Vec::new(),
+            on_error: OnError::Fail,
         };
         predict::predict(&request).unwrap_or_else(|e| panic!("{algorithm} {task}: {e}"));
         read_csv(&out).1

@@ -9,9 +9,11 @@ use std::path::Path;
 use ndarray::Array2;
 use pgml_cli::algorithms::{params, Runtime, ALGORITHMS};
 use pgml_cli::data::csv::{Columns, CsvReader};
-use pgml_cli::data::{npy, Dataset};
+use pgml_cli::data::table::RawColumn;
+use pgml_cli::data::{npy, Table};
 use pgml_cli::error::Error;
 use pgml_cli::model;
+use pgml_cli::preprocess::{Pipeline, Spec};
 use pgml_cli::runtime;
 use pgml_cli::task::Task;
 use sha2::{Digest, Sha256};
@@ -61,7 +63,8 @@ fn check_printed<T>(result: Result<T, Error>) -> Option<T> {
     result.map_err(|e| check_line(&e.line(), MAX_PRINTED)).ok()
 }
 
-/// CSV: the first byte picks the columns and the task, the rest is the file.
+/// CSV: the first byte picks the columns and the task, the rest is the file; what loads goes
+/// through type inference, preprocessing fitted on every row, and the transform.
 pub fn csv(data: &[u8]) {
     let Some((&mode, text)) = data.split_first() else {
         return;
@@ -69,30 +72,29 @@ pub fn csv(data: &[u8]) {
     let target = vec!["y".to_string()];
     let features = vec!["a".to_string(), "b".to_string()];
     let (columns, task) = match mode % 4 {
-        0 => (
-            Columns::Predict {
-                features: &features,
-            },
-            None,
-        ),
+        0 => (Columns::features(&features), None),
         1 => (
-            Columns::Train {
-                features: None,
+            Columns {
                 targets: &target,
+                features: None,
+                predicting: false,
+                ..Columns::features(&features)
             },
             Some(Task::Classification),
         ),
         2 => (
-            Columns::Train {
-                features: None,
+            Columns {
                 targets: &target,
+                features: None,
+                predicting: false,
+                ..Columns::features(&features)
             },
             Some(Task::Regression),
         ),
         _ => (
-            Columns::Train {
-                features: Some(&features),
-                targets: &[],
+            Columns {
+                predicting: false,
+                ..Columns::features(&features)
             },
             Some(Task::Clustering),
         ),
@@ -100,42 +102,87 @@ pub fn csv(data: &[u8]) {
     // Small chunks so that inputs of a few rows cross chunk boundaries.
     let chunk_rows = 1 + usize::from(mode / 4 % 4);
     let input = Box::new(Cursor::new(text.to_vec()));
-    let Some(mut reader) = check(CsvReader::new("t.csv".into(), input, columns, chunk_rows)) else {
+    let Some(mut reader) = check(CsvReader::new("t.csv".into(), input, &columns, chunk_rows))
+    else {
         return;
     };
-    let Some(chunk) = check(reader.read_all()) else {
-        return;
-    };
-    if let Some(task) = task {
-        check(Dataset::new(
-            "t.csv",
-            reader.feature_names.clone(),
-            chunk.x,
-            reader.target_names.clone(),
-            chunk.targets,
-            task,
-        ));
+    let mut table: Vec<RawColumn> = vec![RawColumn::default(); reader.feature_names.len()];
+    let mut targets: Vec<Vec<String>> = vec![Vec::new(); reader.target_names.len()];
+    let mut rows = 0;
+    loop {
+        match check(reader.read_chunk()) {
+            Some(Some(chunk)) => {
+                rows += chunk.rows;
+                for (all, part) in table.iter_mut().zip(chunk.columns) {
+                    all.append(part);
+                }
+                for (all, part) in targets.iter_mut().zip(chunk.targets) {
+                    all.extend(part);
+                }
+            }
+            Some(None) => break,
+            None => return,
+        }
     }
+    let Some(task) = task else { return };
+    let table = Table {
+        source: "t.csv".into(),
+        names: reader.feature_names.clone(),
+        columns: table,
+        target_names: reader.target_names.clone(),
+        targets,
+        kept: Vec::new(),
+        rows,
+    };
+    let Some(labelled) = check(table.labelled(task, None)) else {
+        return;
+    };
+    let spec = Spec::parse(Some(r#"{"*": {"impute": "mode", "scale": "robust"}}"#)).unwrap();
+    let fitted: Vec<_> = table
+        .names
+        .iter()
+        .zip(&table.columns)
+        .filter_map(|(name, column)| {
+            let kind = column.infer(mode & 0x40 != 0);
+            Some((
+                name.as_str(),
+                column,
+                kind,
+                spec.for_column(name, kind).ok()?,
+            ))
+        })
+        .collect();
+    let Some(pipeline) = check(Pipeline::fit(&fitted, &labelled.rows, None)) else {
+        return;
+    };
+    let raw: Vec<&RawColumn> = fitted.iter().map(|f| f.1).collect();
+    let (x, _) = pipeline.transformer().transform(&raw, &labelled.rows, true);
+    assert_eq!(
+        x.dim(),
+        (labelled.rows.len(), pipeline.output_names().len())
+    );
+    assert_eq!(pipeline.check(&pipeline.output_names()), Ok(()));
 }
 
 /// NPY: the bytes as a features file, and as a labels file for classification and regression.
 pub fn npy(data: &[u8]) {
     if let Some(x) = check(npy::features_from("x.npy", data)) {
         assert!(x.nrows() > 0 && x.ncols() > 0);
-        assert!(x.iter().all(|v| v.is_finite()));
+        assert!(x.iter().all(|v| !v.is_infinite()));
     }
     if let Some(raw) = check(npy::labels_from("y.npy", data)) {
         let rows = raw.first().map_or(0, Vec::len);
-        let names = (0..raw.len()).map(|i| format!("y{i}")).collect::<Vec<_>>();
+        let table = Table {
+            source: "y.npy".into(),
+            names: vec!["x0".into()],
+            columns: vec![RawColumn::default()],
+            target_names: (0..raw.len()).map(|i| format!("y{i}")).collect(),
+            targets: raw,
+            kept: Vec::new(),
+            rows,
+        };
         for task in [Task::Classification, Task::Regression] {
-            check(Dataset::new(
-                "y.npy",
-                vec!["x0".into()],
-                Array2::zeros((rows, 1)),
-                names.clone(),
-                raw.clone(),
-                task,
-            ));
+            check(table.labelled(task, None));
         }
     }
 }

@@ -364,7 +364,7 @@ pub fn load(header: &Header, bytes: &[u8]) -> Result<PythonModel> {
             let current = now.get(package).cloned().flatten();
             if let (Some(written), Some(current)) = (written, &current) {
                 if written != current {
-                    eprintln!("pgml-cli: warning: {}", crate::error::one_line(&format!("the model was written with {package} {written}; this environment has {current}")));
+                    crate::error::warn(format!("the model was written with {package} {written}; this environment has {current}"));
                 }
             }
         }

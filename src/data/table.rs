@@ -1,0 +1,502 @@
+//! The typed table every source produces before preprocessing: per column, the number in each
+//! cell that is one and interned text for each cell that is not, so a numeric file costs what it
+//! did before text columns existed (8 bytes a cell, no allocation per cell). Column kinds are
+//! inferred here; `preprocess` turns kinds and cells into the model's matrix.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{is_missing, quote};
+
+/// `Text::codes` for a cell that is a number or missing.
+const NOT_TEXT: u32 = u32::MAX;
+
+/// One column's cells.
+#[derive(Debug, Default, Clone)]
+pub struct RawColumn {
+    /// Per row: the cell's number, or NaN when the cell is missing or text.
+    values: Vec<f64>,
+    /// Distinct text cells in order of first appearance.
+    strings: Vec<String>,
+    index: HashMap<String, u32>,
+    /// Per row, an index into `strings` or NOT_TEXT; empty while the column has no text.
+    codes: Vec<u32>,
+    /// Cells that are no value at all (not UTF-8, a number too large): row and why, the first
+    /// one with its message, every row counted (predict skips them).
+    bad: Vec<usize>,
+    first_bad: Option<String>,
+}
+
+/// 1970-01-01 as a Julian day number.
+const UNIX_EPOCH_JULIAN_DAY: i32 = 2_440_588;
+
+/// What a cell holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    Number(f64),
+    Text(&'a str),
+    Missing,
+}
+
+impl RawColumn {
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// A cell as the CSV parser sees it: surrounding spaces ignored; numbers by the fast path.
+    pub fn push_cell(&mut self, bytes: &[u8]) {
+        let bytes = bytes.trim_ascii();
+        if let Ok(v) = fast_float2::parse::<f64, _>(bytes) {
+            if v.is_finite() && v.abs() <= super::MAX_MAGNITUDE {
+                self.values.push(v);
+                return self.push_code(NOT_TEXT);
+            }
+        }
+        match std::str::from_utf8(bytes) {
+            Err(_) => self.push_bad("not valid UTF-8 text".into()),
+            Ok(cell) if is_missing(cell) => self.push_missing(),
+            // What std reads as a number but is out of range (1e400, inf) is a bad cell, not
+            // a category.
+            Ok(cell) => match cell.parse::<f64>() {
+                Ok(_) => match super::parse_number(cell) {
+                    Ok(v) => {
+                        self.values.push(v);
+                        self.push_code(NOT_TEXT);
+                    }
+                    Err(why) => self.push_bad(why),
+                },
+                Err(_) => self.push_text(cell),
+            },
+        }
+    }
+
+    /// A number read from a typed source (NPY): NaN is missing.
+    pub fn push_number(&mut self, v: f64) {
+        if v.is_nan() {
+            self.push_missing()
+        } else {
+            self.values.push(v);
+            self.push_code(NOT_TEXT)
+        }
+    }
+
+    pub fn push_missing(&mut self) {
+        self.values.push(f64::NAN);
+        self.push_code(NOT_TEXT);
+    }
+
+    fn push_text(&mut self, text: &str) {
+        let code = match self.index.get(text) {
+            Some(&code) => code,
+            None => {
+                let code = self.strings.len() as u32;
+                self.strings.push(text.to_string());
+                self.index.insert(text.to_string(), code);
+                code
+            }
+        };
+        if self.codes.is_empty() {
+            self.codes = vec![NOT_TEXT; self.values.len()];
+        }
+        self.values.push(f64::NAN);
+        self.codes.push(code);
+    }
+
+    fn push_bad(&mut self, why: String) {
+        self.bad.push(self.values.len());
+        if self.first_bad.is_none() {
+            self.first_bad = Some(why);
+        }
+        self.push_missing();
+    }
+
+    fn push_code(&mut self, code: u32) {
+        if !self.codes.is_empty() {
+            self.codes.push(code);
+        }
+    }
+
+    /// Appends `other`'s rows (the next chunk of the same column).
+    pub fn append(&mut self, other: RawColumn) {
+        let offset = self.values.len();
+        self.bad.extend(other.bad.iter().map(|r| r + offset));
+        if self.first_bad.is_none() {
+            self.first_bad = other.first_bad;
+        }
+        if other.codes.is_empty() {
+            self.values.extend(other.values);
+            if !self.codes.is_empty() {
+                self.codes.resize(self.values.len(), NOT_TEXT);
+            }
+            return;
+        }
+        for (row, v) in other.values.into_iter().enumerate() {
+            match other.codes[row] {
+                NOT_TEXT => {
+                    self.values.push(v);
+                    self.push_code(NOT_TEXT);
+                }
+                code => self.push_text(&other.strings[code as usize]),
+            }
+        }
+    }
+
+    pub fn cell(&self, row: usize) -> Cell<'_> {
+        match self.codes.get(row) {
+            Some(&code) if code != NOT_TEXT => Cell::Text(&self.strings[code as usize]),
+            _ if self.values[row].is_nan() => Cell::Missing,
+            _ => Cell::Number(self.values[row]),
+        }
+    }
+
+    /// Rows holding no usable value, and why the first one is not.
+    pub fn bad_cells(&self) -> (&[usize], Option<&str>) {
+        (&self.bad, self.first_bad.as_deref())
+    }
+
+    /// The column's kind, from every row: text that is all booleans or all ISO dates is that,
+    /// other text makes the column categorical, and so does `--categorical`.
+    pub fn infer(&self, forced_categorical: bool) -> Kind {
+        if forced_categorical {
+            return Kind::Categorical;
+        }
+        if self.strings.is_empty() {
+            return Kind::Number;
+        }
+        let has_numbers = self.values.iter().any(|v| !v.is_nan());
+        if has_numbers {
+            return Kind::Categorical;
+        }
+        if self.strings.iter().all(|s| parse_bool(s).is_some()) {
+            return Kind::Boolean;
+        }
+        let mut kind = Kind::Date;
+        for s in &self.strings {
+            match parse_datetime(s) {
+                Some(parsed) if parsed.has_time => kind = Kind::Timestamp,
+                Some(_) => {}
+                None => return Kind::Categorical,
+            }
+        }
+        kind
+    }
+
+    /// Distinct values a categorical column would have (text, numbers, the missing value).
+    pub fn distinct(&self, rows: &[usize]) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        for &r in rows {
+            seen.insert(category_key(self.cell(r)));
+        }
+        seen.len()
+    }
+}
+
+/// How a category is known: its text, a number by its shortest exact form (`1`, `1.0` and
+/// `1e0` are one category), or `None` for the missing value.
+pub fn category_key(cell: Cell) -> Option<String> {
+    match cell {
+        Cell::Number(v) => Some(if v == 0.0 { "0".into() } else { v.to_string() }),
+        Cell::Text(t) => Some(t.to_string()),
+        Cell::Missing => None,
+    }
+}
+
+/// What a column holds, decided on the training data and stored in the model.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Number,
+    /// true/false, t/f, yes/no in any case: 1 and 0.
+    Boolean,
+    /// ISO-8601 dates (`2024-03-01`): year, month, day, weekday.
+    Date,
+    /// ISO-8601 date and time (`2024-03-01T12:30:00Z`): the date's parts, hour, minute, second
+    /// and epoch seconds, in UTC.
+    Timestamp,
+    /// Text, or a column forced with `--categorical`.
+    Categorical,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Number => "number",
+            Kind::Boolean => "boolean",
+            Kind::Date => "date",
+            Kind::Timestamp => "timestamp",
+            Kind::Categorical => "categorical",
+        }
+    }
+
+    /// The numeric parts a value of this kind expands to (after the column's name).
+    pub fn parts(self) -> &'static [&'static str] {
+        match self {
+            Kind::Number | Kind::Boolean | Kind::Categorical => &[""],
+            Kind::Date => &[".year", ".month", ".day", ".weekday"],
+            Kind::Timestamp => &[
+                ".year", ".month", ".day", ".weekday", ".hour", ".minute", ".second", ".epoch",
+            ],
+        }
+    }
+
+    /// A cell as this kind's number (booleans 1/0, dates and timestamps as epoch seconds), NaN
+    /// when missing; `Err` says why the cell is not of this kind. Number columns also take
+    /// true/false as 1/0, as pgml-cli always has.
+    pub fn decode(self, cell: Cell) -> Result<f64, String> {
+        match (self, cell) {
+            (_, Cell::Missing) => Ok(f64::NAN),
+            (Kind::Number, Cell::Number(v)) => Ok(v),
+            (Kind::Boolean, Cell::Number(v)) if v == 0.0 || v == 1.0 => Ok(v),
+            (Kind::Number | Kind::Boolean, Cell::Text(t)) if parse_bool(t).is_some() => {
+                Ok(if parse_bool(t) == Some(true) {
+                    1.0
+                } else {
+                    0.0
+                })
+            }
+            (Kind::Number, Cell::Text(t)) => Err(format!("{} is not a number", quote(t))),
+            (Kind::Boolean, Cell::Number(v)) => Err(format!("{v} is not a boolean")),
+            (Kind::Boolean, Cell::Text(t)) => Err(format!(
+                "{} is not a boolean (true/false, t/f, yes/no)",
+                quote(t)
+            )),
+            (Kind::Date | Kind::Timestamp, Cell::Text(t)) => parse_datetime(t)
+                .map(|d| d.epoch_seconds)
+                .ok_or_else(|| format!("{} is not an ISO-8601 date (YYYY-MM-DD)", quote(t))),
+            (Kind::Date | Kind::Timestamp, Cell::Number(v)) => {
+                Err(format!("{v} is not an ISO-8601 date (YYYY-MM-DD)"))
+            }
+            (Kind::Categorical, _) => unreachable!("categories are looked up, not decoded"),
+        }
+    }
+}
+
+/// A feature cell's truth value: true/false, t/f, yes/no, in any case.
+pub fn parse_bool(cell: &str) -> Option<bool> {
+    match cell.to_ascii_lowercase().as_str() {
+        "true" | "t" | "yes" => Some(true),
+        "false" | "f" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DateTime {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub epoch_seconds: f64,
+    pub has_time: bool,
+}
+
+/// ISO-8601 as people write it: `YYYY-MM-DD`, optionally followed by `T` or a space, `HH:MM`,
+/// optional `:SS` with an optional fraction, and an optional `Z` or `±HH:MM` / `±HHMM` / `±HH`
+/// offset (none: UTC). Calendar-checked (no 2023-02-29).
+pub fn parse_datetime(text: &str) -> Option<DateTime> {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = b.get(range)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(year as i32, month, u8::try_from(day).ok()?).ok()?;
+    let days = i64::from(date.to_julian_day() - UNIX_EPOCH_JULIAN_DAY);
+    if b.len() == 10 {
+        return Some(DateTime {
+            epoch_seconds: (days * 86400) as f64,
+            has_time: false,
+        });
+    }
+    if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 16 || b[13] != b':' {
+        return None;
+    }
+    let (hour, minute) = (digits(11..13)?, digits(14..16)?);
+    let mut at = 16;
+    let mut second = 0.0;
+    if b.get(at) == Some(&b':') {
+        let whole = digits(at + 1..at + 3)?;
+        at += 3;
+        let mut fraction = String::from("0");
+        if b.get(at) == Some(&b'.') {
+            let end = b[at + 1..]
+                .iter()
+                .position(|c| !c.is_ascii_digit())
+                .map_or(b.len(), |p| at + 1 + p);
+            if end == at + 1 {
+                return None;
+            }
+            fraction = format!("0.{}", &text[at + 1..end]);
+            at = end;
+        }
+        second = whole as f64 + fraction.parse::<f64>().ok()?;
+        if whole > 60 {
+            return None;
+        }
+    }
+    let offset = match &b[at..] {
+        [] | [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let (h, m) = match rest {
+                [_, _] => (digits(at + 1..at + 3)?, 0),
+                [_, _, b':', _, _] => (digits(at + 1..at + 3)?, digits(at + 4..at + 6)?),
+                [_, _, _, _] => (digits(at + 1..at + 3)?, digits(at + 3..at + 5)?),
+                _ => return None,
+            };
+            if h > 23 || m > 59 {
+                return None;
+            }
+            (h * 3600 + m * 60) * if *sign == b'-' { -1 } else { 1 }
+        }
+        _ => return None,
+    };
+    if hour > 23 || minute > 59 {
+        return None;
+    }
+    Some(DateTime {
+        epoch_seconds: (days * 86400 + hour * 3600 + minute * 60 - offset) as f64 + second,
+        has_time: true,
+    })
+}
+
+/// A date's parts from epoch seconds, in UTC: year, month, day, weekday (Monday 0, as pandas),
+/// then hour, minute, second and the epoch seconds themselves, as many as `out` holds.
+pub fn date_parts(epoch_seconds: f64, out: &mut [f64]) {
+    if epoch_seconds.is_nan() {
+        out.fill(f64::NAN);
+        return;
+    }
+    let days = (epoch_seconds / 86400.0).floor();
+    let within = epoch_seconds - days * 86400.0;
+    let date = time::Date::from_julian_day((days as i64 + i64::from(UNIX_EPOCH_JULIAN_DAY)) as i32);
+    let Ok(date) = date else {
+        out.fill(f64::NAN);
+        return;
+    };
+    let values = [
+        f64::from(date.year()),
+        f64::from(u8::from(date.month())),
+        f64::from(date.day()),
+        f64::from(date.weekday().number_days_from_monday()),
+        (within / 3600.0).floor(),
+        ((within % 3600.0) / 60.0).floor(),
+        within % 60.0,
+        epoch_seconds,
+    ];
+    for (o, v) in out.iter_mut().zip(values) {
+        *o = v;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(cells: &[&str]) -> RawColumn {
+        let mut c = RawColumn::default();
+        for cell in cells {
+            c.push_cell(cell.as_bytes());
+        }
+        c
+    }
+
+    #[test]
+    fn cells_are_numbers_text_or_missing() {
+        let c = column(&["1.5", " x ", "", "NA", "?", "x", "2"]);
+        assert_eq!(c.cell(0), Cell::Number(1.5));
+        assert_eq!(c.cell(1), Cell::Text("x"));
+        assert_eq!(c.cell(2), Cell::Missing);
+        assert_eq!(c.cell(3), Cell::Missing);
+        assert_eq!(c.cell(4), Cell::Missing);
+        assert_eq!(c.cell(5), Cell::Text("x"));
+        assert_eq!(c.cell(6), Cell::Number(2.0));
+        let c = column(&["1", "1e400", "inf"]);
+        let (bad, why) = c.bad_cells();
+        assert_eq!(bad, &[1, 2]);
+        assert!(why.unwrap().contains("too large"), "{why:?}");
+    }
+
+    #[test]
+    fn chunks_append_with_their_text() {
+        let mut a = column(&["1", "2"]);
+        a.append(column(&["b", "3", "a"]));
+        a.append(column(&["a", "4"]));
+        let cells: Vec<Cell> = (0..a.len()).map(|r| a.cell(r)).collect();
+        assert_eq!(
+            cells,
+            vec![
+                Cell::Number(1.0),
+                Cell::Number(2.0),
+                Cell::Text("b"),
+                Cell::Number(3.0),
+                Cell::Text("a"),
+                Cell::Text("a"),
+                Cell::Number(4.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn kinds_are_inferred_from_the_cells() {
+        assert_eq!(column(&["1", "", "2.5"]).infer(false), Kind::Number);
+        assert_eq!(column(&["1", "2"]).infer(true), Kind::Categorical);
+        assert_eq!(
+            column(&["Yes", "no", "", "TRUE", "f"]).infer(false),
+            Kind::Boolean
+        );
+        assert_eq!(column(&["2024-02-29", "NA"]).infer(false), Kind::Date);
+        assert_eq!(
+            column(&["2024-02-29", "2024-03-01 10:00"]).infer(false),
+            Kind::Timestamp
+        );
+        assert_eq!(column(&["2023-02-29"]).infer(false), Kind::Categorical);
+        assert_eq!(column(&["a", "1"]).infer(false), Kind::Categorical);
+        assert_eq!(column(&["x", "y", "x"]).distinct(&[0, 1, 2]), 2);
+        assert_eq!(column(&["1", "1.0", "", "a"]).distinct(&[0, 1, 2, 3]), 3);
+    }
+
+    #[test]
+    fn iso_dates_and_timestamps() {
+        let at = |s: &str| parse_datetime(s).map(|d| d.epoch_seconds);
+        assert_eq!(at("1970-01-01"), Some(0.0));
+        assert_eq!(at("1970-01-02T00:00:01Z"), Some(86401.0));
+        assert_eq!(at("1970-01-01 01:00:00+01:00"), Some(0.0));
+        assert_eq!(at("1970-01-01T00:00-0130"), Some(5400.0));
+        assert_eq!(at("1969-12-31T23:59:59.5"), Some(-0.5));
+        assert_eq!(at("2000-03-01"), Some(951868800.0));
+        for bad in [
+            "2000-13-01",
+            "2000-1-01",
+            "2000-01-01T25:00",
+            "2000-01-01X",
+            "01/02/2000",
+        ] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
+        let mut parts = [0.0; 8];
+        date_parts(at("2024-03-01T13:45:30Z").unwrap(), &mut parts);
+        assert_eq!(&parts[..7], &[2024.0, 3.0, 1.0, 4.0, 13.0, 45.0, 30.0]);
+        date_parts(at("1969-12-31").unwrap(), &mut parts[..4]);
+        assert_eq!(&parts[..4], &[1969.0, 12.0, 31.0, 2.0]);
+    }
+
+    #[test]
+    fn decoding_by_kind() {
+        assert_eq!(Kind::Boolean.decode(Cell::Text("YES")), Ok(1.0));
+        assert_eq!(Kind::Number.decode(Cell::Text("false")), Ok(0.0));
+        assert_eq!(
+            Kind::Number.decode(Cell::Text("abc")),
+            Err("'abc' is not a number".into())
+        );
+        assert!(Kind::Date.decode(Cell::Number(2020.0)).is_err());
+        assert!(Kind::Date.decode(Cell::Missing).unwrap().is_nan());
+    }
+}

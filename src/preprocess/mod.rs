@@ -1,0 +1,930 @@
+//! PostgresML's preprocessing: per column, impute, then encode (categorical columns) or expand
+//! (dates), then scale. Every statistic is fitted on the train rows only and kept in the model's
+//! header (`Pipeline`), which `predict`, `score` and `--test-data` replay on raw columns, so both
+//! runtimes get the same matrix. Each step is fitted on the output of the one before, as a
+//! scikit-learn Pipeline does (a scale after a mean imputation sees the imputed values).
+
+pub mod spec;
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use crate::data::table::{category_key, date_parts, Kind, RawColumn};
+use crate::data::{escape, quote};
+use crate::error::{Error, Result};
+pub use spec::{ColumnOptions, Encode, Impute, Scale, Spec};
+
+/// What the model does to its raw input columns, in their order.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct Pipeline {
+    pub columns: Vec<Step>,
+}
+
+/// One raw column's fitted preprocessing.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Step {
+    pub name: String,
+    pub kind: Kind,
+    pub impute: Impute,
+    /// Numbers, booleans, dates: the value a missing cell takes (dates in epoch seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill: Option<f64>,
+    /// Categorical columns: the categories and their encoding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Categories>,
+    pub scale: Scale,
+    /// Per output: `(value - center) / divisor`; empty for `preserve`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scaling: Vec<Affine>,
+    /// The matrix columns this column becomes.
+    pub outputs: Vec<String>,
+    /// Missing cells in the train rows.
+    pub missing: usize,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+pub struct Affine {
+    pub center: f64,
+    pub divisor: f64,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    Native,
+    Target,
+    OneHot,
+    Ordinal,
+}
+
+/// A categorical column's categories. `null` is the missing value's own category.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Categories {
+    pub encoding: Encoding,
+    /// In code order: first appearance in the train rows, or the ordinal order given (then the
+    /// missing value, when the train rows have it).
+    pub values: Vec<Option<String>>,
+    /// `impute: mode`: a missing cell is this category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_as: Option<usize>,
+    /// Target encoding: per category, the mean of each target output over its train rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_means: Vec<Vec<f64>>,
+    /// Target encoding: the train rows' means, for unknown categories.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub global_means: Vec<f64>,
+}
+
+/// The target as target encoding sees it: per train row, one number per output (the regression
+/// targets; for classification, 1 for the row's class), with the outputs' name suffixes
+/// (`[]` for a single output).
+pub struct TargetTable {
+    pub values: Array2<f64>,
+    pub suffixes: Vec<String>,
+}
+
+/// Cells that cannot become a number for the model: per column the first row (a table row
+/// index), the count and why; and every such row.
+#[derive(Debug, Default)]
+pub struct Problems {
+    pub columns: Vec<Problem>,
+    pub rows: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Problem {
+    pub column: String,
+    pub first_row: usize,
+    pub count: usize,
+    pub why: String,
+    /// The cells are missing values (the fix is an imputation).
+    pub missing: bool,
+}
+
+impl Problems {
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    /// One line listing every column: `'age' row 12: missing value (3 rows); ...`, with `row`
+    /// mapping table row indices to the numbers users see.
+    pub fn describe(&self, row: impl Fn(usize) -> usize) -> String {
+        let mut text = String::new();
+        for (i, p) in self.columns.iter().enumerate() {
+            let more = match p.count {
+                1 => String::new(),
+                n => format!(" ({n} rows)"),
+            };
+            let _ = write!(
+                text,
+                "{}column {} row {}: {}{more}",
+                if i > 0 { "; " } else { "" },
+                quote(&p.column),
+                row(p.first_row),
+                p.why
+            );
+        }
+        text
+    }
+}
+
+impl Pipeline {
+    /// The pipeline of a model file written before preprocessing existed (format 1): every
+    /// feature a number, nothing imputed or scaled.
+    pub fn numeric(features: &[String]) -> Pipeline {
+        Pipeline {
+            columns: features
+                .iter()
+                .map(|name| Step {
+                    name: name.clone(),
+                    kind: Kind::Number,
+                    impute: Impute::Error,
+                    fill: None,
+                    categories: None,
+                    scale: Scale::Preserve,
+                    scaling: Vec::new(),
+                    outputs: vec![name.clone()],
+                    missing: 0,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn input_names(&self) -> Vec<String> {
+        self.columns.iter().map(|s| s.name.clone()).collect()
+    }
+
+    pub fn output_names(&self) -> Vec<String> {
+        self.columns
+            .iter()
+            .flat_map(|s| s.outputs.iter().cloned())
+            .collect()
+    }
+
+    /// Fits every column on the train rows. `columns` are the raw columns in order, with
+    /// their kinds and options; `target` has one row per train row.
+    pub fn fit(
+        columns: &[(&str, &RawColumn, Kind, ColumnOptions)],
+        train: &[usize],
+        target: Option<&TargetTable>,
+    ) -> Result<Pipeline> {
+        let mut steps = Vec::with_capacity(columns.len());
+        let mut errors = Vec::new();
+        for (name, column, kind, options) in columns {
+            match fit_step(name, column, *kind, options, train, target) {
+                Ok(step) => steps.push(step),
+                Err(why) => errors.push(format!("column {}: {why}", quote(name))),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Data(errors.join("; ")));
+        }
+        Ok(Pipeline { columns: steps })
+    }
+
+    /// Everything about a pipeline read from a file that transform relies on: the outputs are
+    /// the model's features, every statistic is finite, every index in range.
+    pub fn check(&self, features: &[String]) -> std::result::Result<(), String> {
+        if self.output_names() != features {
+            return Err("has preprocessing whose outputs are not the model's features".into());
+        }
+        let mut names = std::collections::HashSet::new();
+        for step in &self.columns {
+            let fault =
+                |what: &str| format!("has preprocessing for column {} {what}", quote(&step.name));
+            if !names.insert(step.name.as_str()) {
+                return Err(fault("listed twice"));
+            }
+            let width = match (&step.categories, step.kind) {
+                (None, Kind::Categorical)
+                | (Some(_), Kind::Number | Kind::Boolean | Kind::Date | Kind::Timestamp) => {
+                    return Err(fault("whose categories do not fit its kind"))
+                }
+                (None, kind) => kind.parts().len(),
+                (Some(c), _) => {
+                    let mut seen = std::collections::HashSet::new();
+                    if !c.values.iter().all(|v| seen.insert(v)) {
+                        return Err(fault("listing a category twice"));
+                    }
+                    if c.missing_as.is_some_and(|m| m >= c.values.len()) {
+                        return Err(fault("imputing a category it does not have"));
+                    }
+                    match c.encoding {
+                        Encoding::Native | Encoding::Ordinal => 1,
+                        Encoding::OneHot => c.values.len(),
+                        Encoding::Target => {
+                            let w = c.global_means.len();
+                            let fine = w > 0
+                                && c.target_means.len() == c.values.len()
+                                && c.target_means.iter().all(|m| m.len() == w)
+                                && c.target_means
+                                    .iter()
+                                    .flatten()
+                                    .chain(&c.global_means)
+                                    .all(|v| v.is_finite());
+                            if !fine {
+                                return Err(fault(
+                                    "with target means that do not fit its categories",
+                                ));
+                            }
+                            w
+                        }
+                    }
+                }
+            };
+            if step.outputs.len() != width {
+                return Err(fault("with outputs that do not fit its kind"));
+            }
+            if step
+                .fill
+                .is_some_and(|f| !f.is_finite() || f.abs() > crate::data::MAX_MAGNITUDE)
+            {
+                return Err(fault("with a fill value that is not a finite number"));
+            }
+            let scaled = step.scale != Scale::Preserve;
+            let fine = if scaled {
+                step.scaling.len() == width
+            } else {
+                step.scaling.is_empty()
+            } && step
+                .scaling
+                .iter()
+                .all(|a| a.center.is_finite() && a.divisor.is_finite() && a.divisor != 0.0);
+            if !fine {
+                return Err(fault("with scaling that does not fit its outputs"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Ready to transform (category lookups built once).
+    pub fn transformer(&self) -> Transformer<'_> {
+        Transformer {
+            lookups: self
+                .columns
+                .iter()
+                .map(|s| {
+                    s.categories.as_ref().map(|c| {
+                        c.values
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| (v.as_deref(), i))
+                            .collect()
+                    })
+                })
+                .collect(),
+            pipeline: self,
+        }
+    }
+
+    /// Lines for `info`: each column's kind, options and fitted statistics.
+    pub fn describe(&self) -> Vec<String> {
+        self.columns
+            .iter()
+            .map(|step| {
+                let mut line = format!(
+                    "{} ({})",
+                    crate::error::one_line(&step.name),
+                    step.kind.name()
+                );
+                if step.missing > 0 {
+                    let _ = write!(line, ", {} missing in train rows", step.missing);
+                }
+                if step.impute != Impute::Error {
+                    let _ = write!(line, ", impute {}", spec_name(&step.impute));
+                    if let Some(fill) = step.fill {
+                        let _ = write!(line, " = {fill}");
+                    }
+                }
+                if let Some(c) = &step.categories {
+                    let shown: Vec<String> = c
+                        .values
+                        .iter()
+                        .take(20)
+                        .map(|v| v.as_deref().map_or("NA".to_string(), escape))
+                        .collect();
+                    let more = if c.values.len() > 20 { ", ..." } else { "" };
+                    let _ = write!(
+                        line,
+                        ", encode {} over {} categories [{}{more}]",
+                        spec_name(&c.encoding),
+                        c.values.len(),
+                        shown.join(", ")
+                    );
+                    if let Some(m) = c.missing_as {
+                        let _ = write!(
+                            line,
+                            ", missing as {}",
+                            c.values[m].as_deref().map_or("NA".into(), escape)
+                        );
+                    }
+                }
+                if step.scale != Scale::Preserve {
+                    let affine: Vec<String> = step
+                        .scaling
+                        .iter()
+                        .map(|a| format!("({} / {})", a.center, a.divisor))
+                        .collect();
+                    let _ = write!(
+                        line,
+                        ", scale {} {}",
+                        spec_name(&step.scale),
+                        affine.join(" ")
+                    );
+                }
+                line
+            })
+            .collect()
+    }
+}
+
+fn spec_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+pub struct Transformer<'a> {
+    pipeline: &'a Pipeline,
+    lookups: Vec<Option<HashMap<Option<&'a str>, usize>>>,
+}
+
+impl Transformer<'_> {
+    /// The model's matrix for `rows` of `columns` (the pipeline's raw columns, in order).
+    /// Missing numbers stay NaN when `missing_ok` (the algorithm takes them); otherwise they, and
+    /// cells that are not of their column's kind, are problems and their rows hold NaN.
+    pub fn transform(
+        &self,
+        columns: &[&RawColumn],
+        rows: &[usize],
+        missing_ok: bool,
+    ) -> (Array2<f64>, Problems) {
+        let width: usize = self.pipeline.columns.iter().map(|s| s.outputs.len()).sum();
+        let mut x = Array2::<f64>::zeros((rows.len(), width));
+        let mut problems = Problems::default();
+        let mut bad_row = vec![false; rows.len()];
+        let mut at = 0;
+        for ((step, column), lookup) in self.pipeline.columns.iter().zip(columns).zip(&self.lookups)
+        {
+            let w = step.outputs.len();
+            let (bad_cells, bad_why) = column.bad_cells();
+            let bad_cells: std::collections::HashSet<usize> = bad_cells.iter().copied().collect();
+            let mut problem: Option<Problem> = None;
+            // Rows may come in any order (a shuffled split): the first is the smallest.
+            let mut note = |row: usize, why: &dyn Fn() -> String, missing: bool| match &mut problem
+            {
+                Some(p) => {
+                    p.count += 1;
+                    if row < p.first_row {
+                        (p.first_row, p.why, p.missing) = (row, why(), missing);
+                    }
+                }
+                None => {
+                    problem = Some(Problem {
+                        column: step.name.clone(),
+                        first_row: row,
+                        count: 1,
+                        why: why(),
+                        missing,
+                    })
+                }
+            };
+            let mut out = vec![0.0; w];
+            for (i, &row) in rows.iter().enumerate() {
+                if bad_cells.contains(&row) {
+                    note(row, &|| bad_why.unwrap_or("not a value").to_string(), false);
+                    bad_row[i] = true;
+                    x.slice_mut(ndarray::s![i, at..at + w]).fill(f64::NAN);
+                    continue;
+                }
+                let cell = column.cell(row);
+                match (&step.categories, lookup) {
+                    (Some(c), Some(lookup)) => {
+                        let key = category_key(cell);
+                        let index = match (&key, c.missing_as) {
+                            (None, Some(m)) => Some(m),
+                            _ => lookup.get(&key.as_deref()).copied(),
+                        };
+                        encode(c, index, &mut out);
+                    }
+                    _ => {
+                        let v = match step.kind.decode(cell) {
+                            Ok(v) => v,
+                            Err(why) => {
+                                note(row, &|| why.clone(), false);
+                                bad_row[i] = true;
+                                f64::NAN
+                            }
+                        };
+                        let v = match (v.is_nan(), step.fill) {
+                            (true, Some(fill)) => fill,
+                            _ => v,
+                        };
+                        if v.is_nan() && !missing_ok && !bad_row[i] {
+                            note(row, &|| "missing value".into(), true);
+                            bad_row[i] = true;
+                        }
+                        expand(step.kind, v, &mut out);
+                    }
+                }
+                for (k, v) in out.iter().enumerate() {
+                    x[[i, at + k]] = match step.scaling.get(k) {
+                        Some(a) => (v - a.center) / a.divisor,
+                        None => *v,
+                    };
+                }
+            }
+            problems.columns.extend(problem);
+            at += w;
+        }
+        problems.rows = rows
+            .iter()
+            .zip(&bad_row)
+            .filter(|(_, &bad)| bad)
+            .map(|(&r, _)| r)
+            .collect();
+        (x, problems)
+    }
+}
+
+/// A category's outputs; `None` is a category the train rows did not have.
+fn encode(c: &Categories, index: Option<usize>, out: &mut [f64]) {
+    match c.encoding {
+        Encoding::Native | Encoding::Ordinal => {
+            out[0] = index.unwrap_or(c.values.len()) as f64;
+        }
+        Encoding::OneHot => {
+            out.fill(0.0);
+            if let Some(i) = index {
+                out[i] = 1.0;
+            }
+        }
+        Encoding::Target => {
+            let means = index.map_or(&c.global_means, |i| &c.target_means[i]);
+            out.copy_from_slice(means);
+        }
+    }
+}
+
+/// A number's outputs: itself, or a date's parts.
+fn expand(kind: Kind, v: f64, out: &mut [f64]) {
+    match kind {
+        Kind::Date | Kind::Timestamp => date_parts(v, out),
+        _ => out[0] = v,
+    }
+}
+
+fn fit_step(
+    name: &str,
+    column: &RawColumn,
+    kind: Kind,
+    options: &ColumnOptions,
+    train: &[usize],
+    target: Option<&TargetTable>,
+) -> std::result::Result<Step, String> {
+    let missing = train
+        .iter()
+        .filter(|&&r| column.cell(r) == crate::data::table::Cell::Missing)
+        .count();
+    let mut step = Step {
+        name: name.to_string(),
+        kind,
+        impute: options.impute,
+        fill: None,
+        categories: None,
+        scale: options.scale,
+        scaling: Vec::new(),
+        outputs: Vec::new(),
+        missing,
+    };
+    let encoded: Array2<f64>;
+    if kind == Kind::Categorical {
+        let categories = fit_categories(column, options, train, target)?;
+        step.outputs = match categories.encoding {
+            Encoding::Native | Encoding::Ordinal => vec![name.to_string()],
+            Encoding::OneHot => categories
+                .values
+                .iter()
+                .map(|v| format!("{name}={}", v.as_deref().unwrap_or("NA")))
+                .collect(),
+            Encoding::Target => target
+                .map(|t| t.suffixes.iter().map(|s| format!("{name}{s}")).collect())
+                .unwrap_or_default(),
+        };
+        step.categories = Some(categories);
+    } else {
+        let values: Vec<f64> = train
+            .iter()
+            .map(|&r| kind.decode(column.cell(r)).unwrap_or(f64::NAN))
+            .collect();
+        let mut present: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+        if present.is_empty() {
+            return Err("has no values in the train rows (leave it out with --ignore)".into());
+        }
+        present.sort_by(f64::total_cmp);
+        step.fill = match options.impute {
+            Impute::Error => None,
+            Impute::Mean => Some(present.iter().sum::<f64>() / present.len() as f64),
+            Impute::Median => Some(quantile(&present, 0.5)),
+            Impute::Mode => Some(mode(&present)),
+            Impute::Min => Some(present[0]),
+            Impute::Max => Some(present[present.len() - 1]),
+            Impute::Zero => Some(0.0),
+        };
+        step.outputs = kind.parts().iter().map(|p| format!("{name}{p}")).collect();
+    }
+    // Scale statistics come from the train rows as the steps before left them.
+    if options.scale != Scale::Preserve {
+        let pipeline = Pipeline {
+            columns: vec![step.clone()],
+        };
+        let rows: Vec<usize> = train.to_vec();
+        (encoded, _) = pipeline.transformer().transform(&[column], &rows, true);
+        step.scaling = encoded
+            .columns()
+            .into_iter()
+            .map(|c| {
+                let mut v: Vec<f64> = c.iter().copied().filter(|v| !v.is_nan()).collect();
+                v.sort_by(f64::total_cmp);
+                scaling(options.scale, &v)
+            })
+            .collect();
+    }
+    Ok(step)
+}
+
+fn fit_categories(
+    column: &RawColumn,
+    options: &ColumnOptions,
+    train: &[usize],
+    target: Option<&TargetTable>,
+) -> std::result::Result<Categories, String> {
+    let keys: Vec<Option<String>> = train
+        .iter()
+        .map(|&r| category_key(column.cell(r)))
+        .collect();
+    // Counts in order of first appearance.
+    let mut order: Vec<Option<String>> = Vec::new();
+    let mut counts: HashMap<&Option<String>, (usize, usize)> = HashMap::new();
+    for key in &keys {
+        let len = counts.len();
+        counts.entry(key).or_insert((len, 0)).1 += 1;
+        if counts[key].1 == 1 {
+            order.push(key.clone());
+        }
+    }
+    let mode = if options.impute == Impute::Mode {
+        let best = order
+            .iter()
+            .filter(|k| k.is_some())
+            .max_by(|a, b| {
+                counts[a]
+                    .1
+                    .cmp(&counts[b].1)
+                    .then(counts[b].0.cmp(&counts[a].0))
+            })
+            .ok_or("has no values in the train rows to take the mode of")?;
+        Some(best.clone())
+    } else {
+        None
+    };
+    let has_missing = mode.is_none() && order.contains(&None);
+    let (encoding, values) = match &options.encode {
+        Encode::Ordinal(list) => {
+            if let Some(Some(other)) = order
+                .iter()
+                .find(|k| k.as_ref().is_some_and(|k| !list.contains(k)))
+            {
+                return Err(format!(
+                    "has {}, which the ordinal order does not list ({})",
+                    quote(other),
+                    crate::data::list(list.iter().map(String::as_str))
+                ));
+            }
+            let mut values: Vec<Option<String>> = list.iter().cloned().map(Some).collect();
+            if has_missing {
+                values.push(None);
+            }
+            (Encoding::Ordinal, values)
+        }
+        other => {
+            let encoding = match other {
+                Encode::Native => Encoding::Native,
+                Encode::Target => Encoding::Target,
+                _ => Encoding::OneHot,
+            };
+            let values = order
+                .into_iter()
+                .filter(|k| k.is_some() || has_missing)
+                .collect();
+            (encoding, values)
+        }
+    };
+    let missing_as = mode.map(|m| values.iter().position(|v| *v == m).unwrap_or(0));
+    let mut categories = Categories {
+        encoding,
+        values,
+        missing_as,
+        target_means: Vec::new(),
+        global_means: Vec::new(),
+    };
+    if encoding == Encoding::Target {
+        let target = target.ok_or("target encoding needs a target (this task has none)")?;
+        let (n, w) = target.values.dim();
+        let index: HashMap<&Option<String>, usize> = categories
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v, i))
+            .collect();
+        let mut sums = vec![vec![0.0; w]; categories.values.len()];
+        let mut members = vec![0usize; categories.values.len()];
+        let mut global = vec![0.0; w];
+        for (r, key) in keys.iter().enumerate().take(n) {
+            let i = match (key, categories.missing_as) {
+                (None, Some(m)) => m,
+                _ => index[key],
+            };
+            members[i] += 1;
+            for k in 0..w {
+                sums[i][k] += target.values[[r, k]];
+                global[k] += target.values[[r, k]];
+            }
+        }
+        global.iter_mut().for_each(|g| *g /= n.max(1) as f64);
+        categories.target_means = sums
+            .into_iter()
+            .zip(&members)
+            .map(|(s, &m)| {
+                if m == 0 {
+                    global.clone()
+                } else {
+                    s.into_iter().map(|v| v / m as f64).collect()
+                }
+            })
+            .collect();
+        categories.global_means = global;
+    }
+    Ok(categories)
+}
+
+/// numpy's default (linear) quantile of sorted values.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let at = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo as f64)
+}
+
+/// The most frequent value; the smallest among ties (scikit-learn's SimpleImputer).
+fn mode(sorted: &[f64]) -> f64 {
+    let (mut best, mut best_count) = (sorted[0], 0);
+    let mut i = 0;
+    while i < sorted.len() {
+        let run = sorted[i..].iter().take_while(|v| **v == sorted[i]).count();
+        if run > best_count {
+            (best, best_count) = (sorted[i], run);
+        }
+        i += run;
+    }
+    best
+}
+
+/// scikit-learn's scalers: a zero spread divides by 1.
+fn scaling(scale: Scale, sorted: &[f64]) -> Affine {
+    if sorted.is_empty() {
+        return Affine {
+            center: 0.0,
+            divisor: 1.0,
+        };
+    }
+    let n = sorted.len() as f64;
+    let (center, spread) = match scale {
+        Scale::Preserve => (0.0, 1.0),
+        Scale::Standard => {
+            let mean = sorted.iter().sum::<f64>() / n;
+            let variance = sorted.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+            (mean, variance.sqrt())
+        }
+        Scale::MinMax => (sorted[0], sorted[sorted.len() - 1] - sorted[0]),
+        Scale::MaxAbs => (0.0, sorted[0].abs().max(sorted[sorted.len() - 1].abs())),
+        Scale::Robust => (
+            quantile(sorted, 0.5),
+            quantile(sorted, 0.75) - quantile(sorted, 0.25),
+        ),
+    };
+    Affine {
+        center,
+        divisor: if spread.is_finite() && spread > 0.0 {
+            spread
+        } else {
+            1.0
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::table::Kind;
+
+    fn column(cells: &[&str]) -> RawColumn {
+        let mut c = RawColumn::default();
+        for cell in cells {
+            c.push_cell(cell.as_bytes());
+        }
+        c
+    }
+
+    fn options(json: &str, kind: Kind) -> ColumnOptions {
+        Spec::parse(Some(&format!("{{\"c\": {json}}}")))
+            .unwrap()
+            .for_column("c", kind)
+            .unwrap()
+    }
+
+    fn run(
+        cells: &[&str],
+        kind: Kind,
+        json: &str,
+        train: &[usize],
+        rows: &[usize],
+    ) -> (Step, Vec<Vec<f64>>, Problems) {
+        let c = column(cells);
+        let pipeline = Pipeline::fit(&[("c", &c, kind, options(json, kind))], train, None).unwrap();
+        let (x, problems) = pipeline.transformer().transform(&[&c], rows, false);
+        let rows = x.rows().into_iter().map(|r| r.to_vec()).collect();
+        (pipeline.columns[0].clone(), rows, problems)
+    }
+
+    #[test]
+    fn numbers_are_imputed_from_train_rows_then_scaled() {
+        // Train rows 0..4; row 4 (a test row) must not move the statistics.
+        let cells = ["1", "", "3", "8", "1000", ""];
+        let (step, x, problems) = run(
+            &cells,
+            Kind::Number,
+            r#"{"impute": "mean", "scale": "standard"}"#,
+            &[0, 1, 2, 3],
+            &[0, 1, 2, 3, 4, 5],
+        );
+        assert_eq!(step.fill, Some(4.0));
+        assert!(problems.is_empty());
+        // Imputed train values 1, 4, 3, 8: mean 4, population std sqrt(6.5).
+        let sd = 6.5f64.sqrt();
+        assert_eq!(
+            step.scaling,
+            vec![Affine {
+                center: 4.0,
+                divisor: sd
+            }]
+        );
+        assert_eq!(x[1][0], 0.0);
+        assert!((x[4][0] - 996.0 / sd).abs() < 1e-12);
+        for (impute, fill) in [
+            ("median", 3.0),
+            ("min", 1.0),
+            ("max", 8.0),
+            ("zero", 0.0),
+            ("mode", 1.0),
+        ] {
+            let (step, _, _) = run(
+                &cells,
+                Kind::Number,
+                &format!("{{\"impute\": \"{impute}\"}}"),
+                &[0, 1, 2, 3],
+                &[0],
+            );
+            assert_eq!(step.fill, Some(fill), "{impute}");
+        }
+    }
+
+    #[test]
+    fn missing_numbers_without_imputation_are_problems() {
+        let (_, _, problems) = run(
+            &["1", "", "3", "NA"],
+            Kind::Number,
+            "{}",
+            &[0, 2],
+            &[0, 1, 2, 3],
+        );
+        assert_eq!(problems.rows, vec![1, 3]);
+        assert_eq!(
+            problems.describe(|r| r + 1),
+            "column 'c' row 2: missing value (2 rows)"
+        );
+        let (_, _, problems) = run(&["1", "x"], Kind::Number, "{}", &[0], &[1]);
+        assert_eq!(
+            problems.describe(|r| r + 1),
+            "column 'c' row 2: 'x' is not a number"
+        );
+    }
+
+    #[test]
+    fn categories_by_first_appearance_with_missing_and_unknown() {
+        let cells = ["b", "a", "", "b", "c"];
+        let (step, x, _) = run(
+            &cells,
+            Kind::Categorical,
+            "{}",
+            &[0, 1, 2, 3],
+            &[0, 1, 2, 3, 4],
+        );
+        let c = step.categories.unwrap();
+        assert_eq!(c.values, vec![Some("b".into()), Some("a".into()), None]);
+        assert_eq!(
+            x,
+            vec![vec![0.0], vec![1.0], vec![2.0], vec![0.0], vec![3.0]]
+        );
+        let (step, x, _) = run(
+            &cells,
+            Kind::Categorical,
+            r#"{"encode": "one_hot"}"#,
+            &[0, 1, 2, 3],
+            &[2, 4],
+        );
+        assert_eq!(step.outputs, vec!["c=b", "c=a", "c=NA"]);
+        assert_eq!(x, vec![vec![0.0, 0.0, 1.0], vec![0.0, 0.0, 0.0]]);
+        let (step, x, _) = run(
+            &cells,
+            Kind::Categorical,
+            r#"{"impute": "mode"}"#,
+            &[0, 1, 2, 3],
+            &[2],
+        );
+        assert_eq!(step.categories.unwrap().values.len(), 2);
+        assert_eq!(x, vec![vec![0.0]]);
+        let (_, x, _) = run(
+            &["lo", "hi", "mid"],
+            Kind::Categorical,
+            r#"{"encode": {"ordinal": ["lo", "mid", "hi"]}}"#,
+            &[0, 1, 2],
+            &[0, 1, 2],
+        );
+        assert_eq!(x, vec![vec![0.0], vec![2.0], vec![1.0]]);
+    }
+
+    #[test]
+    fn target_means_from_train_rows() {
+        let c = column(&["x", "y", "x", "z"]);
+        let y = ndarray::arr2(&[[1.0], [10.0], [3.0]]);
+        let target = TargetTable {
+            values: y,
+            suffixes: vec![String::new()],
+        };
+        let opts = options(r#"{"encode": "target"}"#, Kind::Categorical);
+        let p = Pipeline::fit(
+            &[("c", &c, Kind::Categorical, opts)],
+            &[0, 1, 2],
+            Some(&target),
+        )
+        .unwrap();
+        let (x, _) = p.transformer().transform(&[&c], &[0, 1, 3], false);
+        assert_eq!(x.column(0).to_vec(), vec![2.0, 10.0, 14.0 / 3.0]);
+    }
+
+    #[test]
+    fn dates_expand_to_parts() {
+        let (step, x, _) = run(
+            &["2024-03-01", "", "2024-03-03"],
+            Kind::Date,
+            r#"{"impute": "min"}"#,
+            &[0, 1, 2],
+            &[1, 2],
+        );
+        assert_eq!(
+            step.outputs,
+            vec!["c.year", "c.month", "c.day", "c.weekday"]
+        );
+        assert_eq!(
+            x,
+            vec![vec![2024.0, 3.0, 1.0, 4.0], vec![2024.0, 3.0, 3.0, 6.0]]
+        );
+    }
+
+    #[test]
+    fn checks_refuse_what_transform_cannot_use() {
+        let c = column(&["a", "b"]);
+        let mut p = Pipeline::fit(
+            &[(
+                "c",
+                &c,
+                Kind::Categorical,
+                options(r#"{"encode": "one_hot"}"#, Kind::Categorical),
+            )],
+            &[0, 1],
+            None,
+        )
+        .unwrap();
+        assert_eq!(p.check(&["c=a".into(), "c=b".into()]), Ok(()));
+        assert!(p.check(&["c".into()]).is_err());
+        p.columns[0].outputs.pop();
+        assert!(p.check(&["c=a".into()]).is_err());
+        let mut p = Pipeline::numeric(&["n".into()]);
+        p.columns[0].fill = Some(f64::NAN);
+        assert!(p.check(&["n".into()]).is_err());
+    }
+}
