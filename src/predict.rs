@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use ndarray::{s, Array2, ArrayView2};
 
-use crate::data::csv::{open_input, Columns, CsvReader};
+use crate::data::csv::{Columns, CsvReader};
+use crate::data::input::{open_input, Dialect};
 use crate::data::{npy, CHUNK_ROWS};
 use crate::error::{Error, Result};
 use crate::model::{self, Header};
@@ -15,6 +16,8 @@ use crate::task::Task;
 pub struct PredictRequest {
     pub model: PathBuf,
     pub data: PathBuf,
+    /// How CSV `data` is written (the model does not say: predict input may come in another).
+    pub dialect: Dialect,
     pub output: Option<PathBuf>,
     pub format: Format,
     pub proba: bool,
@@ -82,6 +85,7 @@ pub fn predict(request: &PredictRequest) -> Result<usize> {
         let mut reader = CsvReader::new(
             source,
             input,
+            request.dialect,
             Columns::Predict {
                 features: &header.feature_names,
             },

@@ -12,6 +12,7 @@ use ndarray::Array2;
 use pgml_cli::algorithms::native::Native;
 use pgml_cli::algorithms::params::Params;
 use pgml_cli::algorithms::{self, Runtime, ALGORITHMS};
+use pgml_cli::data::input::Dialect;
 use pgml_cli::data::split::Sampling;
 use pgml_cli::data::{DataSource, Targets};
 use pgml_cli::model;
@@ -24,7 +25,7 @@ use pgml_cli::train::{self, TrainRequest};
 use serde_json::{json, Map, Value};
 
 fn diabetes() -> (Array2<f64>, Array2<f64>) {
-    let data = DataSource::Csv(repo("datasets/diabetes.csv"))
+    let data = DataSource::Csv(repo("datasets/diabetes.csv"), Dialect::default())
         .load(None, &["target".into()], Task::Regression)
         .unwrap();
     let Targets::Values(y) = data.targets else {
@@ -123,7 +124,7 @@ fn every_python_algorithm_round_trips_through_its_model_file() {
 /// probabilities on those rows with the live estimator's.
 fn assert_reloaded_equals_live(algorithm: &str, task: Task) {
     let (dataset, targets, features) = common::setup(task);
-    let data = DataSource::Csv(repo(&format!("datasets/{dataset}.csv")))
+    let data = DataSource::Csv(repo(&format!("datasets/{dataset}.csv")), Dialect::default())
         .load(features.as_deref(), &targets, task)
         .unwrap();
     let choice = algorithms::choose(algorithm, task, Some(Runtime::Python)).unwrap();
@@ -204,7 +205,7 @@ fn deterministic_estimators_match_plain_scikit_learn() {
         let data = repo(&format!("datasets/{dataset}.csv"));
         let model_path = dir.path().join(format!("{name}-{task}.pgml"));
         let request = TrainRequest {
-            data: DataSource::Csv(data.clone()),
+            data: DataSource::Csv(data.clone(), Dialect::default()),
             features: None,
             targets: vec![target.into()],
             task,
@@ -226,6 +227,7 @@ fn deterministic_estimators_match_plain_scikit_learn() {
             data: data.clone(),
             output: Some(out.clone()),
             format: Format::Csv,
+            dialect: Dialect::default(),
             proba,
             precision: None,
         })

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::data::input::Dialect;
 use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::predict::{self, PredictRequest};
@@ -17,8 +18,16 @@ pub struct Args {
     /// Where to write predictions [default: stdout]
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Csv)]
-    format: Format,
+    /// Output format [default: by the --output extension (.json, .npy, .tsv), else csv]
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// CSV field delimiter, one ASCII character ('tab' for a tab) [default: tab for .tsv/.tab
+    /// files, else ',']
+    #[arg(long, value_name = "CHAR")]
+    delimiter: Option<String>,
+    /// Numbers in the CSV are written with a decimal comma (3,14); needs a delimiter other than ','
+    #[arg(long)]
+    decimal_comma: bool,
     /// Class probabilities, one column per class, instead of labels
     #[arg(long)]
     proba: bool,
@@ -40,10 +49,13 @@ pub fn run(args: Args) -> Result<i32> {
         }
     }
     let request = PredictRequest {
+        dialect: Dialect::new(args.delimiter.as_deref(), args.decimal_comma, &args.data)?,
+        format: args
+            .format
+            .unwrap_or_else(|| Format::for_output(args.output.as_deref())),
         model: args.model,
         data: args.data,
         output: args.output,
-        format: args.format,
         proba: args.proba,
         precision: args.precision.map(usize::from),
     };

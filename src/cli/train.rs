@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::algorithms::params;
 use crate::algorithms::Runtime;
+use crate::data::input::Dialect;
 use crate::data::split::Sampling;
 use crate::data::DataSource;
 use crate::error::{Error, Result};
@@ -20,6 +21,13 @@ pub struct Args {
     /// Training data: CSV with a header, an NPY features matrix, or - for CSV on stdin
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
+    /// CSV field delimiter, one ASCII character ('tab' for a tab) [default: tab for .tsv/.tab
+    /// files, else ',']
+    #[arg(long, value_name = "CHAR")]
+    delimiter: Option<String>,
+    /// Numbers in the CSV are written with a decimal comma (3,14); needs a delimiter other than ','
+    #[arg(long)]
+    decimal_comma: bool,
     /// NPY labels for NPY --data (1-D, or 2-D for several regression targets)
     #[arg(long, value_name = "FILE")]
     labels: Option<PathBuf>,
@@ -92,7 +100,8 @@ pub fn run(args: Args) -> Result<i32> {
             )));
         }
     }
-    let data = DataSource::from_args(&args.data, args.labels.as_deref());
+    let dialect = Dialect::new(args.delimiter.as_deref(), args.decimal_comma, &args.data)?;
+    let data = DataSource::from_args(&args.data, args.labels.as_deref(), dialect);
     let output = args
         .output
         .clone()

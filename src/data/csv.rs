@@ -3,10 +3,9 @@
 //! cells into one buffer per chunk), one parses numbers; the caller predicts and writes. One chunk
 //! at most waits between stages, so memory stays flat.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufReader, Read};
-use std::path::Path;
+use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
@@ -14,6 +13,7 @@ use std::thread::JoinHandle;
 
 use ndarray::Array2;
 
+use super::input::{self, Dialect};
 use super::{list, parse_number, quote, RawTargets};
 use crate::error::{Error, Result};
 
@@ -118,33 +118,29 @@ struct Cells {
 /// The parsing thread's state: `Cells` to `Chunk`s.
 struct Parser {
     source: String,
+    decimal_comma: bool,
     feature_names: Vec<String>,
     target_names: Vec<String>,
 }
 
-/// Opens `path`, or standard input for `-`.
-pub fn open_input(path: &Path) -> Result<(String, Input)> {
-    if path == Path::new("-") {
-        return Ok((
-            "<stdin>".to_string(),
-            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
-        ));
-    }
-    let source = path.display().to_string();
-    let file = File::open(path).map_err(|e| Error::io(&source, e))?;
-    Ok((source, Box::new(BufReader::with_capacity(1 << 16, file))))
-}
-
 impl CsvReader {
     /// Reads the header now; rows follow in chunks of `chunk_rows`.
-    pub fn new(source: String, input: Input, columns: Columns, chunk_rows: usize) -> Result<Self> {
+    pub fn new(
+        source: String,
+        input: Input,
+        dialect: Dialect,
+        columns: Columns,
+        chunk_rows: usize,
+    ) -> Result<Self> {
         // Cells are trimmed one by one where they are used: csv's record-level trim rebuilds
         // every record and cost a third of the parse time.
         let since_record = Arc::new(AtomicUsize::new(0));
-        let mut reader = csv::ReaderBuilder::new().from_reader(Bounded {
-            inner: input,
-            since_record: since_record.clone(),
-        });
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(dialect.delimiter)
+            .from_reader(Bounded {
+                inner: input,
+                since_record: since_record.clone(),
+            });
         let mut header = reader
             .headers()
             .map_err(|e| csv_error(&source, e, 0))?
@@ -180,13 +176,17 @@ impl CsvReader {
                 } else {
                     ""
                 };
+                let columns = match other_delimiter(&header, dialect.delimiter) {
+                    Some(delimiter) => format!(
+                        "the header is one column {}: is the delimiter {delimiter}? \
+                         try --delimiter {delimiter}",
+                        quote(&header[0])
+                    ),
+                    None => format!("columns: {}", list(header.iter())),
+                };
                 Error::data(
                     &source,
-                    format!(
-                        "no column {}{why} (columns: {})",
-                        quote(name),
-                        list(header.iter())
-                    ),
+                    format!("no column {}{why} ({columns})", quote(name)),
                 )
             })
         };
@@ -227,6 +227,7 @@ impl CsvReader {
         };
         let parser = Parser {
             source: source.clone(),
+            decimal_comma: dialect.decimal_comma,
             feature_names: feature_names.clone(),
             target_names: target_names.clone(),
         };
@@ -350,14 +351,18 @@ impl Parser {
             for (j, &end) in row.iter().enumerate() {
                 let bytes = &cells.bytes[start..end];
                 start = end;
+                let bytes = match self.decimal_comma {
+                    true => input::decimal_comma(bytes),
+                    false => Cow::Borrowed(bytes),
+                };
                 if j < features {
                     values.push(
-                        parse_number(bytes).map_err(|why| located(&self.feature_names[j], why))?,
+                        parse_number(&bytes).map_err(|why| located(&self.feature_names[j], why))?,
                     );
                 } else {
                     let name = &self.target_names[j - features];
                     targets[j - features]
-                        .push(cell(bytes).map_err(|why| located(name, why))?.to_string());
+                        .push(cell(&bytes).map_err(|why| located(name, why))?.to_string());
                 }
             }
         }
@@ -365,6 +370,21 @@ impl Parser {
             .map_err(|e| Error::data(&self.source, e))?;
         Ok(Chunk { x, targets })
     }
+}
+
+/// The delimiter a one-column header seems to be split by instead of `delimiter`, quoted as
+/// `--delimiter` takes it (`';'`, `tab`): the commonest of `,` `;` tab `|` in the one name.
+fn other_delimiter(header: &csv::StringRecord, delimiter: u8) -> Option<&'static str> {
+    if header.len() != 1 {
+        return None;
+    }
+    [(b',', "','"), (b';', "';'"), (b'\t', "tab"), (b'|', "'|'")]
+        .into_iter()
+        .filter(|&(d, _)| d != delimiter)
+        .map(|(d, shown)| (header[0].bytes().filter(|&b| b == d).count(), shown))
+        .filter(|&(count, _)| count > 0)
+        .max_by_key(|&(count, _)| count)
+        .map(|(_, shown)| shown)
 }
 
 /// Waits for a thread that has ended; its panic, if any, continues in the caller.
@@ -407,7 +427,7 @@ fn csv_error(source: &str, err: csv::Error, row: usize) -> Error {
             source,
             format!("{line}has {len} fields but the header has {expected_len}"),
         ),
-        csv::ErrorKind::Io(e) => Error::io(source, std::io::Error::new(e.kind(), e.to_string())),
+        csv::ErrorKind::Io(e) => input::read_error(source, e),
         csv::ErrorKind::Utf8 { .. } => {
             Error::data(source, format!("{line}is not valid UTF-8 text"))
         }
@@ -420,7 +440,13 @@ mod tests {
     use super::*;
 
     fn reader(text: &'static str, columns: Columns) -> Result<CsvReader> {
-        CsvReader::new("t.csv".into(), Box::new(text.as_bytes()), columns, 2)
+        CsvReader::new(
+            "t.csv".into(),
+            Box::new(text.as_bytes()),
+            Dialect::default(),
+            columns,
+            2,
+        )
     }
 
     #[test]
@@ -478,6 +504,7 @@ mod tests {
         let err = CsvReader::new(
             "zero".into(),
             endless(b"", b"\0"),
+            Dialect::default(),
             Columns::Predict { features: &names },
             2,
         )
@@ -490,6 +517,7 @@ mod tests {
         let mut r = CsvReader::new(
             "q".into(),
             endless(b"a\n1\n\"", b"\n"),
+            Dialect::default(),
             Columns::Predict { features: &names },
             2,
         )
@@ -508,6 +536,7 @@ mod tests {
         let err = CsvReader::new(
             "wide".into(),
             Box::new(std::io::Cursor::new(text)),
+            Dialect::default(),
             Columns::Predict { features: &names },
             2,
         )
@@ -536,6 +565,7 @@ mod tests {
         let mut r = CsvReader::new(
             "t".into(),
             Box::new(Failing(0)),
+            Dialect::default(),
             Columns::Predict { features: &names },
             1,
         )

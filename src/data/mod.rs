@@ -2,6 +2,7 @@
 
 pub mod bundled;
 pub mod csv;
+pub mod input;
 pub mod npy;
 pub mod split;
 
@@ -573,8 +574,8 @@ mod tests {
 /// Where training data comes from.
 #[derive(Debug, Clone)]
 pub enum DataSource {
-    /// A CSV file with a header (`-` = stdin).
-    Csv(std::path::PathBuf),
+    /// A CSV file with a header (`-` = stdin), written in this dialect.
+    Csv(std::path::PathBuf, input::Dialect),
     /// An NPY features matrix, with an NPY labels file for supervised tasks.
     Npy {
         features: std::path::PathBuf,
@@ -583,21 +584,25 @@ pub enum DataSource {
 }
 
 impl DataSource {
-    /// NPY when the file ends in `.npy` or labels are given; CSV otherwise.
-    pub fn from_args(data: &std::path::Path, labels: Option<&std::path::Path>) -> Self {
+    /// NPY when the file ends in `.npy` or labels are given; CSV in `dialect` otherwise.
+    pub fn from_args(
+        data: &std::path::Path,
+        labels: Option<&std::path::Path>,
+        dialect: input::Dialect,
+    ) -> Self {
         if labels.is_some() || npy::is_npy(data) {
             DataSource::Npy {
                 features: data.to_path_buf(),
                 labels: labels.map(|l| l.to_path_buf()),
             }
         } else {
-            DataSource::Csv(data.to_path_buf())
+            DataSource::Csv(data.to_path_buf(), dialect)
         }
     }
 
     pub fn name(&self) -> String {
         let path = match self {
-            DataSource::Csv(p) | DataSource::Npy { features: p, .. } => p,
+            DataSource::Csv(p, _) | DataSource::Npy { features: p, .. } => p,
         };
         if path == std::path::Path::new("-") {
             "<stdin>".into()
@@ -614,11 +619,12 @@ impl DataSource {
         task: Task,
     ) -> Result<Dataset> {
         match self {
-            DataSource::Csv(path) => {
-                let (source, input) = csv::open_input(path)?;
+            DataSource::Csv(path, dialect) => {
+                let (source, input) = input::open_input(path)?;
                 let mut reader = csv::CsvReader::new(
                     source,
                     input,
+                    *dialect,
                     csv::Columns::Train { features, targets },
                     CHUNK_ROWS,
                 )?;

@@ -6,6 +6,7 @@ use std::process::Command;
 
 use ndarray::Array2;
 use pgml_cli::algorithms::Runtime;
+use pgml_cli::data::input::Dialect;
 use pgml_cli::data::split::{self, Sampling};
 use pgml_cli::data::{take_rows, DataSource, Targets};
 use pgml_cli::metrics;
@@ -89,7 +90,7 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
     let (dataset, targets, features) = setup(task);
     let model = dir.join(format!("{algorithm}-{task}.pgml"));
     let request = TrainRequest {
-        data: DataSource::Csv(repo(&format!("datasets/{dataset}.csv"))),
+        data: DataSource::Csv(repo(&format!("datasets/{dataset}.csv")), Dialect::default()),
         features: features.clone(),
         targets: targets.clone(),
         task,
@@ -127,6 +128,7 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
             data: test_csv.clone(),
             output: Some(out.clone()),
             format: Format::Csv,
+            dialect: Dialect::default(),
             proba,
             precision: None,
         };

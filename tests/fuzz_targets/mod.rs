@@ -9,6 +9,7 @@ use std::path::Path;
 use ndarray::Array2;
 use pgml_cli::algorithms::{params, Runtime, ALGORITHMS};
 use pgml_cli::data::csv::{Columns, CsvReader};
+use pgml_cli::data::input::Dialect;
 use pgml_cli::data::{npy, Dataset};
 use pgml_cli::error::Error;
 use pgml_cli::model;
@@ -100,7 +101,13 @@ pub fn csv(data: &[u8]) {
     // Small chunks so that inputs of a few rows cross chunk boundaries.
     let chunk_rows = 1 + usize::from(mode / 4 % 4);
     let input = Box::new(Cursor::new(text.to_vec()));
-    let Some(mut reader) = check(CsvReader::new("t.csv".into(), input, columns, chunk_rows)) else {
+    let Some(mut reader) = check(CsvReader::new(
+        "t.csv".into(),
+        input,
+        Dialect::default(),
+        columns,
+        chunk_rows,
+    )) else {
         return;
     };
     let Some(chunk) = check(reader.read_all()) else {
