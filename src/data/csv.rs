@@ -528,6 +528,135 @@ mod tests {
         );
     }
 
+    fn dialect_reader(text: &'static str, dialect: Dialect, columns: Columns) -> Result<CsvReader> {
+        CsvReader::new(
+            "t.csv".into(),
+            Box::new(text.as_bytes()),
+            dialect,
+            columns,
+            2,
+        )
+    }
+
+    /// A European file: semicolons, decimal commas in features and targets; text labels and
+    /// a quoted cell holding the delimiter stay as written.
+    #[test]
+    fn semicolons_and_decimal_commas() {
+        let european = Dialect {
+            delimiter: b';',
+            decimal_comma: true,
+        };
+        let targets = vec!["y".to_string(), "label".to_string()];
+        let mut r = dialect_reader(
+            "a;b;y;label\n3,14;-2;0,5;\"x;y,z\"\n1e3;1,5e-1;2;b\n",
+            european,
+            Columns::Train {
+                features: None,
+                targets: &targets,
+            },
+        )
+        .unwrap();
+        let chunk = r.read_all().unwrap();
+        assert_eq!(chunk.x.row(0).to_vec(), vec![3.14, -2.0]);
+        assert_eq!(chunk.x.row(1).to_vec(), vec![1000.0, 0.15]);
+        assert_eq!(chunk.targets, vec![vec!["0.5", "2"], vec!["x;y,z", "b"]]);
+        // Without --decimal-comma, 3,14 is not a number.
+        let names = vec!["a".to_string()];
+        let plain = Dialect {
+            decimal_comma: false,
+            ..european
+        };
+        let mut r = dialect_reader(
+            "a;b\n3,14;1\n",
+            plain,
+            Columns::Predict { features: &names },
+        )
+        .unwrap();
+        assert_eq!(
+            r.read_all().unwrap_err().to_string(),
+            "t.csv: row 1, column 'a': '3,14' is not a number"
+        );
+    }
+
+    /// A header that is one column holding another delimiter says so.
+    #[test]
+    fn a_one_column_header_suggests_the_delimiter() {
+        let names = vec!["mdvis".to_string()];
+        let predict = || Columns::Predict { features: &names };
+        let err = |text, dialect| {
+            dialect_reader(text, dialect, predict())
+                .err()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            err("mdvis;lncoins;idp\n1;2;3\n", Dialect::default()),
+            "t.csv: no column 'mdvis', which the model was trained on (the header is one column \
+             'mdvis;lncoins;idp': is the delimiter ';'? try --delimiter ';')"
+        );
+        assert!(err("mdvis\tlncoins\n", Dialect::default()).ends_with("try --delimiter tab)"));
+        let semicolon = Dialect {
+            delimiter: b';',
+            decimal_comma: false,
+        };
+        assert!(err("mdvis,lncoins\n", semicolon).ends_with("try --delimiter ',')"));
+        // A one-column header with no other delimiter, or several columns: the plain list.
+        assert_eq!(
+            err("other\n1\n", Dialect::default()),
+            "t.csv: no column 'mdvis', which the model was trained on (columns: other)"
+        );
+        assert!(err("a;b,c\n", Dialect::default()).ends_with("(columns: a;b, c)"));
+        let targets = vec!["y".to_string()];
+        let err = dialect_reader(
+            "a|b|y\n",
+            Dialect::default(),
+            Columns::Train {
+                features: None,
+                targets: &targets,
+            },
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "t.csv: no column 'y' (the header is one column 'a|b|y': is the delimiter '|'? try \
+             --delimiter '|')"
+        );
+    }
+
+    /// A compressed line with no end (a zip bomb) stops at the record bound on the decoded bytes.
+    #[test]
+    fn a_compressed_endless_line_stops_at_the_bound() {
+        use std::io::Write;
+        // One member of 1 MiB of 'x' compresses to about 1 KiB; 100 of them decode to 100 MiB.
+        let mut member = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        member.write_all(&vec![b'x'; 1 << 20]).unwrap();
+        let bomb = member.finish().unwrap().repeat(100);
+        assert!(bomb.len() < 1 << 20);
+        let path =
+            std::env::temp_dir().join(format!("pgml-cli-bomb-{}.csv.gz", std::process::id()));
+        std::fs::write(&path, &bomb).unwrap();
+        let (source, input) = input::open_input(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let names = vec!["a".to_string()];
+        let err = CsvReader::new(
+            source,
+            input,
+            Dialect::default(),
+            Columns::Predict { features: &names },
+            2,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: the header row is longer than 64 MiB (is this a CSV file?)",
+                path.display()
+            )
+        );
+    }
+
     #[test]
     fn too_many_columns_are_refused() {
         let header: Vec<String> = (0..=MAX_COLUMNS).map(|i| i.to_string()).collect();
