@@ -250,3 +250,43 @@ fn the_output_extension_picks_the_format() {
     assert_eq!(written("P.JSON", &["--format", "csv"]), csv.as_bytes());
     assert_eq!(read_csv(&dir.path().join("p.txt")).1.len(), 4);
 }
+
+/// Compressed NPY files are read too (`X.npy.gz`, `y.npy.zst`), as the plain ones.
+#[test]
+fn compressed_npy_inputs_train_as_the_plain_ones() {
+    use ndarray_npy::WriteNpyExt;
+    let dir = tempfile::tempdir().unwrap();
+    let x = ndarray::Array2::from_shape_fn((20, 2), |(i, j)| (i * (j + 1)) as f64 + 0.5 * j as f64);
+    let y = ndarray::Array1::from_shape_fn(20, |i| 3.0 * i as f64 + 1.0 + (i % 3) as f64);
+    let (mut x_bytes, mut y_bytes) = (Vec::new(), Vec::new());
+    x.write_npy(&mut x_bytes).unwrap();
+    y.write_npy(&mut y_bytes).unwrap();
+    let x_plain = write(dir.path(), "X.npy", &x_bytes);
+    let y_plain = write(dir.path(), "y.npy", &y_bytes);
+    let x_gz = write(dir.path(), "X.npy.gz", &gzip(&x_bytes));
+    let y_zst = write(
+        dir.path(),
+        "y.npy.zst",
+        &zstd::encode_all(&y_bytes[..], 3).unwrap(),
+    );
+    let train_npy = |x: &Path, y: &Path, model: &Path| {
+        ok(pgml()
+            .args(["train", "-q", "--task", "regression", "--data"])
+            .arg(x)
+            .arg("--labels")
+            .arg(y)
+            .arg("-o")
+            .arg(model)
+            .output()
+            .unwrap())
+    };
+    let (plain, packed) = (
+        dir.path().join("plain.pgml"),
+        dir.path().join("packed.pgml"),
+    );
+    train_npy(&x_plain, &y_plain, &plain);
+    train_npy(&x_gz, &y_zst, &packed);
+    let expected = ok(predict(&plain, &x_plain, &[], None)).stdout;
+    assert_eq!(expected.iter().filter(|&&b| b == b'\n').count(), 21);
+    assert_eq!(ok(predict(&packed, &x_gz, &[], None)).stdout, expected);
+}
