@@ -62,7 +62,8 @@ fn check_printed<T>(result: Result<T, Error>) -> Option<T> {
     result.map_err(|e| check_line(&e.line(), MAX_PRINTED)).ok()
 }
 
-/// CSV: the first byte picks the columns and the task, the rest is the file.
+/// CSV: the first byte picks the columns, the task, the chunk size and the dialect; the rest is
+/// the file.
 pub fn csv(data: &[u8]) {
     let Some((&mode, text)) = data.split_first() else {
         return;
@@ -100,11 +101,18 @@ pub fn csv(data: &[u8]) {
     };
     // Small chunks so that inputs of a few rows cross chunk boundaries.
     let chunk_rows = 1 + usize::from(mode / 4 % 4);
+    let dialect = match mode / 16 % 2 {
+        0 => Dialect::default(),
+        _ => Dialect {
+            delimiter: b';',
+            decimal_comma: true,
+        },
+    };
     let input = Box::new(Cursor::new(text.to_vec()));
     let Some(mut reader) = check(CsvReader::new(
         "t.csv".into(),
         input,
-        Dialect::default(),
+        dialect,
         columns,
         chunk_rows,
     )) else {
