@@ -548,7 +548,7 @@ mod tests {
         };
         let targets = vec!["y".to_string(), "label".to_string()];
         let mut r = dialect_reader(
-            "a;b;y;label\n3,14;-2;0,5;\"x;y,z\"\n1e3;1,5e-1;2;b\n",
+            "a;b;y;label\n3,25;-2;0,5;\"x;y,z\"\n1e3;1,5e-1;2;b\n",
             european,
             Columns::Train {
                 features: None,
@@ -557,7 +557,7 @@ mod tests {
         )
         .unwrap();
         let chunk = r.read_all().unwrap();
-        assert_eq!(chunk.x.row(0).to_vec(), vec![3.14, -2.0]);
+        assert_eq!(chunk.x.row(0).to_vec(), vec![3.25, -2.0]);
         assert_eq!(chunk.x.row(1).to_vec(), vec![1000.0, 0.15]);
         assert_eq!(chunk.targets, vec![vec!["0.5", "2"], vec!["x;y,z", "b"]]);
         // Without --decimal-comma, 3,14 is not a number.
