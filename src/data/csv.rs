@@ -440,10 +440,14 @@ mod tests {
     use super::*;
 
     fn reader(text: &'static str, columns: Columns) -> Result<CsvReader> {
+        dialect_reader(text, Dialect::default(), columns)
+    }
+
+    fn dialect_reader(text: &'static str, dialect: Dialect, columns: Columns) -> Result<CsvReader> {
         CsvReader::new(
             "t.csv".into(),
             Box::new(text.as_bytes()),
-            Dialect::default(),
+            dialect,
             columns,
             2,
         )
@@ -526,16 +530,6 @@ mod tests {
             r.read_all().unwrap_err().to_string(),
             "q: row 2 is longer than 64 MiB (is this a CSV file?)"
         );
-    }
-
-    fn dialect_reader(text: &'static str, dialect: Dialect, columns: Columns) -> Result<CsvReader> {
-        CsvReader::new(
-            "t.csv".into(),
-            Box::new(text.as_bytes()),
-            dialect,
-            columns,
-            2,
-        )
     }
 
     /// A European file: semicolons, decimal commas in features and targets; text labels and
