@@ -1,4 +1,4 @@
-//! Writing predictions: CSV and JSON stream row by row; NPY is gathered and written at the end.
+//! Writing predictions: CSV (or TSV) and JSON stream row by row; NPY is gathered and written at the end.
 //! Files are written to a temporary file and renamed into place, so a failed run leaves none.
 
 use std::io::{BufWriter, Write};
@@ -13,8 +13,24 @@ use crate::error::{Error, Result};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Csv,
+    /// CSV separated by tabs
+    Tsv,
     Json,
     Npy,
+}
+
+impl Format {
+    /// The format an output file's extension names (`p.json`, `p.npy`, `p.tsv`); CSV for any
+    /// other name and for stdout.
+    pub fn for_output(path: Option<&Path>) -> Format {
+        let ext = path.and_then(Path::extension).and_then(|e| e.to_str());
+        match ext.map(str::to_ascii_lowercase).as_deref() {
+            Some("json") => Format::Json,
+            Some("npy") => Format::Npy,
+            Some("tsv" | "tab") => Format::Tsv,
+            _ => Format::Csv,
+        }
+    }
 }
 
 /// One value of an output row.
@@ -76,8 +92,11 @@ impl PredictionWriter {
                 }
             };
         let sink = match format {
-            Format::Csv => {
-                let mut writer = csv::Writer::from_writer(out);
+            Format::Csv | Format::Tsv => {
+                let delimiter = if format == Format::Tsv { b'\t' } else { b',' };
+                let mut writer = csv::WriterBuilder::new()
+                    .delimiter(delimiter)
+                    .from_writer(out);
                 writer
                     .write_record(&columns)
                     .map_err(|e| csv_error(&name, e))?;

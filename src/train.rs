@@ -404,7 +404,7 @@ fn check_targets(request: &TrainRequest) -> Result<()> {
             quote(twice)
         )));
     }
-    let csv = matches!(request.data, DataSource::Csv(_));
+    let csv = matches!(request.data, DataSource::Csv(..));
     match (task.supervised(), request.targets.len()) {
         (true, 0) if csv => Err(Error::usage(format!("{task} needs --target COLUMN"))),
         (false, n) if n > 0 => Err(Error::usage(format!("{task} takes no --target"))),
@@ -464,14 +464,11 @@ fn now() -> String {
 
 /// The default model path: `<data file stem>-<algorithm>.pgml` in the current directory.
 pub fn default_output(data: &DataSource, algorithm: &str) -> PathBuf {
-    let stem = match data {
-        DataSource::Csv(p) | DataSource::Npy { features: p, .. } => p
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .filter(|s| *s != "-")
-            .unwrap_or("stdin")
-            .to_string(),
-    };
+    let (DataSource::Csv(path, _) | DataSource::Npy { features: path, .. }) = data;
+    let stem = crate::data::input::stem(path)
+        .and_then(|s| s.to_str())
+        .filter(|s| *s != "-")
+        .unwrap_or("stdin");
     PathBuf::from(format!("{stem}-{algorithm}.pgml"))
 }
 

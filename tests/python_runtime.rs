@@ -12,6 +12,7 @@ use ndarray::Array2;
 use pgml_cli::algorithms::native::Native;
 use pgml_cli::algorithms::params::Params;
 use pgml_cli::algorithms::{self, Runtime, ALGORITHMS};
+use pgml_cli::data::input::Dialect;
 use pgml_cli::data::split::Sampling;
 use pgml_cli::data::{DataSource, Targets};
 use pgml_cli::model;
@@ -210,7 +211,7 @@ fn deterministic_estimators_match_plain_scikit_learn() {
         let data = repo(&format!("datasets/{dataset}.csv"));
         let model_path = dir.path().join(format!("{name}-{task}.pgml"));
         let request = TrainRequest {
-            data: DataSource::Csv(data.clone()),
+            data: DataSource::Csv(data.clone(), Dialect::default()),
             test_data: None,
             features: None,
             ignore: Vec::new(),
@@ -233,7 +234,7 @@ fn deterministic_estimators_match_plain_scikit_learn() {
         let out = dir.path().join("p.csv");
         predict::predict(&PredictRequest {
             model: model_path,
-            data: DataSource::Csv(data.clone()),
+            data: DataSource::Csv(data.clone(), Dialect::default()),
             output: Some(out.clone()),
             format: Format::Csv,
             proba,

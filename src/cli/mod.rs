@@ -69,6 +69,24 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
+/// How a CSV input is written (train, predict, score).
+#[derive(clap::Args)]
+pub struct DialectArgs {
+    /// CSV field delimiter, one ASCII character ('tab' for a tab) [default: tab for .tsv/.tab
+    /// files, else ',']
+    #[arg(long, value_name = "CHAR")]
+    delimiter: Option<String>,
+    /// Numbers in the CSV are written with a decimal comma (3,14); needs a delimiter other than ','
+    #[arg(long)]
+    decimal_comma: bool,
+}
+
+impl DialectArgs {
+    pub fn for_file(&self, data: &std::path::Path) -> Result<crate::data::input::Dialect> {
+        crate::data::input::Dialect::new(self.delimiter.as_deref(), self.decimal_comma, data)
+    }
+}
+
 /// How reports are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {

@@ -7,6 +7,8 @@ use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::predict::{self, OnError, PredictRequest};
 
+use super::DialectArgs;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Model file written by `pgml-cli train`
@@ -18,8 +20,11 @@ pub struct Args {
     /// Where to write predictions [default: stdout]
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Csv)]
-    format: Format,
+    /// Output format [default: by the --output extension (.json, .npy, .tsv), else csv]
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    #[command(flatten)]
+    dialect: DialectArgs,
     /// Class probabilities, one column per class, instead of labels
     #[arg(long)]
     proba: bool,
@@ -47,13 +52,16 @@ pub fn run(args: Args) -> Result<i32> {
             }
         }
     }
+    let dialect = args.dialect.for_file(&args.data)?;
     let request = PredictRequest {
+        format: args
+            .format
+            .unwrap_or_else(|| Format::for_output(args.output.as_deref())),
         model: args.model,
-        data: DataSource::from_args(&args.data, None),
+        data: DataSource::from_args(&args.data, None, dialect),
         output: args.output,
         keep: args.keep,
         on_error: args.on_error,
-        format: args.format,
         proba: args.proba,
         precision: args.precision.map(usize::from),
     };

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::score::{self, ScoreRequest, Scored};
 
 use super::train::{check_gate_names, check_gates, metric_lines, parse_gate};
-use super::{print, print_json, ReportFormat};
+use super::{print, print_json, DialectArgs, ReportFormat};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -18,6 +18,8 @@ pub struct Args {
     /// Labelled rows: CSV with the model's columns and target(s), NPY with --labels, or - for CSV on stdin
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
+    #[command(flatten)]
+    dialect: DialectArgs,
     /// NPY labels for NPY --data
     #[arg(long, value_name = "FILE")]
     labels: Option<PathBuf>,
@@ -34,7 +36,11 @@ pub struct Args {
 pub fn run(args: Args) -> Result<i32> {
     let request = ScoreRequest {
         model: args.model.clone(),
-        data: DataSource::from_args(&args.data, args.labels.as_deref()),
+        data: DataSource::from_args(
+            &args.data,
+            args.labels.as_deref(),
+            args.dialect.for_file(&args.data)?,
+        ),
     };
     let scored = score::score(&request)?;
     check_gate_names(scored.header.task, &args.min_metric, &args.max_metric)?;

@@ -14,13 +14,15 @@ use crate::progress::Progress;
 use crate::task::Task;
 use crate::train::{self, TrainRequest};
 
-use super::{metric, print, print_json, ReportFormat};
+use super::{metric, print, print_json, DialectArgs, ReportFormat};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Training data: CSV with a header, an NPY features matrix, or - for CSV on stdin
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
+    #[command(flatten)]
+    dialect: DialectArgs,
     /// NPY labels for NPY --data (1-D, or 2-D for several regression targets)
     #[arg(long, value_name = "FILE")]
     labels: Option<PathBuf>,
@@ -116,7 +118,8 @@ pub fn check_gate_names(task: Task, min: &[(String, f64)], max: &[(String, f64)]
 
 pub fn run(args: Args) -> Result<i32> {
     check_gate_names(args.task, &args.min_metric, &args.max_metric)?;
-    let data = DataSource::from_args(&args.data, args.labels.as_deref());
+    let dialect = args.dialect.for_file(&args.data)?;
+    let data = DataSource::from_args(&args.data, args.labels.as_deref(), dialect);
     let preprocess = Spec::parse(args.preprocess.as_deref())?;
     let output = args
         .output
@@ -128,7 +131,14 @@ pub fn run(args: Args) -> Result<i32> {
         test_data: args
             .test_data
             .as_deref()
-            .map(|path| DataSource::from_args(path, None)),
+            .map(|path| {
+                Ok(DataSource::from_args(
+                    path,
+                    None,
+                    args.dialect.for_file(path)?,
+                ))
+            })
+            .transpose()?,
         features: args.features,
         ignore: args.ignore,
         categorical: args.categorical,

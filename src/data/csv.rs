@@ -3,15 +3,15 @@
 //! cells into one buffer per chunk), one parses numbers; the caller predicts and writes. One chunk
 //! at most waits between stages, so memory stays flat.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufReader, Read};
-use std::path::Path;
+use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+use super::input::{self, Dialect};
 use super::table::RawColumn;
 use super::{list, quote, RawTargets};
 use crate::error::{Error, Result};
@@ -134,35 +134,31 @@ struct Cells {
 /// The parsing thread's state: `Cells` to `Chunk`s.
 struct Parser {
     source: String,
+    decimal_comma: bool,
     features: usize,
     /// The target then the kept columns' names.
     text_names: Vec<String>,
     targets: usize,
 }
 
-/// Opens `path`, or standard input for `-`.
-pub fn open_input(path: &Path) -> Result<(String, Input)> {
-    if path == Path::new("-") {
-        return Ok((
-            "<stdin>".to_string(),
-            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
-        ));
-    }
-    let source = path.display().to_string();
-    let file = File::open(path).map_err(|e| Error::io(&source, e))?;
-    Ok((source, Box::new(BufReader::with_capacity(1 << 16, file))))
-}
-
 impl CsvReader {
     /// Reads the header now; rows follow in chunks of `chunk_rows`.
-    pub fn new(source: String, input: Input, columns: &Columns, chunk_rows: usize) -> Result<Self> {
+    pub fn new(
+        source: String,
+        input: Input,
+        dialect: Dialect,
+        columns: &Columns,
+        chunk_rows: usize,
+    ) -> Result<Self> {
         // Cells are trimmed one by one where they are used: csv's record-level trim rebuilds
         // every record and cost a third of the parse time.
         let since_record = Arc::new(AtomicUsize::new(0));
-        let mut reader = csv::ReaderBuilder::new().from_reader(Bounded {
-            inner: input,
-            since_record: since_record.clone(),
-        });
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(dialect.delimiter)
+            .from_reader(Bounded {
+                inner: input,
+                since_record: since_record.clone(),
+            });
         let mut header = reader
             .headers()
             .map_err(|e| csv_error(&source, e, 0))?
@@ -197,13 +193,17 @@ impl CsvReader {
                 } else {
                     ""
                 };
+                let columns = match other_delimiter(&header, dialect.delimiter) {
+                    Some(delimiter) => format!(
+                        "the header is one column {}: is the delimiter {delimiter}? \
+                         try --delimiter {delimiter}",
+                        quote(&header[0])
+                    ),
+                    None => format!("columns: {}", list(header.iter())),
+                };
                 Error::data(
                     &source,
-                    format!(
-                        "no column {}{why} (columns: {})",
-                        quote(name),
-                        list(header.iter())
-                    ),
+                    format!("no column {}{why} ({columns})", quote(name)),
                 )
             })
         };
@@ -253,6 +253,7 @@ impl CsvReader {
         };
         let parser = Parser {
             source: source.clone(),
+            decimal_comma: dialect.decimal_comma,
             features: feature_names.len(),
             text_names: target_names.iter().chain(&kept_names).cloned().collect(),
             targets: target_names.len(),
@@ -348,11 +349,15 @@ impl Parser {
             for (j, &end) in row.iter().enumerate() {
                 let bytes = &cells.bytes[start..end];
                 start = end;
+                let bytes = match self.decimal_comma {
+                    true => input::decimal_comma(bytes),
+                    false => Cow::Borrowed(bytes),
+                };
                 if j < self.features {
-                    columns[j].push_cell(bytes);
+                    columns[j].push_cell(&bytes);
                 } else {
                     let name = &self.text_names[j - self.features];
-                    let cell = cell(bytes).map_err(|why| {
+                    let cell = cell(&bytes).map_err(|why| {
                         Error::data(
                             &self.source,
                             format!("row {}, column {}: {why}", cells.first_row + r, quote(name)),
@@ -370,6 +375,21 @@ impl Parser {
             kept,
         })
     }
+}
+
+/// The delimiter a one-column header seems to be split by instead of `delimiter`, quoted as
+/// `--delimiter` takes it (`';'`, `tab`): the commonest of `,` `;` tab `|` in the one name.
+fn other_delimiter(header: &csv::StringRecord, delimiter: u8) -> Option<&'static str> {
+    if header.len() != 1 {
+        return None;
+    }
+    [(b',', "','"), (b';', "';'"), (b'\t', "tab"), (b'|', "'|'")]
+        .into_iter()
+        .filter(|&(d, _)| d != delimiter)
+        .map(|(d, shown)| (header[0].bytes().filter(|&b| b == d).count(), shown))
+        .filter(|&(count, _)| count > 0)
+        .max_by_key(|&(count, _)| count)
+        .map(|(_, shown)| shown)
 }
 
 /// Waits for a thread that has ended; its panic, if any, continues in the caller.
@@ -412,7 +432,7 @@ fn csv_error(source: &str, err: csv::Error, row: usize) -> Error {
             source,
             format!("{line}has {len} fields but the header has {expected_len}"),
         ),
-        csv::ErrorKind::Io(e) => Error::io(source, std::io::Error::new(e.kind(), e.to_string())),
+        csv::ErrorKind::Io(e) => input::read_error(source, e),
         csv::ErrorKind::Utf8 { .. } => {
             Error::data(source, format!("{line}is not valid UTF-8 text"))
         }
@@ -434,7 +454,135 @@ mod tests {
     }
 
     fn reader(text: &'static str, columns: &Columns) -> Result<CsvReader> {
-        CsvReader::new("t.csv".into(), Box::new(text.as_bytes()), columns, 2)
+        dialect_reader(text, Dialect::default(), columns)
+    }
+
+    fn dialect_reader(
+        text: &'static str,
+        dialect: Dialect,
+        columns: &Columns,
+    ) -> Result<CsvReader> {
+        CsvReader::new(
+            "t.csv".into(),
+            Box::new(text.as_bytes()),
+            dialect,
+            columns,
+            2,
+        )
+    }
+
+    fn train<'a>(targets: &'a [String]) -> Columns<'a> {
+        Columns {
+            features: None,
+            ignore: &[],
+            targets,
+            keep: &[],
+            predicting: false,
+        }
+    }
+
+    /// A European file: semicolons, decimal commas in features and targets; text labels and
+    /// a quoted cell holding the delimiter stay as written.
+    #[test]
+    fn semicolons_and_decimal_commas() {
+        let european = Dialect {
+            delimiter: b';',
+            decimal_comma: true,
+        };
+        let targets = vec!["y".to_string(), "label".to_string()];
+        let mut r = dialect_reader(
+            "a;b;y;label\n3,25;-2;0,5;\"x;y,z\"\n1e3;1,5e-1;2;b\n",
+            european,
+            &train(&targets),
+        )
+        .unwrap();
+        let chunk = drain(&mut r).unwrap().remove(0);
+        let cells = |j: usize| [chunk.columns[j].cell(0), chunk.columns[j].cell(1)];
+        assert_eq!(cells(0), [Cell::Number(3.25), Cell::Number(1000.0)]);
+        assert_eq!(cells(1), [Cell::Number(-2.0), Cell::Number(0.15)]);
+        assert_eq!(chunk.targets, vec![vec!["0.5", "2"], vec!["x;y,z", "b"]]);
+        // Without --decimal-comma, 3,14 is text.
+        let names = vec!["a".to_string()];
+        let plain = Dialect {
+            decimal_comma: false,
+            ..european
+        };
+        let mut r = dialect_reader("a;b\n3,14;1\n", plain, &Columns::features(&names)).unwrap();
+        assert_eq!(
+            drain(&mut r).unwrap()[0].columns[0].cell(0),
+            Cell::Text("3,14")
+        );
+    }
+
+    /// A header that is one column holding another delimiter says so.
+    #[test]
+    fn a_one_column_header_suggests_the_delimiter() {
+        let names = vec!["mdvis".to_string()];
+        let err = |text, dialect| {
+            dialect_reader(text, dialect, &Columns::features(&names))
+                .err()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            err("mdvis;lncoins;idp\n1;2;3\n", Dialect::default()),
+            "t.csv: no column 'mdvis', which the model was trained on (the header is one column \
+             'mdvis;lncoins;idp': is the delimiter ';'? try --delimiter ';')"
+        );
+        assert!(err("mdvis\tlncoins\n", Dialect::default()).ends_with("try --delimiter tab)"));
+        let semicolon = Dialect {
+            delimiter: b';',
+            decimal_comma: false,
+        };
+        assert!(err("mdvis,lncoins\n", semicolon).ends_with("try --delimiter ',')"));
+        // A one-column header with no other delimiter, or several columns: the plain list.
+        assert_eq!(
+            err("other\n1\n", Dialect::default()),
+            "t.csv: no column 'mdvis', which the model was trained on (columns: other)"
+        );
+        assert!(err("a;b,c\n", Dialect::default()).ends_with("(columns: a;b, c)"));
+        let targets = vec!["y".to_string()];
+        let err = dialect_reader("a|b|y\n", Dialect::default(), &train(&targets))
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "t.csv: no column 'y' (the header is one column 'a|b|y': is the delimiter '|'? try \
+             --delimiter '|')"
+        );
+    }
+
+    /// A compressed line with no end (a zip bomb) stops at the record bound on the decoded bytes.
+    #[test]
+    fn a_compressed_endless_line_stops_at_the_bound() {
+        use std::io::Write;
+        // One member of 1 MiB of 'x' compresses to about 1 KiB; 100 of them decode to 100 MiB.
+        let mut member = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        member.write_all(&vec![b'x'; 1 << 20]).unwrap();
+        let bomb = member.finish().unwrap().repeat(100);
+        assert!(bomb.len() < 1 << 20);
+        let path =
+            std::env::temp_dir().join(format!("pgml-cli-bomb-{}.csv.gz", std::process::id()));
+        std::fs::write(&path, &bomb).unwrap();
+        let (source, input) = input::open_input(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let names = vec!["a".to_string()];
+        let err = CsvReader::new(
+            source,
+            input,
+            Dialect::default(),
+            &Columns::features(&names),
+            2,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: the header row is longer than 64 MiB (is this a CSV file?)",
+                path.display()
+            )
+        );
     }
 
     #[test]
@@ -496,6 +644,7 @@ mod tests {
         let err = CsvReader::new(
             "zero".into(),
             endless(b"", b"\0"),
+            Dialect::default(),
             &Columns::features(&names),
             2,
         )
@@ -508,6 +657,7 @@ mod tests {
         let mut r = CsvReader::new(
             "q".into(),
             endless(b"a\n1\n\"", b"\n"),
+            Dialect::default(),
             &Columns::features(&names),
             2,
         )
@@ -526,6 +676,7 @@ mod tests {
         let err = CsvReader::new(
             "wide".into(),
             Box::new(std::io::Cursor::new(text)),
+            Dialect::default(),
             &Columns::features(&names),
             2,
         )
@@ -554,6 +705,7 @@ mod tests {
         let mut r = CsvReader::new(
             "t".into(),
             Box::new(Failing(0)),
+            Dialect::default(),
             &Columns::features(&names),
             1,
         )

@@ -3,6 +3,7 @@
 
 pub mod bundled;
 pub mod csv;
+pub mod input;
 pub mod npy;
 pub mod split;
 pub mod table;
@@ -631,8 +632,8 @@ mod tests {
 /// Where training data comes from.
 #[derive(Debug, Clone)]
 pub enum DataSource {
-    /// A CSV file with a header (`-` = stdin).
-    Csv(std::path::PathBuf),
+    /// A CSV file with a header (`-` = stdin), written in this dialect.
+    Csv(std::path::PathBuf, input::Dialect),
     /// An NPY features matrix, with an NPY labels file for supervised tasks.
     Npy {
         features: std::path::PathBuf,
@@ -641,21 +642,25 @@ pub enum DataSource {
 }
 
 impl DataSource {
-    /// NPY when the file ends in `.npy` or labels are given; CSV otherwise.
-    pub fn from_args(data: &std::path::Path, labels: Option<&std::path::Path>) -> Self {
+    /// NPY when the file ends in `.npy` or labels are given; CSV in `dialect` otherwise.
+    pub fn from_args(
+        data: &std::path::Path,
+        labels: Option<&std::path::Path>,
+        dialect: input::Dialect,
+    ) -> Self {
         if labels.is_some() || npy::is_npy(data) {
             DataSource::Npy {
                 features: data.to_path_buf(),
                 labels: labels.map(|l| l.to_path_buf()),
             }
         } else {
-            DataSource::Csv(data.to_path_buf())
+            DataSource::Csv(data.to_path_buf(), dialect)
         }
     }
 
     pub fn name(&self) -> String {
         let path = match self {
-            DataSource::Csv(p) | DataSource::Npy { features: p, .. } => p,
+            DataSource::Csv(p, _) | DataSource::Npy { features: p, .. } => p,
         };
         if path == std::path::Path::new("-") {
             "<stdin>".into()
@@ -695,10 +700,10 @@ impl DataSource {
     /// features are taken by position and must be as many as `columns.features` names.
     pub fn reader(&self, columns: &Columns, chunk_rows: usize) -> Result<Reader> {
         match self {
-            DataSource::Csv(path) => {
-                let (source, input) = csv::open_input(path)?;
+            DataSource::Csv(path, dialect) => {
+                let (source, input) = input::open_input(path)?;
                 Ok(Reader::Csv(csv::CsvReader::new(
-                    source, input, columns, chunk_rows,
+                    source, input, *dialect, columns, chunk_rows,
                 )?))
             }
             DataSource::Npy {

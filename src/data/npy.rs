@@ -11,7 +11,7 @@ use std::path::Path;
 
 use ndarray::Array2;
 
-use super::csv::open_input;
+use super::input::{self, open_input};
 use super::{check_magnitude, quote, RawTargets};
 use crate::error::{Error, Result};
 
@@ -21,8 +21,7 @@ pub fn feature_names(count: usize) -> Vec<String> {
 }
 
 pub fn is_npy(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
+    input::extension(path).is_some_and(|e| e.eq_ignore_ascii_case("npy"))
 }
 
 /// The features matrix of `path` (`-` = stdin).
@@ -163,7 +162,7 @@ fn read_array(source: &str, mut input: impl Read) -> Result<Array> {
     let mut read_exact = |buf: &mut [u8], short: &dyn Fn() -> Error| {
         input.read_exact(buf).map_err(|e| match e.kind() {
             std::io::ErrorKind::UnexpectedEof => short(),
-            _ => Error::io(source, e),
+            _ => input::read_error(source, &e),
         })
     };
     let mut prefix = [0u8; 8];

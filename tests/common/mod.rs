@@ -7,6 +7,7 @@ use std::process::Command;
 use ndarray::Array2;
 use pgml_cli::algorithms::Runtime;
 use pgml_cli::data::csv::Columns;
+use pgml_cli::data::input::Dialect;
 use pgml_cli::data::split::{self, Sampling};
 use pgml_cli::data::{take_rows, DataSource, Targets};
 use pgml_cli::metrics;
@@ -40,7 +41,9 @@ pub fn load(path: &Path, features: Option<&[String]>, targets: &[String], task: 
         keep: &[],
         predicting: false,
     };
-    let table = DataSource::Csv(path.to_path_buf()).load(&columns).unwrap();
+    let table = DataSource::Csv(path.to_path_buf(), Dialect::default())
+        .load(&columns)
+        .unwrap();
     let labelled = table.labelled(task, None).unwrap();
     let raw: Vec<_> = table.columns.iter().collect();
     let (x, problems) =
@@ -127,7 +130,7 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
     let (dataset, targets, features) = setup(task);
     let model = dir.join(format!("{algorithm}-{task}.pgml"));
     let request = TrainRequest {
-        data: DataSource::Csv(repo(&format!("datasets/{dataset}.csv"))),
+        data: DataSource::Csv(repo(&format!("datasets/{dataset}.csv")), Dialect::default()),
         test_data: None,
         ignore: Vec::new(),
         categorical: Vec::new(),
@@ -168,7 +171,7 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
         let out = dir.join("predictions.csv");
         let request = PredictRequest {
             model: model.clone(),
-            data: DataSource::Csv(test_csv.clone()),
+            data: DataSource::Csv(test_csv.clone(), Dialect::default()),
             output: Some(out.clone()),
             format: Format::Csv,
             proba,

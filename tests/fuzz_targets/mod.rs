@@ -9,6 +9,7 @@ use std::path::Path;
 use ndarray::Array2;
 use pgml_cli::algorithms::{params, Runtime, ALGORITHMS};
 use pgml_cli::data::csv::{Columns, CsvReader};
+use pgml_cli::data::input::Dialect;
 use pgml_cli::data::table::RawColumn;
 use pgml_cli::data::{npy, Table};
 use pgml_cli::error::Error;
@@ -101,9 +102,21 @@ pub fn csv(data: &[u8]) {
     };
     // Small chunks so that inputs of a few rows cross chunk boundaries.
     let chunk_rows = 1 + usize::from(mode / 4 % 4);
+    let dialect = match mode / 16 % 2 {
+        0 => Dialect::default(),
+        _ => Dialect {
+            delimiter: b';',
+            decimal_comma: true,
+        },
+    };
     let input = Box::new(Cursor::new(text.to_vec()));
-    let Some(mut reader) = check(CsvReader::new("t.csv".into(), input, &columns, chunk_rows))
-    else {
+    let Some(mut reader) = check(CsvReader::new(
+        "t.csv".into(),
+        input,
+        dialect,
+        &columns,
+        chunk_rows,
+    )) else {
         return;
     };
     let mut table: Vec<RawColumn> = vec![RawColumn::default(); reader.feature_names.len()];
