@@ -33,7 +33,7 @@ fn fixtures() -> Vec<PathBuf> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "pgml"))
-        // The damaged copies (truncated.pgml, format-2.pgml) are for the error cases.
+        // The damaged copies (truncated.pgml, format-99.pgml) are for the error cases.
         .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('v'))
         .collect();
     models.sort();
@@ -112,6 +112,12 @@ fn every_model_fixture_reproduces_its_predictions() {
     let mut python = BTreeSet::new();
     for path in fixtures() {
         let (header, payload) = model::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            name.starts_with(&format!("v{}-", header.format_version)),
+            "{name} holds format {}",
+            header.format_version
+        );
         if header.runtime == Runtime::Python {
             if !cfg!(feature = "python") {
                 continue; // this build has no Python runtime to load it with
