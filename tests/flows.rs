@@ -337,7 +337,7 @@ fn failed_runs_leave_no_files() {
     let mut rows: Vec<Vec<String>> = (0..20_000)
         .map(|i| vec![i.to_string(), "1".into(), "2".into()])
         .collect();
-    rows.push(vec!["1".into(), "oops".into(), "2".into()]);
+    rows.push(vec!["1".into(), "1e400".into(), "2".into()]);
     write_csv(&data, &["a".into(), "b".into(), "y".into()], &rows);
     let out = pgml()
         .args(["train", "--task", "regression", "--target", "y", "--data"])
@@ -347,8 +347,9 @@ fn failed_runs_leave_no_files() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("row 20001, column 'b': 'oops' is not a number"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("column 'b' row 20001: '1e400' is too large")
+    );
     assert!(!model_path.exists());
 
     write_csv(&data, &["a".into(), "b".into(), "y".into()], &rows[..100]);

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::{pgml, repo};
 use pgml_cli::model::{self, Header};
+use pgml_cli::preprocess::Pipeline;
 use pgml_cli::task::Task;
 
 /// Runs `cmd` (stdout discarded: an unread pipe would block it), killing it after `limit`;
@@ -260,6 +261,7 @@ fn lying_native_payloads_are_refused() {
     let (linear, linear_payload) = trained(d, "linear", "regression", "diabetes", &[]);
     let mut fewer = linear.clone();
     fewer.feature_names.pop();
+    fewer.input = Pipeline::numeric(&fewer.feature_names);
     assert_refused(
         d,
         "coef-longer",
@@ -270,6 +272,7 @@ fn lying_native_payloads_are_refused() {
     );
     let mut more = linear.clone();
     more.feature_names.push("bmi_again".into());
+    more.input = Pipeline::numeric(&more.feature_names);
     let (code, stderr) = predict_with(d, "coef-shorter", &more, &linear_payload, "diabetes");
     // The extra column is missing from the data (exit 3) unless the payload check comes first.
     assert!(
@@ -353,6 +356,7 @@ fn lying_native_payloads_are_refused() {
     assert_refused(d, "nb-negative-prior", &nb, &nb_payload, "iris", "prior");
     let mut twice = iris.clone();
     twice.feature_names[1] = twice.feature_names[0].clone();
+    twice.input = Pipeline::numeric(&twice.feature_names);
     assert_refused(
         d,
         "feature-twice",
@@ -503,6 +507,7 @@ fn header_strings_cannot_drive_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let (mut header, payload) = trained(dir.path(), "linear", "regression", "diabetes", &[]);
     header.feature_names[0] = "age\u{1b}[2J\nforged: line".into();
+    header.input = Pipeline::numeric(&header.feature_names);
     header.data.source = "\u{1b}]0;title\u{7}".into();
     let path = dir.path().join("escapes.pgml");
     std::fs::write(&path, model::encode(&header, &payload).unwrap()).unwrap();
