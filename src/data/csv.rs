@@ -186,12 +186,13 @@ impl CsvReader {
                 ));
             }
         }
+        let targets = columns.targets;
         let find = |name: &String| {
             index.get(name.as_str()).copied().ok_or_else(|| {
-                let why = if columns.predicting {
-                    ", which the model was trained on"
-                } else {
-                    ""
+                let why = match (targets.contains(name), columns.predicting) {
+                    (true, true) => ", the model's target",
+                    (false, true) => ", which the model was trained on",
+                    (_, false) => "",
                 };
                 let columns = match other_delimiter(&header, dialect.delimiter) {
                     Some(delimiter) => format!(

@@ -79,9 +79,10 @@ impl Native {
     pub fn backend(self) -> Backend {
         use Native::*;
         match self {
-            Ridge => Backend::NdarrayLinalg,
-            LinearRegression | LogisticRegression | Lasso | ElasticNet | Svr | Svc | GaussianNb
-            | KMeans | Pca => Backend::Linfa,
+            LinearRegression | Ridge => Backend::NdarrayLinalg,
+            LogisticRegression | Lasso | ElasticNet | Svr | Svc | GaussianNb | KMeans | Pca => {
+                Backend::Linfa
+            }
             RandomForestRegressor
             | RandomForestClassifier
             | DecisionTreeRegressor
