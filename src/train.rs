@@ -151,13 +151,12 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     };
     let feature_names = pipeline.output_names();
     check_feature_names(&table.source, &feature_names)?;
-    // Train and test rows in one pass, so one message lists every column's first bad row.
-    let raw: Vec<&RawColumn> = fit_columns
-        .iter()
-        .map(|(_, column, _, _)| *column)
-        .collect();
-    let both: Vec<usize> = train_rows.iter().chain(&test_rows).copied().collect();
-    let (x, row_problems) = pipeline.transformer().transform(&raw, &both, missing_ok);
+    // Train and test rows, whose problems one message lists together.
+    let raw: Vec<&RawColumn> = fit_columns.iter().map(|(_, column, _, _)| *column).collect();
+    let transformer = pipeline.transformer();
+    let (x_train, mut row_problems) = transformer.transform(&raw, &train_rows, missing_ok);
+    let (x_split_test, test_problems) = transformer.transform(&raw, &test_rows, missing_ok);
+    row_problems.merge(test_problems);
     if !row_problems.is_empty() || !problems.is_empty() {
         let mut all = listed(&problems);
         if !row_problems.is_empty() {
@@ -170,12 +169,11 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         return Err(Error::data(&table.source, all.join("; ")));
     }
     problems.clear();
-    let x_train = x.slice(ndarray::s![..train_rows.len(), ..]).to_owned();
 
     // Held-out rows: the split's, or the --test-data file's through the fitted preprocessing.
     let (x_test, y_test, test_info) = match &request.test_data {
         None => (
-            x.slice(ndarray::s![train_rows.len().., ..]).to_owned(),
+            x_split_test,
             labelled.targets.select(&test_positions),
             None,
         ),
