@@ -67,19 +67,27 @@ pub fn predict(request: &PredictRequest) -> Result<usize> {
     let mut writer = None;
     let (mut rows, mut predicted) = (0, 0);
     let mut skipped: Vec<usize> = Vec::new();
+    let mut unseen = crate::preprocess::Problems::default();
     while let Some(chunk) = reader.read_chunk()? {
         let raw: Vec<_> = chunk.columns.iter().collect();
         let all: Vec<usize> = (0..chunk.rows).collect();
-        let (x, problems) = transformer.transform(&raw, &all, missing_ok);
+        let (x, mut problems) = transformer.transform(&raw, &all, missing_ok);
+        unseen.merge(crate::preprocess::Problems {
+            unseen: std::mem::take(&mut problems.unseen)
+                .into_iter()
+                .map(|mut p| {
+                    p.first_row += rows;
+                    p
+                })
+                .collect(),
+            ..Default::default()
+        });
         let (x, kept_rows) = if problems.is_empty() {
             (x, all)
         } else if request.on_error == OnError::Fail {
             return Err(crate::train::missing_values_error(
                 &source,
-                &crate::preprocess::Problems {
-                    columns: problems.columns.into_iter().take(1).collect(),
-                    rows: Vec::new(),
-                },
+                &problems,
                 &header.algorithm,
                 rows,
             ));
@@ -128,6 +136,12 @@ pub fn predict(request: &PredictRequest) -> Result<usize> {
         )?,
     };
     writer.finish()?;
+    if !unseen.unseen.is_empty() {
+        warn(format!(
+            "{source}: categories the model has not seen, predicted as unknown: {}",
+            unseen.describe_unseen(|r| r + 1)
+        ));
+    }
     if !skipped.is_empty() {
         let first: Vec<String> = skipped
             .iter()

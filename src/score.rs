@@ -50,6 +50,13 @@ pub fn load_labelled(
     let (x, problems) = pipeline
         .transformer()
         .transform(&raw, &labelled.rows, missing_ok);
+    if !problems.unseen.is_empty() {
+        warn(format!(
+            "{}: categories the model has not seen, scored as unknown: {}",
+            table.source,
+            problems.describe_unseen(|r| r + 1)
+        ));
+    }
     if !problems.is_empty() {
         return Err(crate::train::missing_values_error(
             &table.source,
@@ -90,6 +97,12 @@ pub fn score(request: &ScoreRequest) -> Result<Scored> {
         other => other,
     };
     let model = runtime::load(&header, &payload).map_err(in_file)?;
+    if request.data.name() == header.data.source {
+        warn(format!(
+            "{} is the file the model was trained on: its train rows are among these, so the metrics are optimistic",
+            header.data.source
+        ));
+    }
     let missing_ok = crate::algorithms::find(&header.algorithm)
         .is_ok_and(|a| a.takes_missing_values(header.runtime));
     let held_out = load_labelled(

@@ -152,7 +152,10 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let feature_names = pipeline.output_names();
     check_feature_names(&table.source, &feature_names)?;
     // Train and test rows, whose problems one message lists together.
-    let raw: Vec<&RawColumn> = fit_columns.iter().map(|(_, column, _, _)| *column).collect();
+    let raw: Vec<&RawColumn> = fit_columns
+        .iter()
+        .map(|(_, column, _, _)| *column)
+        .collect();
     let transformer = pipeline.transformer();
     let (x_train, mut row_problems) = transformer.transform(&raw, &train_rows, missing_ok);
     let (x_split_test, test_problems) = transformer.transform(&raw, &test_rows, missing_ok);
@@ -172,11 +175,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
 
     // Held-out rows: the split's, or the --test-data file's through the fitted preprocessing.
     let (x_test, y_test, test_info) = match &request.test_data {
-        None => (
-            x_split_test,
-            labelled.targets.select(&test_positions),
-            None,
-        ),
+        None => (x_split_test, labelled.targets.select(&test_positions), None),
         Some(test_data) => {
             let held_out = crate::score::load_labelled(
                 test_data,
@@ -277,16 +276,27 @@ fn infer_kinds(
                 format!("column {} row {}: {why}{more}", quote(name), first + 1),
             ));
         }
+        if let (Kind::Number, Some(row)) = (kind, column.leading_zero()) {
+            warn(format!(
+                "{}: column {} has numbers written with leading zeros (row {}); if they are codes, --categorical {} makes them categories",
+                table.source,
+                quote(name),
+                row + 1,
+                crate::data::shell_word(name)
+            ));
+        }
         if kind == Kind::Categorical && !forced {
             let distinct = column.distinct(rows);
-            if distinct > MAX_CATEGORIES
+            let word = crate::data::shell_word(name);
+            if let Some(why) = column.mistyped() {
+                problems.push((name.clone(), format!("column {} {why} {word}", quote(name))));
+            } else if distinct > MAX_CATEGORIES
                 || (distinct > FREE_TEXT_MIN_DISTINCT && distinct * 2 > rows.len())
             {
-                let escaped = crate::data::escape(name);
                 problems.push((
                     name.clone(),
                     format!(
-                        "column {} is text with {distinct} distinct values in {} rows (free text? leave it out with --ignore {escaped}, or force it with --categorical {escaped})",
+                        "column {} is text with {distinct} distinct values in {} rows (free text? leave it out with --ignore {word}, or force it with --categorical {word})",
                         quote(name),
                         rows.len(),
                     ),
@@ -336,10 +346,16 @@ fn missing_values_message(
         .filter(|p| p.missing)
         .map(|p| p.column.as_str())
         .collect();
-    let hint = match missing.first() {
-        Some(first) => format!(
+    // One column: name it; several: every column at once.
+    let column = match missing[..] {
+        [] => None,
+        [only] => Some(serde_json::to_string(only).unwrap_or_default()),
+        _ => Some("\"*\"".to_string()),
+    };
+    let hint = match column {
+        Some(column) => format!(
             "; {algorithm} needs every value: impute them, e.g. --preprocess '{{{}: {{\"impute\": \"mean\"}}}}', or train xgboost, lightgbm, catboost or hist_gradient_boosting, which take missing values",
-            serde_json::to_string(first).unwrap_or_default()
+            crate::data::escape(&column).replace('\'', r"'\''")
         ),
         None => String::new(),
     };

@@ -104,11 +104,27 @@ pub fn run(args: Args) -> Result<i32> {
         );
     }
     let sampling = header.split.sampling.name();
-    let _ = writeln!(
-        t,
-        "split         {sampling}, test size {}, seed {}: {} train rows, {} test rows",
-        header.split.test_size, header.seed, header.split.train_rows, header.split.test_rows
-    );
+    match &header.test_data {
+        Some(test) => {
+            let _ = writeln!(
+                t,
+                "split         none: {} train rows; {} test rows from {}",
+                header.split.train_rows,
+                header.split.test_rows,
+                s(&test.source)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                t,
+                "split         {sampling}, test size {}, seed {}: {} train rows, {} test rows",
+                header.split.test_size,
+                header.seed,
+                header.split.train_rows,
+                header.split.test_rows
+            );
+        }
+    }
     let _ = writeln!(t, "metrics");
     for (name, value) in &header.metrics {
         let _ = writeln!(t, "  {:<32}{}", s(name), metric(*value));

@@ -47,15 +47,22 @@ pub fn run(args: Args) -> Result<i32> {
     match args.format {
         ReportFormat::Human => print(&human_report(&scored, &request))?,
         ReportFormat::Json => {
-            let report = serde_json::json!({
+            let mut report = serde_json::json!({
                 "model": args.model.display().to_string(),
                 "data": request.data.name(),
                 "task": scored.header.task,
                 "algorithm": scored.header.algorithm,
                 "rows": scored.rows,
                 "metrics": crate::model::metrics_json(&scored.metrics),
-                "classes": scored.classes,
             });
+            if let (Some(classes), Some(object)) = (&scored.classes, report.as_object_mut()) {
+                object.insert("classes".into(), serde_json::json!(scored.header.classes));
+                object.insert("per_class".into(), serde_json::json!(classes.classes));
+                object.insert(
+                    "confusion_matrix".into(),
+                    serde_json::json!(classes.confusion_matrix),
+                );
+            }
             print_json(&report)?;
         }
     }

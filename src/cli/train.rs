@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::algorithms::params;
 use crate::algorithms::Runtime;
 use crate::data::split::Sampling;
-use crate::data::DataSource;
+use crate::data::{plural, DataSource};
 use crate::error::{Error, Result};
 use crate::model::Header;
 use crate::preprocess::Spec;
@@ -199,8 +199,8 @@ fn human_report(header: &Header, path: &std::path::Path) -> String {
         (None, _) => {
             let _ = writeln!(
                 text,
-                "test metrics on {} rows ({} sampling, seed {}):",
-                header.split.test_rows,
+                "test metrics on {} ({} sampling, seed {}):",
+                plural(header.split.test_rows, "row", "rows"),
                 header.split.sampling.name(),
                 header.seed
             );
@@ -233,10 +233,10 @@ pub fn columns_summary(header: &Header) -> String {
     }
     let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
     format!(
-        "{} columns ({}) -> {} features",
-        header.input.columns.len(),
+        "{} ({}) -> {}",
+        plural(header.input.columns.len(), "column", "columns"),
         kinds.join(", "),
-        header.feature_names.len()
+        plural(header.feature_names.len(), "feature", "features")
     )
 }
 

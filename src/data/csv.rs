@@ -186,13 +186,17 @@ impl CsvReader {
                 ));
             }
         }
-        let targets = columns.targets;
+        let (targets, keep) = (columns.targets, columns.keep);
         let find = |name: &String| {
             index.get(name.as_str()).copied().ok_or_else(|| {
-                let why = match (targets.contains(name), columns.predicting) {
-                    (true, true) => ", the model's target",
-                    (false, true) => ", which the model was trained on",
-                    (_, false) => "",
+                let why = if keep.contains(name) {
+                    ", asked for by --keep"
+                } else if targets.contains(name) && columns.predicting {
+                    ", the model's target"
+                } else if columns.predicting {
+                    ", which the model was trained on"
+                } else {
+                    ""
                 };
                 let columns = match other_delimiter(&header, dialect.delimiter) {
                     Some(delimiter) => format!(

@@ -130,10 +130,15 @@ impl Table {
                 for (j, column) in self.targets.iter().enumerate() {
                     for (i, &r) in rows.iter().enumerate() {
                         y[[i, j]] = parse_number(&column[r]).map_err(|why| {
+                            let hint = if why.ends_with("' is not a number") {
+                                " (text: did you mean --task classification?)"
+                            } else {
+                                ""
+                            };
                             Error::data(
                                 source,
                                 format!(
-                                    "row {}, target column {}: {why}",
+                                    "row {}, target column {}: {why}{hint}",
                                     r + 1,
                                     quote(&self.target_names[j])
                                 ),
@@ -366,9 +371,29 @@ fn parse_bool(cell: &str) -> Option<bool> {
 
 /// Cells that mean "no value".
 pub fn is_missing(cell: &str) -> bool {
+    // pandas' default na_values (what a CSV written by pandas or a spreadsheet holds), and `?`.
     matches!(
         cell,
-        "" | "NA" | "N/A" | "NaN" | "nan" | "NAN" | "NULL" | "null" | "None" | "?"
+        "" | "NA"
+            | "N/A"
+            | "n/a"
+            | "NaN"
+            | "nan"
+            | "-NaN"
+            | "-nan"
+            | "NAN"
+            | "NULL"
+            | "null"
+            | "None"
+            | "<NA>"
+            | "#N/A"
+            | "#N/A N/A"
+            | "#NA"
+            | "-1.#IND"
+            | "-1.#QNAN"
+            | "1.#IND"
+            | "1.#QNAN"
+            | "?"
     )
 }
 
@@ -413,9 +438,31 @@ pub fn parse_number(cell: impl AsRef<[u8]>) -> std::result::Result<f64, String> 
         // Digits that overflow f64 (1e400) are a number too large, not an infinity.
         Ok(v) if v.is_infinite() && cell.bytes().any(|b| b.is_ascii_digit()) => TOO_LARGE,
         Ok(v) => check_magnitude(v).err().unwrap_or(TOO_LARGE),
+        Err(_) if table::decimal_comma_number(cell) => {
+            "is not a number (a decimal comma? try --decimal-comma)"
+        }
         Err(_) => "is not a number",
     };
     Err(format!("{} {why}", quote(cell)))
+}
+
+/// `1 row`, `2 rows`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A name as a shell word for a suggested command: as it is when that is safe, else in single
+/// quotes (`--ignore 'Individual ID'`); escaped like any name in a message.
+pub fn shell_word(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-./,:=+@%".contains(&b));
+    if plain {
+        escape(name)
+    } else {
+        format!("'{}'", escape(&name.replace('\'', r"'\''")))
+    }
 }
 
 /// Characters of a cell or name that a message shows.

@@ -26,6 +26,8 @@ pub struct RawColumn {
     /// one with its message, every row counted (predict skips them).
     bad: Vec<usize>,
     first_bad: Option<String>,
+    /// The first row of a number written with leading zeros (`02139`: a code?).
+    leading_zero: Option<usize>,
 }
 
 /// 1970-01-01 as a Julian day number.
@@ -53,6 +55,13 @@ impl RawColumn {
         let bytes = bytes.trim_ascii();
         if let Ok(v) = fast_float2::parse::<f64, _>(bytes) {
             if v.is_finite() && v.abs() <= super::MAX_MAGNITUDE {
+                if self.leading_zero.is_none()
+                    && bytes.len() > 1
+                    && bytes[0] == b'0'
+                    && bytes[1].is_ascii_digit()
+                {
+                    self.leading_zero = Some(self.values.len());
+                }
                 self.values.push(v);
                 return self.push_code(NOT_TEXT);
             }
@@ -124,6 +133,9 @@ impl RawColumn {
     /// Appends `other`'s rows (the next chunk of the same column).
     pub fn append(&mut self, other: RawColumn) {
         let offset = self.values.len();
+        if self.leading_zero.is_none() {
+            self.leading_zero = other.leading_zero.map(|r| r + offset);
+        }
         self.bad.extend(other.bad.iter().map(|r| r + offset));
         if self.first_bad.is_none() {
             self.first_bad = other.first_bad;
@@ -154,6 +166,11 @@ impl RawColumn {
         }
     }
 
+    /// The first row holding a number written with leading zeros.
+    pub fn leading_zero(&self) -> Option<usize> {
+        self.leading_zero
+    }
+
     /// Rows holding no usable value, and why the first one is not.
     pub fn bad_cells(&self) -> (&[usize], Option<&str>) {
         (&self.bad, self.first_bad.as_deref())
@@ -168,12 +185,18 @@ impl RawColumn {
         if self.strings.is_empty() {
             return Kind::Number;
         }
+        // Booleans may also be written 1 and 0 beside the words.
+        if self.strings.iter().all(|s| parse_bool(s).is_some())
+            && self
+                .values
+                .iter()
+                .all(|&v| v.is_nan() || v == 0.0 || v == 1.0)
+        {
+            return Kind::Boolean;
+        }
         let has_numbers = self.values.iter().any(|v| !v.is_nan());
         if has_numbers {
             return Kind::Categorical;
-        }
-        if self.strings.iter().all(|s| parse_bool(s).is_some()) {
-            return Kind::Boolean;
         }
         let mut kind = Kind::Date;
         for s in &self.strings {
@@ -184,6 +207,64 @@ impl RawColumn {
             }
         }
         kind
+    }
+
+    /// Why a column that reads as categorical looks meant as numbers or dates, naming its first
+    /// odd cell: most of its cells are numbers (`n/a`, `3+`, `$12`), or ISO dates (one
+    /// `2021-02-30`), or dates in a format pgml-cli does not read (`01/02/2024`).
+    pub fn mistyped(&self) -> Option<String> {
+        let numbers = self
+            .codes
+            .iter()
+            .zip(&self.values)
+            .filter(|(&code, v)| code == NOT_TEXT && !v.is_nan())
+            .count();
+        let text_rows: Vec<(usize, &str)> = self
+            .codes
+            .iter()
+            .enumerate()
+            .filter(|(_, &code)| code != NOT_TEXT)
+            .map(|(row, &code)| (row, self.strings[code as usize].as_str()))
+            .collect();
+        let first_where = |bad: &dyn Fn(&str) -> bool| {
+            let cells: Vec<&(usize, &str)> = text_rows.iter().filter(|(_, s)| bad(s)).collect();
+            cells
+                .first()
+                .map(|(row, s)| (row + 1, quote(s), cells.len()))
+        };
+        if numbers > text_rows.len() {
+            let (row, cell, count) = first_where(&|_| true)?;
+            let hint = if text_rows.iter().all(|(_, s)| decimal_comma_number(s)) {
+                " (numbers with a decimal comma? try --decimal-comma)"
+            } else {
+                ""
+            };
+            return Some(format!(
+                "holds numbers, but row {row} has {cell} ({}){hint}: correct those cells, or make the column categories with --categorical",
+                super::plural(count, "cell is text", "cells are text")
+            ));
+        }
+        if numbers > 0 {
+            return None;
+        }
+        let dates = text_rows
+            .iter()
+            .filter(|(_, s)| parse_datetime(s).is_some())
+            .count();
+        if dates * 2 > text_rows.len() {
+            let (row, cell, count) = first_where(&|s| parse_datetime(s).is_none())?;
+            return Some(format!(
+                "holds ISO dates, but row {row} has {cell}, which is not a date ({}): correct those cells, or make the column categories with --categorical",
+                super::plural(count, "such cell", "such cells")
+            ));
+        }
+        if text_rows.iter().filter(|(_, s)| other_date(s)).count() * 2 > text_rows.len() {
+            let (row, cell, _) = first_where(&|_| true)?;
+            return Some(format!(
+                "holds dates written like {cell} (row {row}); pgml-cli reads ISO-8601 dates (YYYY-MM-DD, or YYYY/MM/DD): convert them, or leave the column out with --ignore"
+            ));
+        }
+        None
     }
 
     /// Distinct values a categorical column would have (text, numbers, the missing value).
@@ -276,13 +357,31 @@ impl Kind {
     }
 }
 
-/// A feature cell's truth value: true/false, t/f, yes/no, in any case.
+/// A feature cell's truth value: true/false, t/f, yes/no, y/n, in any case.
 pub fn parse_bool(cell: &str) -> Option<bool> {
     match cell.to_ascii_lowercase().as_str() {
-        "true" | "t" | "yes" => Some(true),
-        "false" | "f" | "no" => Some(false),
+        "true" | "t" | "yes" | "y" => Some(true),
+        "false" | "f" | "no" | "n" => Some(false),
         _ => None,
     }
+}
+
+/// `3,14`: a number written with a decimal comma.
+pub fn decimal_comma_number(cell: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match cell.trim_start_matches(['-', '+']).split_once(',') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => false,
+    }
+}
+
+/// A date in a format other than ISO-8601: `01/02/2024`, `1.2.24`, `01-02-2024`.
+fn other_date(cell: &str) -> bool {
+    let parts: Vec<&str> = cell.split(['/', '.', '-']).collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -292,7 +391,7 @@ pub struct DateTime {
     pub has_time: bool,
 }
 
-/// ISO-8601 as people write it: `YYYY-MM-DD`, optionally followed by `T` or a space, `HH:MM`,
+/// ISO-8601 as people write it (`YYYY/MM/DD` too): `YYYY-MM-DD`, optionally followed by `T` or a space, `HH:MM`,
 /// optional `:SS` with an optional fraction, and an optional `Z` or `±HH:MM` / `±HHMM` / `±HH`
 /// offset (none: UTC). Calendar-checked (no 2023-02-29).
 pub fn parse_datetime(text: &str) -> Option<DateTime> {
@@ -303,7 +402,8 @@ pub fn parse_datetime(text: &str) -> Option<DateTime> {
             .all(u8::is_ascii_digit)
             .then(|| part.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
     };
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+    // `-` as ISO-8601 has it, or `/` (2024/03/01) as spreadsheets write it; never mixed.
+    if b.len() < 10 || !matches!((b[4], b[7]), (b'-', b'-') | (b'/', b'/')) {
         return None;
     }
     let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
@@ -459,8 +559,35 @@ mod tests {
         );
         assert_eq!(column(&["2023-02-29"]).infer(false), Kind::Categorical);
         assert_eq!(column(&["a", "1"]).infer(false), Kind::Categorical);
+        assert_eq!(column(&["Y", "0", "no", "1"]).infer(false), Kind::Boolean);
+        assert_eq!(column(&["2024/03/01"]).infer(false), Kind::Date);
         assert_eq!(column(&["x", "y", "x"]).distinct(&[0, 1, 2]), 2);
         assert_eq!(column(&["1", "1.0", "", "a"]).distinct(&[0, 1, 2, 3]), 3);
+    }
+
+    /// A column that reads as categories but is meant as numbers or dates is pointed out.
+    #[test]
+    fn mistyped_columns_name_their_first_odd_cell() {
+        let why = column(&["1", "2", "3+", "4", "n/a"]).mistyped().unwrap();
+        assert!(
+            why.starts_with("holds numbers, but row 3 has '3+' (1 cell is text)"),
+            "{why}"
+        );
+        let why = column(&["1,5", "2", "3"]).mistyped().unwrap();
+        assert!(why.contains("--decimal-comma"), "{why}");
+        let why = column(&["2021-02-01", "2021-02-30", "2021-03-01"])
+            .mistyped()
+            .unwrap();
+        assert!(
+            why.starts_with("holds ISO dates, but row 2 has '2021-02-30'"),
+            "{why}"
+        );
+        let why = column(&["01/02/2024", "13/02/2024"]).mistyped().unwrap();
+        assert!(
+            why.starts_with("holds dates written like '01/02/2024' (row 1)"),
+            "{why}"
+        );
+        assert_eq!(column(&["red", "green", "1"]).mistyped(), None);
     }
 
     #[test]

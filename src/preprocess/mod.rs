@@ -92,9 +92,12 @@ pub struct TargetTable {
 pub struct Problems {
     pub columns: Vec<Problem>,
     pub rows: Vec<usize>,
+    /// Not problems but worth a warning on new data: categories the train rows did not have,
+    /// encoded as unknown (per column, `why` is the first one, quoted).
+    pub unseen: Vec<Problem>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Problem {
     pub column: String,
     pub first_row: usize,
@@ -102,6 +105,20 @@ pub struct Problem {
     pub why: String,
     /// The cells are missing values (the fix is an imputation).
     pub missing: bool,
+}
+
+fn merge_into(mine: &mut Vec<Problem>, theirs: Vec<Problem>) {
+    for p in theirs {
+        match mine.iter_mut().find(|q| q.column == p.column) {
+            Some(q) => {
+                q.count += p.count;
+                if p.first_row < q.first_row {
+                    (q.first_row, q.why, q.missing) = (p.first_row, p.why, p.missing);
+                }
+            }
+            None => mine.push(p),
+        }
+    }
 }
 
 impl Problems {
@@ -112,18 +129,18 @@ impl Problems {
     /// Adds `other`'s (another set of rows of the same columns): per column the counts add up
     /// and the smaller first row wins.
     pub fn merge(&mut self, other: Problems) {
-        for p in other.columns {
-            match self.columns.iter_mut().find(|q| q.column == p.column) {
-                Some(q) => {
-                    q.count += p.count;
-                    if p.first_row < q.first_row {
-                        (q.first_row, q.why, q.missing) = (p.first_row, p.why, p.missing);
-                    }
-                }
-                None => self.columns.push(p),
-            }
-        }
+        merge_into(&mut self.columns, other.columns);
+        merge_into(&mut self.unseen, other.unseen);
         self.rows.extend(other.rows);
+    }
+
+    /// `column 'color' row 3: 'orange' (2 rows)`, for a warning about unseen categories.
+    pub fn describe_unseen(&self, row: impl Fn(usize) -> usize) -> String {
+        Problems {
+            columns: self.unseen.iter().map(Problem::clone).collect(),
+            ..Problems::default()
+        }
+        .describe(row)
     }
 
     /// One line listing every column: `'age' row 12: missing value (3 rows); ...`, with `row`
@@ -313,7 +330,7 @@ impl Pipeline {
                 if step.impute != Impute::Error {
                     let _ = write!(line, ", impute {}", spec_name(&step.impute));
                     if let Some(fill) = step.fill {
-                        let _ = write!(line, " = {fill}");
+                        let _ = write!(line, " = {}", shown_value(step.kind, fill));
                     }
                 }
                 if let Some(c) = &step.categories {
@@ -321,29 +338,34 @@ impl Pipeline {
                         .values
                         .iter()
                         .take(20)
-                        .map(|v| v.as_deref().map_or("NA".to_string(), escape))
+                        .map(|v| v.as_deref().map_or("NA".to_string(), quote))
                         .collect();
                     let more = if c.values.len() > 20 { ", ..." } else { "" };
                     let _ = write!(
                         line,
-                        ", encode {} over {} categories [{}{more}]",
+                        ", encode {} over {} [{}{more}]",
                         spec_name(&c.encoding),
-                        c.values.len(),
+                        crate::data::plural(c.values.len(), "category", "categories"),
                         shown.join(", ")
                     );
                     if let Some(m) = c.missing_as {
                         let _ = write!(
                             line,
                             ", missing as {}",
-                            c.values[m].as_deref().map_or("NA".into(), escape)
+                            c.values[m].as_deref().map_or("NA".into(), quote)
                         );
                     }
                 }
                 if step.scale != Scale::Preserve {
+                    // (value - center) / divisor, per output, named when there are several.
                     let affine: Vec<String> = step
                         .scaling
                         .iter()
-                        .map(|a| format!("({} / {})", a.center, a.divisor))
+                        .zip(&step.outputs)
+                        .map(|(a, output)| match step.outputs.len() {
+                            1 => format!("({} / {})", a.center, a.divisor),
+                            _ => format!("{} ({} / {})", escape(output), a.center, a.divisor),
+                        })
                         .collect();
                     let _ = write!(
                         line,
@@ -355,6 +377,18 @@ impl Pipeline {
                 line
             })
             .collect()
+    }
+}
+
+/// A fill value as people read it: dates and timestamps as ISO-8601, in UTC.
+fn shown_value(kind: Kind, value: f64) -> String {
+    let instant = time::OffsetDateTime::from_unix_timestamp(value.floor() as i64).ok();
+    match (kind, instant) {
+        (Kind::Date, Some(t)) => t.date().to_string(),
+        (Kind::Timestamp, Some(t)) => t
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_else(|_| value.to_string()),
+        _ => value.to_string(),
     }
 }
 
@@ -384,6 +418,7 @@ impl Transformer<'_> {
         let width: usize = steps.iter().map(|s| s.outputs.len()).sum();
         let mut x = Array2::<f64>::zeros((rows.len(), width));
         let mut found: Vec<Option<Problem>> = steps.iter().map(|_| None).collect();
+        let mut unseen: Vec<Option<Problem>> = steps.iter().map(|_| None).collect();
         let bad_cells: Vec<std::collections::HashSet<usize>> = columns
             .iter()
             .map(|c| c.bad_cells().0.iter().copied().collect())
@@ -424,22 +459,26 @@ impl Transformer<'_> {
                             (None, Some(m)) => Some(m),
                             _ => lookup.get(&key.as_deref()).copied(),
                         };
+                        if index.is_none() {
+                            let shown = || key.as_deref().map_or("a missing value".into(), quote);
+                            note(&mut unseen[s], step, row, shown, key.is_none());
+                        }
                         encode(c, index, out);
                     }
                     _ => {
-                        let v = match step.kind.decode(cell) {
-                            Ok(v) => v,
+                        let (v, decoded) = match step.kind.decode(cell) {
+                            Ok(v) => (v, true),
                             Err(why) => {
                                 note(&mut found[s], step, row, || why, false);
                                 bad_row[i] = true;
-                                f64::NAN
+                                (f64::NAN, false)
                             }
                         };
                         let v = match (v.is_nan(), step.fill) {
                             (true, Some(fill)) => fill,
                             _ => v,
                         };
-                        if v.is_nan() && !missing_ok && !bad_row[i] {
+                        if v.is_nan() && !missing_ok && decoded {
                             note(&mut found[s], step, row, || "missing value".into(), true);
                             bad_row[i] = true;
                         }
@@ -456,6 +495,7 @@ impl Transformer<'_> {
         }
         let problems = Problems {
             columns: found.into_iter().flatten().collect(),
+            unseen: unseen.into_iter().flatten().collect(),
             rows: rows
                 .iter()
                 .zip(&bad_row)
@@ -469,7 +509,13 @@ impl Transformer<'_> {
 
 /// Counts a problem of `step` at `row`; rows may come in any order (a shuffled split), and the
 /// first one shown is the smallest.
-fn note(found: &mut Option<Problem>, step: &Step, row: usize, why: impl FnOnce() -> String, missing: bool) {
+fn note(
+    found: &mut Option<Problem>,
+    step: &Step,
+    row: usize,
+    why: impl FnOnce() -> String,
+    missing: bool,
+) {
     match found {
         Some(p) => {
             p.count += 1;
@@ -860,6 +906,38 @@ mod tests {
             );
             assert_eq!(step.fill, Some(fill), "{impute}");
         }
+    }
+
+    /// Every column's missing values are reported, also in rows another column already made bad.
+    #[test]
+    fn missing_values_of_every_column_are_reported() {
+        let (a, b) = (column(&["1", ""]), column(&["", ""]));
+        let opts = options("{}", Kind::Number);
+        let p = Pipeline::fit(
+            &[
+                ("a", &a, Kind::Number, opts.clone()),
+                ("b", &b, Kind::Number, opts),
+            ],
+            &[0],
+            None,
+        );
+        assert!(p.is_err(), "b has no values in the train rows");
+        let b = column(&["2", ""]);
+        let opts = options("{}", Kind::Number);
+        let p = Pipeline::fit(
+            &[
+                ("a", &a, Kind::Number, opts.clone()),
+                ("b", &b, Kind::Number, opts),
+            ],
+            &[0],
+            None,
+        )
+        .unwrap();
+        let (_, problems) = p.transformer().transform(&[&a, &b], &[0, 1], false);
+        assert_eq!(
+            problems.describe(|r| r + 1),
+            "column 'a' row 2: missing value; column 'b' row 2: missing value"
+        );
     }
 
     #[test]
