@@ -96,7 +96,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     }
     warn_if_continuous(&table, &labelled);
     // Problems are gathered over the whole file and reported together at the end.
-    let (kinds, mut problems) = infer_kinds(&table, &labelled.rows, &request.categorical);
+    let (kinds, problems) = infer_kinds(&table, &labelled.rows, &request.categorical);
     let options = table
         .names
         .iter()
@@ -171,7 +171,12 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         }
         return Err(Error::data(&table.source, all.join("; ")));
     }
-    problems.clear();
+    // The raw cells are done with: free them before the fit, where memory peaks.
+    let (target_names, total_rows) = (table.target_names.clone(), table.rows);
+    drop(transformer);
+    drop(raw);
+    drop(fit_columns);
+    drop(table);
 
     // Held-out rows: the split's, or the --test-data file's through the fitted preprocessing.
     let (x_test, y_test, test_info) = match &request.test_data {
@@ -180,7 +185,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
             let held_out = crate::score::load_labelled(
                 test_data,
                 &pipeline,
-                &table.target_names,
+                &target_names,
                 task,
                 labelled.targets.labels(),
                 missing_ok,
@@ -224,7 +229,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         hyperparams: Value::Object(request.hyperparams.clone()),
         resolved_hyperparams: plan.resolved_hyperparams(),
         feature_names,
-        target_names: table.target_names.clone(),
+        target_names,
         classes: labelled.targets.labels().to_vec(),
         seed: request.seed,
         split: SplitInfo {
@@ -239,7 +244,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         },
         data: DataInfo {
             source: request.data.name(),
-            rows: table.rows,
+            rows: total_rows,
             fingerprint: data_fingerprint,
         },
         test_data: test_info,
