@@ -94,7 +94,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
             labelled.first_left_out.map_or(0, |r| r + 1)
         ));
     }
-    warn_if_continuous(&table, &labelled);
+    warn_about_labels(&table, &labelled);
     // Problems are gathered over the whole file and reported together at the end.
     let (kinds, problems) = infer_kinds(&table, &labelled.rows, &request.categorical);
     let options = table
@@ -394,16 +394,29 @@ fn target_table(targets: &Targets, names: &[String]) -> Option<TargetTable> {
     Some(TargetTable { values, suffixes })
 }
 
-/// Classification of a target that looks like a measurement is usually a mistake: say so.
-fn warn_if_continuous(table: &Table, labelled: &Labelled) {
-    if let Targets::Classes { labels, .. } = &labelled.targets {
-        let numeric = labels.iter().all(|l| l.trim().parse::<f64>().is_ok());
-        if numeric && labels.len() > CONTINUOUS_LABELS {
+/// Labels that are usually a mistake: a target that looks like a measurement, and labels that
+/// differ only in case (`yes` and `Yes` are two classes).
+fn warn_about_labels(table: &Table, labelled: &Labelled) {
+    let Targets::Classes { labels, .. } = &labelled.targets else {
+        return;
+    };
+    let target = quote(&table.target_names[0]);
+    let numeric = labels.iter().all(|l| l.trim().parse::<f64>().is_ok());
+    if numeric && labels.len() > CONTINUOUS_LABELS {
+        warn(format!(
+            "target {target} has {} distinct numbers: classification makes each one a class; did you mean --task regression?",
+            labels.len()
+        ));
+    }
+    let mut by_case: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for label in labels {
+        if let Some(other) = by_case.insert(label.to_lowercase(), label) {
             warn(format!(
-                "target {} has {} distinct numbers: classification makes each one a class; did you mean --task regression?",
-                quote(&table.target_names[0]),
-                labels.len()
+                "target {target} has labels {} and {} that differ only in case: they are two classes",
+                quote(other),
+                quote(label)
             ));
+            break;
         }
     }
 }

@@ -35,7 +35,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Train a model on a CSV or NPY dataset, report its test metrics and save it
-    Train(train::Args),
+    Train(Box<train::Args>),
     /// Predict with a saved model for new rows (CSV, NPY or stdin)
     Predict(predict::Args),
     /// Score a saved model on labelled rows: metrics, per-class report, confusion matrix
@@ -60,7 +60,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     #[cfg(not(feature = "python"))]
     let _ = (&cli.python_env, cli.verbose);
     match cli.command {
-        Command::Train(args) => train::run(args),
+        Command::Train(args) => train::run(*args),
         Command::Predict(args) => predict::run(args),
         Command::Score(args) => score::run(args),
         Command::Info(args) => info::run(args),
