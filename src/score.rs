@@ -49,7 +49,8 @@ pub fn load_labelled(
     let raw: Vec<_> = table.columns.iter().collect();
     let (x, problems) = pipeline
         .transformer()
-        .transform(&raw, &labelled.rows, missing_ok);
+        .transform(&raw, &labelled.rows, missing_ok)
+        .map_err(|why| Error::data(&table.source, why))?;
     if !problems.is_empty() {
         return Err(crate::train::missing_values_error(
             &table.source,

@@ -157,7 +157,10 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         .map(|(_, column, _, _)| *column)
         .collect();
     let both: Vec<usize> = train_rows.iter().chain(&test_rows).copied().collect();
-    let (x, row_problems) = pipeline.transformer().transform(&raw, &both, missing_ok);
+    let (x, row_problems) = pipeline
+        .transformer()
+        .transform(&raw, &both, missing_ok)
+        .map_err(|why| Error::data(&table.source, why))?;
     if !row_problems.is_empty() || !problems.is_empty() {
         let mut all = listed(&problems);
         if !row_problems.is_empty() {

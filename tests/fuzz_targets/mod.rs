@@ -169,7 +169,10 @@ pub fn csv(data: &[u8]) {
         return;
     };
     let raw: Vec<&RawColumn> = fitted.iter().map(|f| f.1).collect();
-    let (x, _) = pipeline.transformer().transform(&raw, &labelled.rows, true);
+    let (x, _) = match pipeline.transformer().transform(&raw, &labelled.rows, true) {
+        Ok(done) => done,
+        Err(why) => return check_line(&why, MAX_MESSAGE),
+    };
     assert_eq!(
         x.dim(),
         (labelled.rows.len(), pipeline.output_names().len())
