@@ -140,7 +140,7 @@ fn one_hot_larger_than_memory_is_refused() {
     assert_error(
         &out,
         3,
-        "ids.csv: preprocessing makes 300001 features, 400000 rows of which do not fit in memory (one-hot encoding over many categories? encode them native or target)",
+        "ids.csv: preprocessing makes 300001 features, 400000 rows of which do not fit in memory (one-hot encoding makes a feature per category, target encoding one per class: encode native instead)",
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
@@ -184,4 +184,49 @@ fn skipping_every_row_still_writes_a_header() {
         dir.path(),
     );
     assert_error(&out, 3, "no column 'id', named by --keep");
+}
+
+/// 100,000 classes: the table of rows x classes that target encoding averages is built only
+/// for target encoding (it was built for every classification, 160 GB here, and aborted), and is
+/// refused like any matrix larger than memory when target encoding asks for it.
+#[test]
+fn many_classes_cost_nothing_without_target_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("x,c,y\n");
+    for i in 0..200_000 {
+        csv += &format!("{},{},{}\n", i % 97, ["a", "b"][i % 2], i % 100_000);
+    }
+    std::fs::write(dir.path().join("classes.csv"), csv).unwrap();
+    let train = |extra: &[&str]| {
+        let mut args = vec![
+            "train",
+            "-q",
+            "--data",
+            "classes.csv",
+            "--target",
+            "y",
+            "--task",
+            "classification",
+            "--algorithm",
+            "decision_tree",
+            "--test-size",
+            "0",
+            "--hyperparams",
+            r#"{"max_depth": 2}"#,
+            "--force",
+        ];
+        args.extend(extra);
+        run(&args, dir.path())
+    };
+    let out = train(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = train(&["--preprocess", r#"{"c": {"encode": "target"}}"#]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "preprocessing makes 100000 features, 200000 rows of which do not fit in memory"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -480,14 +480,16 @@ impl Transformer<'_> {
     }
 }
 
-/// A zeroed matrix, or why it cannot be had: one-hot encoding over many categories can ask for
-/// far more than any memory (a million categories on a million rows is 8 TB), which is refused
+/// A zeroed matrix, or why it cannot be had: one-hot encoding over many categories (or target
+/// encoding of many classes) can ask for far more than any memory (a million categories on a
+/// million rows is 8 TB), which is refused
 /// here rather than aborting, or swapping until killed where memory is overcommitted.
-fn matrix(rows: usize, width: usize) -> std::result::Result<Array2<f64>, String> {
+pub(crate) fn matrix(rows: usize, width: usize) -> std::result::Result<Array2<f64>, String> {
     let too_large = || {
         format!(
             "preprocessing makes {width} features, {rows} rows of which do not fit in memory \
-             (one-hot encoding over many categories? encode them native or target)"
+             (one-hot encoding makes a feature per category, target encoding one per class: \
+             encode native instead)"
         )
     };
     let cells = rows
@@ -1090,7 +1092,7 @@ mod tests {
         for (rows, width) in [(usize::MAX / 2, 4), (1 << 40, 1 << 20), (1 << 30, 1 << 20)] {
             let why = matrix(rows, width).unwrap_err();
             assert!(
-                why.contains("one-hot encoding over many categories"),
+                why.contains("one-hot encoding makes a feature per category"),
                 "{why}"
             );
         }
