@@ -230,3 +230,34 @@ fn many_classes_cost_nothing_without_target_encoding() {
         stderr(&out)
     );
 }
+
+/// NaN in NPY features for a model that takes no missing values: the error names the features
+/// file (it named the labels file, which has no column 'x1').
+#[test]
+fn a_missing_npy_feature_names_the_features_file() {
+    use ndarray_npy::WriteNpyExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut x = ndarray::Array2::from_shape_fn((20, 2), |(i, j)| (i * 3 + j) as f64);
+    x[[3, 1]] = f64::NAN;
+    let y = ndarray::Array1::from_shape_fn(20, |i| (i % 2) as f64);
+    let mut file = std::fs::File::create(dir.path().join("x.npy")).unwrap();
+    x.write_npy(&mut file).unwrap();
+    let mut file = std::fs::File::create(dir.path().join("y.npy")).unwrap();
+    y.write_npy(&mut file).unwrap();
+    let out = run(
+        &[
+            "train",
+            "-q",
+            "--data",
+            "x.npy",
+            "--labels",
+            "y.npy",
+            "--task",
+            "classification",
+            "--algorithm",
+            "linear",
+        ],
+        dir.path(),
+    );
+    assert_error(&out, 3, "x.npy: column 'x1' row 4: missing value");
+}
