@@ -375,7 +375,7 @@ pub fn parse_datetime(text: &str) -> Option<DateTime> {
 pub fn utc_date(epoch_seconds: f64) -> Option<(time::Date, f64)> {
     let days = (epoch_seconds / 86400.0).floor();
     // Far beyond any date: refused before the casts below, which would saturate or wrap.
-    if !(days.abs() < 1e9) {
+    if days.is_nan() || days.abs() >= 1e9 {
         return None;
     }
     let julian = i32::try_from(days as i64 + i64::from(UNIX_EPOCH_JULIAN_DAY)).ok()?;

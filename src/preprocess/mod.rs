@@ -240,7 +240,9 @@ impl Pipeline {
             }
             let dated = matches!(step.kind, Kind::Date | Kind::Timestamp);
             if step.fill.is_some_and(|f| {
-                !(f.abs() <= MAX_MAGNITUDE) || (dated && crate::data::table::utc_date(f).is_none())
+                f.is_nan()
+                    || f.abs() > MAX_MAGNITUDE
+                    || (dated && crate::data::table::utc_date(f).is_none())
             }) {
                 return Err(fault("with a fill value out of range"));
             }
@@ -440,7 +442,7 @@ impl Transformer<'_> {
                         Some(a) => (v - a.center) / a.divisor,
                         None => *v,
                     };
-                    if !(v.abs() <= MAX_MAGNITUDE) {
+                    if v.is_nan() || v.abs() > MAX_MAGNITUDE {
                         beyond.get_or_insert(v);
                     }
                     x[[i, at + k]] = v;
