@@ -586,7 +586,8 @@ fn hostile_preprocessing_statistics() {
     let input = repo("tests/fixtures/models/v2-messy-random_forest-classification.input.csv");
     let (code, stderr) = messy_forest_with(d, "sane", |_| {}, &input, "predict");
     assert_eq!(code, Some(0), "{stderr}");
-    let refused: Vec<(&str, fn(&mut Header), &str)> = vec![
+    type Edit = fn(&mut Header);
+    let refused: Vec<(&str, Edit, &str)> = vec![
         (
             "huge-center",
             |h| step(h, "size").scaling[0].center = 1e300,
