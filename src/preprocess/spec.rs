@@ -108,7 +108,7 @@ impl Spec {
 
     /// Columns named in the spec that are not among `features`, which is an error (a typo, a
     /// target, an ignored column).
-    pub fn check_names<'a>(&'a self, features: &[String]) -> Result<()> {
+    pub fn check_names(&self, features: &[String]) -> Result<()> {
         if let Some(unknown) = self.columns.keys().find(|c| !features.contains(c)) {
             return Err(Error::usage(format!(
                 "--preprocess names column {}, which is not a feature (features: {})",
