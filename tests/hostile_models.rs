@@ -683,3 +683,31 @@ fn one_hot_over_many_categories_predicts_in_bounded_memory() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+/// `score` refuses what `predict` refuses: finite coefficients whose sum overflows gave inf
+/// metrics and exit 0.
+#[test]
+fn score_refuses_non_finite_predictions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (linear, mut payload) = trained(dir.path(), "linear", "regression", "diabetes", &[]);
+    assert_eq!(&payload[..6], &[0, 1, 0, 1, 10, 10]);
+    payload[6 + 2 * 8..6 + 3 * 8].copy_from_slice(&1.7e308f64.to_le_bytes());
+    let n = payload.len();
+    payload[n - 8..].copy_from_slice(&1.7e308f64.to_le_bytes());
+    let path = dir.path().join("huge.pgml");
+    std::fs::write(&path, model::encode(&linear, &payload).unwrap()).unwrap();
+    let (code, stderr) = run_limited(
+        pgml()
+            .args(["score", "--model"])
+            .arg(&path)
+            .arg("--data")
+            .arg(repo("datasets/diabetes.csv")),
+        Duration::from_secs(20),
+    );
+    assert_eq!(code, Some(4), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("huge.pgml: gives predictions that are not a finite number"),
+        "{stderr}"
+    );
+}
