@@ -14,13 +14,23 @@ fn main() {
         Ok(args) => args,
         Err(e) if !e.use_stderr() => e.exit(), // --help, --version
         Err(e) => {
-            // clap's error is its first line; usage and tips follow on others.
+            // clap's error is its first line, and the indented lines under it when it ends in
+            // ':' (the missing arguments); usage and tips follow after a blank line.
             let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("bad arguments");
-            let message = first.strip_prefix("error: ").unwrap_or(first);
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or("bad arguments");
+            let listed: Vec<&str> = lines
+                .take_while(|l| first.ends_with(':') && l.starts_with("  "))
+                .map(str::trim)
+                .collect();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let message = match listed.is_empty() {
+                true => first.to_string(),
+                false => format!("{first} {}", listed.join(", ")),
+            };
             eprintln!(
                 "pgml-cli: error: {} (see pgml-cli --help)",
-                error::one_line(message)
+                error::one_line(&message)
             );
             std::process::exit(error::Error::usage("").exit_code());
         }

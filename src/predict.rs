@@ -12,6 +12,9 @@ use crate::output::{Cell, Format, PredictionWriter};
 use crate::runtime::{self, Estimator, Prediction};
 use crate::task::Task;
 
+/// Matrix cells a chunk holds at most (64 MB).
+const CHUNK_CELLS: usize = 1 << 23;
+
 /// What to do with a row the model cannot take (a cell not of its column's kind, a missing
 /// value the model has no imputation for).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -62,7 +65,9 @@ pub fn predict(request: &PredictRequest) -> Result<usize> {
         keep: &request.keep,
         ..Columns::features(&names)
     };
-    let mut reader = request.data.reader(&columns, CHUNK_ROWS)?;
+    // Fewer rows a chunk for wide models (one-hot over many categories): memory stays flat.
+    let chunk_rows = (CHUNK_CELLS / header.feature_names.len().max(1)).clamp(1, CHUNK_ROWS);
+    let mut reader = request.data.reader(&columns, chunk_rows)?;
     let source = reader.source().to_string();
     let mut writer = None;
     let (mut rows, mut predicted) = (0, 0);
@@ -71,7 +76,9 @@ pub fn predict(request: &PredictRequest) -> Result<usize> {
     while let Some(chunk) = reader.read_chunk()? {
         let raw: Vec<_> = chunk.columns.iter().collect();
         let all: Vec<usize> = (0..chunk.rows).collect();
-        let (x, mut problems) = transformer.transform(&raw, &all, missing_ok);
+        let (x, mut problems) = transformer
+            .transform(&raw, &all, missing_ok)
+            .map_err(|why| Error::data(&source, why))?;
         unseen.merge(crate::preprocess::Problems {
             unseen: std::mem::take(&mut problems.unseen)
                 .into_iter()

@@ -49,7 +49,8 @@ pub fn load_labelled(
     let raw: Vec<_> = table.columns.iter().collect();
     let (x, problems) = pipeline
         .transformer()
-        .transform(&raw, &labelled.rows, missing_ok);
+        .transform(&raw, &labelled.rows, missing_ok)
+        .map_err(|why| Error::data(&table.source, why))?;
     if !problems.unseen.is_empty() {
         warn(format!(
             "{}: categories the model has not seen, scored as unknown: {}",
@@ -82,6 +83,28 @@ pub struct Scored {
     pub metrics: Metrics,
     /// Classification: per class precision, recall, f1, support, and the confusion matrix.
     pub classes: Option<ClassReport>,
+}
+
+/// What predict also refuses of a model, whatever its file says: a value per row, finite
+/// numbers, classes among the header's (inputs are within range, so the model made them).
+fn check_predictions(
+    prediction: &Prediction,
+    proba: Option<&Array2<f64>>,
+    rows: usize,
+    header: &Header,
+) -> std::result::Result<(), String> {
+    let fine = match prediction {
+        Prediction::Values(v) => v.nrows() == rows && v.iter().all(|v| v.is_finite()),
+        Prediction::Classes(c) => c.len() == rows && c.iter().all(|&c| c < header.classes.len()),
+        Prediction::Clusters(c) => c.len() == rows,
+    } && proba
+        .is_none_or(|p| p.dim() == (rows, header.classes.len()) && p.iter().all(|v| v.is_finite()));
+    match fine {
+        true => Ok(()),
+        false => Err(
+            "gives predictions that are not a finite number or a known class for every row".into(),
+        ),
+    }
 }
 
 pub fn score(request: &ScoreRequest) -> Result<Scored> {
@@ -120,6 +143,8 @@ pub fn score(request: &ScoreRequest) -> Result<Scored> {
         Task::Classification => model.predict_proba(held_out.x.view()).map_err(in_file)?,
         _ => None,
     };
+    check_predictions(&prediction, proba.as_ref(), held_out.x.nrows(), &header)
+        .map_err(|why| Error::model(&request.model, why))?;
     let mut metrics = metrics::score(
         header.task,
         held_out.x.view(),

@@ -15,7 +15,7 @@ use crate::data::{fingerprint, list, quote, DataSource, Labelled, Table, Targets
 use crate::error::{warn, Error, Result};
 use crate::metrics::{self, Metrics};
 use crate::model::{self, DataInfo, Header, SplitInfo};
-use crate::preprocess::{Pipeline, Spec, TargetTable};
+use crate::preprocess::{Encode, Pipeline, Spec, TargetTable};
 use crate::progress::Progress;
 use crate::runtime::{Estimator, Plan};
 use crate::task::Task;
@@ -128,7 +128,14 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let (train_rows, test_rows) = (table_rows(&train_positions), table_rows(&test_positions));
     let y_train = labelled.targets.select(&train_positions);
 
-    let target = target_table(&y_train, &table.target_names);
+    // Only target encoding averages the target: for classification a table of rows x classes,
+    // which many classes make larger than memory.
+    let target = if options.iter().any(|o| o.encode == Encode::Target) {
+        target_table(&y_train, &table.target_names)
+            .map_err(|why| Error::data(&table.source, why))?
+    } else {
+        None
+    };
     let fit_columns: Vec<_> = table
         .names
         .iter()
@@ -157,8 +164,12 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         .map(|(_, column, _, _)| *column)
         .collect();
     let transformer = pipeline.transformer();
-    let (x_train, mut row_problems) = transformer.transform(&raw, &train_rows, missing_ok);
-    let (x_split_test, test_problems) = transformer.transform(&raw, &test_rows, missing_ok);
+    let (x_train, mut row_problems) = transformer
+        .transform(&raw, &train_rows, missing_ok)
+        .map_err(|why| Error::data(&table.source, why))?;
+    let (x_split_test, test_problems) = transformer
+        .transform(&raw, &test_rows, missing_ok)
+        .map_err(|why| Error::data(&table.source, why))?;
     row_problems.merge(test_problems);
     if !row_problems.is_empty() || !problems.is_empty() {
         let mut all = listed(&problems);
@@ -369,9 +380,12 @@ fn missing_values_message(
 
 /// What target encoding averages: regression targets, or 1 for each row's class (one column
 /// for two classes, the second's; one per class beyond).
-fn target_table(targets: &Targets, names: &[String]) -> Option<TargetTable> {
+fn target_table(
+    targets: &Targets,
+    names: &[String],
+) -> std::result::Result<Option<TargetTable>, String> {
     let (values, suffixes) = match targets {
-        Targets::None => return None,
+        Targets::None => return Ok(None),
         Targets::Values(y) => {
             let suffixes = if names.len() == 1 {
                 vec![String::new()]
@@ -384,14 +398,15 @@ fn target_table(targets: &Targets, names: &[String]) -> Option<TargetTable> {
             Array2::from_shape_fn((y.len(), 1), |(i, _)| f64::from(u8::from(y[i] == 1))),
             vec![String::new()],
         ),
-        Targets::Classes { y, labels } => (
-            Array2::from_shape_fn((y.len(), labels.len()), |(i, k)| {
-                f64::from(u8::from(y[i] == k))
-            }),
-            labels.iter().map(|l| format!("[{l}]")).collect(),
-        ),
+        Targets::Classes { y, labels } => {
+            let mut values = crate::preprocess::matrix(y.len(), labels.len())?;
+            for (i, &class) in y.iter().enumerate() {
+                values[[i, class]] = 1.0;
+            }
+            (values, labels.iter().map(|l| format!("[{l}]")).collect())
+        }
     };
-    Some(TargetTable { values, suffixes })
+    Ok(Some(TargetTable { values, suffixes }))
 }
 
 /// Labels that are usually a mistake: a target that looks like a measurement, and labels that

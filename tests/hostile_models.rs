@@ -525,3 +525,191 @@ fn header_strings_cannot_drive_the_terminal() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "{stderr}");
 }
+
+/// Runs `args` on pgml-cli under a 2 GB address-space limit (an allocation beyond it fails at
+/// once instead of swapping the machine), stdout discarded; returns (exit code, stderr).
+fn run_bounded(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("ulimit -v 2000000 && exec \"$0\" \"$@\"")
+        .arg(pgml().get_program())
+        .args(args);
+    run_limited(&mut cmd, Duration::from_secs(60))
+}
+
+/// The messy random forest fixture (format 2: every column kind, target and ordinal encodings,
+/// robust scaling) with its header edited, predicting `data`.
+fn messy_forest_with(
+    dir: &Path,
+    name: &str,
+    edit: impl FnOnce(&mut Header),
+    data: &Path,
+    command: &str,
+) -> (Option<i32>, String) {
+    let (mut header, payload) = model::read(&repo(
+        "tests/fixtures/models/v2-messy-random_forest-classification.pgml",
+    ))
+    .unwrap();
+    edit(&mut header);
+    let path = dir.join(format!("{name}.pgml"));
+    std::fs::write(&path, model::encode(&header, &payload).unwrap()).unwrap();
+    let args: Vec<&std::ffi::OsStr> = match command {
+        "info" => vec!["info".as_ref(), path.as_ref()],
+        _ => vec![
+            command.as_ref(),
+            "--model".as_ref(),
+            path.as_ref(),
+            "--data".as_ref(),
+            data.as_ref(),
+        ],
+    };
+    run_bounded(&args)
+}
+
+fn step<'a>(header: &'a mut Header, name: &str) -> &'a mut pgml_cli::preprocess::Step {
+    header
+        .input
+        .columns
+        .iter_mut()
+        .find(|s| s.name == name)
+        .unwrap()
+}
+
+/// Statistics in a model file's preprocessing that no fit makes (a divisor of 1e-300, a
+/// center or target mean of 1e300, a date fill no calendar holds, a category index out of
+/// range) never reach a model as inf, NaN or 1e300, and never crash `info`: the file is refused
+/// (exit 4), or the rows they would carry out of range are (exit 3, naming column and row).
+#[test]
+fn hostile_preprocessing_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let input = repo("tests/fixtures/models/v2-messy-random_forest-classification.input.csv");
+    let (code, stderr) = messy_forest_with(d, "sane", |_| {}, &input, "predict");
+    assert_eq!(code, Some(0), "{stderr}");
+    type Edit = fn(&mut Header);
+    let refused: Vec<(&str, Edit, &str)> = vec![
+        (
+            "huge-center",
+            |h| step(h, "size").scaling[0].center = 1e300,
+            "scaling that does not fit",
+        ),
+        (
+            "negative-divisor",
+            |h| step(h, "size").scaling[0].divisor = -1.0,
+            "scaling that does not fit",
+        ),
+        (
+            "date-fill",
+            |h| step(h, "listed_on").fill = Some(1e15),
+            "fill value out of range",
+        ),
+        (
+            "target-mean",
+            |h| step(h, "color").categories.as_mut().unwrap().target_means[0][0] = 1e300,
+            "target means that do not fit",
+        ),
+    ];
+    for (name, edit, why) in refused {
+        let (code, stderr) = messy_forest_with(d, name, edit, &input, "predict");
+        assert_eq!(code, Some(4), "{name}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+        assert!(stderr.contains(why), "{name}: {stderr}");
+    }
+    // A divisor of 1e-300 is a spread a fit can make (of tiny values): the rows it carries
+    // beyond 1e150 are refused, named, not predicted from inf.
+    let (code, stderr) = messy_forest_with(
+        d,
+        "tiny-divisor",
+        |h| step(h, "size").scaling[0].divisor = 1e-300,
+        &input,
+        "predict",
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("column 'size' row 1: 6.62 becomes 5.1")
+            && stderr.contains("pgml-cli accepts magnitudes up to 1e150"),
+        "{stderr}"
+    );
+    let (code, stderr) = messy_forest_with(
+        d,
+        "missing-as",
+        |h| step(h, "zip").categories.as_mut().unwrap().missing_as = Some(99),
+        &input,
+        "info",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// One-hot over 100,000 categories (a header of a few MB) on a forest, whose payload takes any
+/// width: predict keeps to bounded memory by taking fewer rows at a time (it asked for 8192
+/// rows of 100,000 features, 6.5 GB, at once and aborted).
+#[test]
+fn one_hot_over_many_categories_predicts_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let input = repo("tests/fixtures/models/v2-messy-random_forest-classification.input.csv");
+    let text = std::fs::read_to_string(&input).unwrap();
+    let (head, rows) = text.split_once('\n').unwrap();
+    let data = d.join("many.csv");
+    let body: String = rows
+        .lines()
+        .cycle()
+        .take(9000)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&data, format!("{head}\n{body}")).unwrap();
+    let categories = 100_000;
+    let wide = |h: &mut Header| {
+        let at = h
+            .feature_names
+            .iter()
+            .position(|f| f.starts_with("color"))
+            .unwrap();
+        let color = step(h, "color");
+        let before = color.outputs.len();
+        let c = color.categories.as_mut().unwrap();
+        c.encoding = pgml_cli::preprocess::Encoding::OneHot;
+        c.values = (0..categories).map(|i| Some(format!("c{i}"))).collect();
+        c.target_means.clear();
+        c.global_means.clear();
+        color.scale = pgml_cli::preprocess::Scale::Preserve;
+        color.scaling.clear();
+        color.outputs = (0..categories).map(|i| format!("color=c{i}")).collect();
+        let outputs = color.outputs.clone();
+        h.feature_names.splice(at..at + before, outputs);
+    };
+    let started = Instant::now();
+    let (code, stderr) = messy_forest_with(d, "one-hot-wide", wide, &data, "predict");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+/// `score` refuses what `predict` refuses: finite coefficients whose sum overflows gave inf
+/// metrics and exit 0.
+#[test]
+fn score_refuses_non_finite_predictions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (linear, mut payload) = trained(dir.path(), "linear", "regression", "diabetes", &[]);
+    assert_eq!(&payload[..6], &[0, 1, 0, 1, 10, 10]);
+    payload[6 + 2 * 8..6 + 3 * 8].copy_from_slice(&1.7e308f64.to_le_bytes());
+    let n = payload.len();
+    payload[n - 8..].copy_from_slice(&1.7e308f64.to_le_bytes());
+    let path = dir.path().join("huge.pgml");
+    std::fs::write(&path, model::encode(&linear, &payload).unwrap()).unwrap();
+    let (code, stderr) = run_limited(
+        pgml()
+            .args(["score", "--model"])
+            .arg(&path)
+            .arg("--data")
+            .arg(repo("datasets/diabetes.csv")),
+        Duration::from_secs(20),
+    );
+    assert_eq!(code, Some(4), "{stderr}");
+    // One error line (after the warning that these are the training rows).
+    let errors: Vec<&str> = stderr.lines().filter(|l| !l.contains(": warning: ")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        stderr.contains("huge.pgml: gives predictions that are not a finite number"),
+        "{stderr}"
+    );
+}

@@ -90,3 +90,16 @@ fn unbounded_or_destructive_flags_are_refused() {
         "is the --model file",
     );
 }
+
+/// clap lists missing arguments on the lines under its first: the one line keeps them.
+#[test]
+fn missing_required_arguments_are_named() {
+    refused(
+        &["train", "--data", "x.csv", "--target", "y"],
+        "the following required arguments were not provided: --task <TASK> (see pgml-cli --help)",
+    );
+    refused(
+        &["predict", "--data", "x.csv"],
+        "were not provided: --model <FILE> (see",
+    );
+}

@@ -734,4 +734,19 @@ mod tests {
             "t.csv: no column 'z\\n', which the model was trained on (columns: a, b)"
         );
     }
+
+    /// A `--keep` column missing from the file is the user's, not the model's.
+    #[test]
+    fn a_missing_kept_column_is_named_as_kept() {
+        let (features, keep) = (vec!["a".to_string()], vec!["id".to_string()]);
+        let columns = Columns {
+            keep: &keep,
+            ..Columns::features(&features)
+        };
+        let err = reader("a,b\n1,2\n", &columns).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "t.csv: no column 'id', asked for by --keep (columns: a, b)"
+        );
+    }
 }

@@ -28,6 +28,8 @@ pub const CHUNK_ROWS: usize = 8192;
 pub struct Table {
     /// The file, for messages.
     pub source: String,
+    /// The file target errors name: NPY labels come from their own.
+    pub target_source: String,
     pub names: Vec<String>,
     pub columns: Vec<RawColumn>,
     pub target_names: Vec<String>,
@@ -103,7 +105,7 @@ impl Table {
     /// Encodes the target cells for `task`: numbers for regression, labels for classification,
     /// sorted, or `classes` (a model's) when given. Rows whose target is missing are left out.
     pub fn labelled(&self, task: Task, classes: Option<&[String]>) -> Result<Labelled> {
-        let source = self.source.as_str();
+        let source = self.target_source.as_str();
         let supervised = task.supervised();
         let rows: Vec<usize> = (0..self.rows)
             .filter(|&r| !supervised || !self.targets.iter().any(|t| is_missing(&t[r])))
@@ -721,6 +723,7 @@ impl DataSource {
         let mut reader = self.reader(columns, CHUNK_ROWS)?;
         let mut table = Table {
             source: reader.source().to_string(),
+            target_source: reader.target_source().to_string(),
             names: reader.feature_names().to_vec(),
             columns: vec![RawColumn::default(); reader.feature_names().len()],
             target_names: reader.target_names().to_vec(),
@@ -767,7 +770,7 @@ impl DataSource {
                         "--features, --target, --ignore and --keep name CSV columns; NPY input takes --labels",
                     ));
                 }
-                let (mut source, x) = npy::read_features(path)?;
+                let (source, x) = npy::read_features(path)?;
                 let names = match columns.features {
                     Some(expected) if expected.len() != x.ncols() => {
                         return Err(Error::data(
@@ -782,11 +785,11 @@ impl DataSource {
                     Some(expected) => expected.to_vec(),
                     None => npy::feature_names(x.ncols()),
                 };
+                let mut labels_source = None;
                 let (target_names, targets) = match labels {
                     Some(labels) => {
-                        // Target errors name the labels file (features were checked already).
-                        let (labels_source, raw) = npy::read_labels(labels, x.nrows())?;
-                        source = labels_source;
+                        let (labels_file, raw) = npy::read_labels(labels, x.nrows())?;
+                        labels_source = Some(labels_file);
                         let names = if raw.len() == 1 {
                             vec!["y".to_string()]
                         } else {
@@ -803,6 +806,7 @@ impl DataSource {
                 };
                 Ok(Reader::Npy {
                     source,
+                    labels_source,
                     names,
                     target_names,
                     x,
@@ -821,6 +825,8 @@ pub enum Reader {
     /// NPY is read whole (a matrix file), then handed out in chunks like CSV.
     Npy {
         source: String,
+        /// Target errors name the labels file.
+        labels_source: Option<String>,
         names: Vec<String>,
         target_names: Vec<String>,
         x: Array2<f64>,
@@ -835,6 +841,17 @@ impl Reader {
         match self {
             Reader::Csv(r) => r.source(),
             Reader::Npy { source, .. } => source,
+        }
+    }
+
+    /// The file target errors name.
+    pub fn target_source(&self) -> &str {
+        match self {
+            Reader::Npy {
+                labels_source: Some(labels),
+                ..
+            } => labels,
+            _ => self.source(),
         }
     }
 

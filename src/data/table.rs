@@ -461,23 +461,32 @@ pub fn parse_datetime(text: &str) -> Option<DateTime> {
     if hour > 23 || minute > 59 {
         return None;
     }
+    let epoch_seconds = (days * 86400 + hour * 3600 + minute * 60 - offset) as f64 + second;
+    // An offset or a leap second can carry 9999-12-31 past the last date there are parts for.
+    utc_date(epoch_seconds)?;
     Some(DateTime {
-        epoch_seconds: (days * 86400 + hour * 3600 + minute * 60 - offset) as f64 + second,
+        epoch_seconds,
         has_time: true,
     })
+}
+
+/// The UTC date of epoch seconds and the seconds into that day; `None` outside the dates
+/// `time` has (years -9999 to 9999), NaN included.
+pub fn utc_date(epoch_seconds: f64) -> Option<(time::Date, f64)> {
+    let days = (epoch_seconds / 86400.0).floor();
+    // Far beyond any date: refused before the casts below, which would saturate or wrap.
+    if days.is_nan() || days.abs() >= 1e9 {
+        return None;
+    }
+    let julian = i32::try_from(days as i64 + i64::from(UNIX_EPOCH_JULIAN_DAY)).ok()?;
+    let date = time::Date::from_julian_day(julian).ok()?;
+    Some((date, epoch_seconds - days * 86400.0))
 }
 
 /// A date's parts from epoch seconds, in UTC: year, month, day, weekday (Monday 0, as pandas),
 /// then hour, minute, second and the epoch seconds themselves, as many as `out` holds.
 pub fn date_parts(epoch_seconds: f64, out: &mut [f64]) {
-    if epoch_seconds.is_nan() {
-        out.fill(f64::NAN);
-        return;
-    }
-    let days = (epoch_seconds / 86400.0).floor();
-    let within = epoch_seconds - days * 86400.0;
-    let date = time::Date::from_julian_day((days as i64 + i64::from(UNIX_EPOCH_JULIAN_DAY)) as i32);
-    let Ok(date) = date else {
+    let Some((date, within)) = utc_date(epoch_seconds) else {
         out.fill(f64::NAN);
         return;
     };
@@ -613,6 +622,18 @@ mod tests {
         assert_eq!(&parts[..7], &[2024.0, 3.0, 1.0, 4.0, 13.0, 45.0, 30.0]);
         date_parts(at("1969-12-31").unwrap(), &mut parts[..4]);
         assert_eq!(&parts[..4], &[1969.0, 12.0, 31.0, 2.0]);
+        // The ends of the calendar: a timestamp that an offset or a leap second carries past
+        // 9999-12-31 is no date (its parts would be NaN); year 0 is one.
+        assert_eq!(at("9999-12-31T23:59:60"), None);
+        assert_eq!(at("9999-12-31T20:00:00-05:00"), None);
+        assert!(at("9999-12-31T23:59:59").is_some());
+        date_parts(at("0000-01-01T00:00:00+05:00").unwrap(), &mut parts[..3]);
+        assert_eq!(&parts[..3], &[-1.0, 12.0, 31.0]);
+        // Epoch seconds no calendar holds (a model header's fill) give NaN, never wrap around.
+        for far in [1e15, -1e15, 1e150, f64::NAN] {
+            date_parts(far, &mut parts);
+            assert!(parts.iter().all(|p| p.is_nan()), "{far}");
+        }
     }
 
     #[test]

@@ -12,8 +12,8 @@ use std::fmt::Write;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use crate::data::table::{category_key, date_parts, Kind, RawColumn};
-use crate::data::{escape, quote};
+use crate::data::table::{category_key, date_parts, Cell, Kind, RawColumn};
+use crate::data::{escape, quote, MAX_MAGNITUDE};
 use crate::error::{Error, Result};
 pub use spec::{ColumnOptions, Encode, Impute, Scale, Spec};
 
@@ -258,7 +258,7 @@ impl Pipeline {
                                     .iter()
                                     .flatten()
                                     .chain(&c.global_means)
-                                    .all(|v| v.is_finite());
+                                    .all(|v| v.abs() <= MAX_MAGNITUDE);
                             if !fine {
                                 return Err(fault(
                                     "with target means that do not fit its categories",
@@ -272,21 +272,22 @@ impl Pipeline {
             if step.outputs.len() != width {
                 return Err(fault("with outputs that do not fit its kind"));
             }
-            if step
-                .fill
-                .is_some_and(|f| !f.is_finite() || f.abs() > crate::data::MAX_MAGNITUDE)
-            {
-                return Err(fault("with a fill value that is not a finite number"));
+            let dated = matches!(step.kind, Kind::Date | Kind::Timestamp);
+            if step.fill.is_some_and(|f| {
+                f.is_nan()
+                    || f.abs() > MAX_MAGNITUDE
+                    || (dated && crate::data::table::utc_date(f).is_none())
+            }) {
+                return Err(fault("with a fill value out of range"));
             }
             let scaled = step.scale != Scale::Preserve;
             let fine = if scaled {
                 step.scaling.len() == width
             } else {
                 step.scaling.is_empty()
-            } && step
-                .scaling
-                .iter()
-                .all(|a| a.center.is_finite() && a.divisor.is_finite() && a.divisor != 0.0);
+            } && step.scaling.iter().all(|a| {
+                a.center.abs() <= MAX_MAGNITUDE && a.divisor.is_finite() && a.divisor > 0.0
+            });
             if !fine {
                 return Err(fault("with scaling that does not fit its outputs"));
             }
@@ -348,11 +349,12 @@ impl Pipeline {
                         crate::data::plural(c.values.len(), "category", "categories"),
                         shown.join(", ")
                     );
-                    if let Some(m) = c.missing_as {
+                    // `info` shows files that `check` would refuse: no index is trusted.
+                    if let Some(m) = c.missing_as.and_then(|m| c.values.get(m)) {
                         let _ = write!(
                             line,
                             ", missing as {}",
-                            c.values[m].as_deref().map_or("NA".into(), quote)
+                            m.as_deref().map_or("NA".into(), quote)
                         );
                     }
                 }
@@ -413,10 +415,10 @@ impl Transformer<'_> {
         columns: &[&RawColumn],
         rows: &[usize],
         missing_ok: bool,
-    ) -> (Array2<f64>, Problems) {
+    ) -> std::result::Result<(Array2<f64>, Problems), String> {
         let steps = &self.pipeline.columns;
         let width: usize = steps.iter().map(|s| s.outputs.len()).sum();
-        let mut x = Array2::<f64>::zeros((rows.len(), width));
+        let mut x = matrix(rows.len(), width)?;
         let mut found: Vec<Option<Problem>> = steps.iter().map(|_| None).collect();
         let mut unseen: Vec<Option<Problem>> = steps.iter().map(|_| None).collect();
         let bad_cells: Vec<std::collections::HashSet<usize>> = columns
@@ -452,7 +454,8 @@ impl Transformer<'_> {
                     continue;
                 }
                 let cell = column.cell(row);
-                match (&step.categories, &self.lookups[s]) {
+                // The cell goes to the model as NaN (missing, or a problem already noted).
+                let missing = match (&step.categories, &self.lookups[s]) {
                     (Some(c), Some(lookup)) => {
                         let key = category_key(cell);
                         let index = match (&key, c.missing_as) {
@@ -464,6 +467,7 @@ impl Transformer<'_> {
                             note(&mut unseen[s], step, row, shown, key.is_none());
                         }
                         encode(c, index, out);
+                        false
                     }
                     _ => {
                         let (v, decoded) = match step.kind.decode(cell) {
@@ -483,13 +487,36 @@ impl Transformer<'_> {
                             bad_row[i] = true;
                         }
                         expand(step.kind, v, out);
+                        v.is_nan()
                     }
-                }
+                };
+                let mut beyond = None;
                 for (k, (t, v)) in target.iter_mut().zip(out.iter()).enumerate() {
                     *t = match step.scaling.get(k) {
                         Some(a) => (v - a.center) / a.divisor,
                         None => *v,
                     };
+                    if t.is_nan() || t.abs() > MAX_MAGNITUDE {
+                        beyond.get_or_insert(*t);
+                    }
+                }
+                // A value within range can leave it once expanded or scaled (a spread fitted on
+                // tiny values, a model file's statistics): the model gets no inf, NaN or 1e300.
+                if let (false, Some(beyond)) = (missing, beyond) {
+                    let shown = match cell {
+                        Cell::Number(v) => format!("{v:?}"),
+                        Cell::Text(t) => quote(t),
+                        Cell::Missing => "the value imputed for a missing cell".into(),
+                    };
+                    let why = || {
+                        format!(
+                            "{shown} becomes {beyond:?} once preprocessed \
+                             (pgml-cli accepts magnitudes up to 1e150)"
+                        )
+                    };
+                    note(&mut found[s], step, row, why, false);
+                    bad_row[i] = true;
+                    target.fill(f64::NAN);
                 }
             }
         }
@@ -503,7 +530,7 @@ impl Transformer<'_> {
                 .map(|(&r, _)| r)
                 .collect(),
         };
-        (x, problems)
+        Ok((x, problems))
     }
 }
 
@@ -533,6 +560,42 @@ fn note(
             })
         }
     }
+}
+
+/// A zeroed matrix, or why it cannot be had: one-hot encoding over many categories (or target
+/// encoding of many classes) can ask for far more than any memory (a million categories on a
+/// million rows is 8 TB), which is refused here rather than aborting, or swapping until killed
+/// where memory is overcommitted.
+pub(crate) fn matrix(rows: usize, width: usize) -> std::result::Result<Array2<f64>, String> {
+    let too_large = || {
+        format!(
+            "preprocessing makes {width} features, {rows} rows of which do not fit in memory \
+             (one-hot encoding makes a feature per category, target encoding one per class: \
+             encode native instead)"
+        )
+    };
+    let cells = rows
+        .checked_mul(width)
+        .filter(|&cells| {
+            physical_memory().is_none_or(|bytes| (cells as u64).saturating_mul(8) <= bytes)
+        })
+        .ok_or_else(too_large)?;
+    let mut values = Vec::new();
+    values.try_reserve_exact(cells).map_err(|_| too_large())?;
+    values.resize(cells, 0.0);
+    Array2::from_shape_vec((rows, width), values).map_err(|e| e.to_string())
+}
+
+/// The machine's physical memory in bytes, when the system says.
+fn physical_memory() -> Option<u64> {
+    // SAFETY: sysconf only reads system settings.
+    let (pages, page) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    (pages > 0 && page > 0).then(|| (pages as u64).saturating_mul(page as u64))
 }
 
 /// A category's outputs; `None` is a category the train rows did not have.
@@ -632,7 +695,7 @@ fn fit_step(
             columns: vec![step.clone()],
         };
         let rows: Vec<usize> = train.to_vec();
-        (encoded, _) = pipeline.transformer().transform(&[column], &rows, true);
+        (encoded, _) = pipeline.transformer().transform(&[column], &rows, true)?;
         step.scaling = encoded
             .columns()
             .into_iter()
@@ -861,7 +924,10 @@ mod tests {
     ) -> (Step, Vec<Vec<f64>>, Problems) {
         let c = column(cells);
         let pipeline = Pipeline::fit(&[("c", &c, kind, options(json, kind))], train, None).unwrap();
-        let (x, problems) = pipeline.transformer().transform(&[&c], rows, false);
+        let (x, problems) = pipeline
+            .transformer()
+            .transform(&[&c], rows, false)
+            .unwrap();
         let rows = x.rows().into_iter().map(|r| r.to_vec()).collect();
         (pipeline.columns[0].clone(), rows, problems)
     }
@@ -933,7 +999,10 @@ mod tests {
             None,
         )
         .unwrap();
-        let (_, problems) = p.transformer().transform(&[&a, &b], &[0, 1], false);
+        let (_, problems) = p
+            .transformer()
+            .transform(&[&a, &b], &[0, 1], false)
+            .unwrap();
         assert_eq!(
             problems.describe(|r| r + 1),
             "column 'a' row 2: missing value; column 'b' row 2: missing value"
@@ -1020,7 +1089,7 @@ mod tests {
             Some(&target),
         )
         .unwrap();
-        let (x, _) = p.transformer().transform(&[&c], &[0, 1, 3], false);
+        let (x, _) = p.transformer().transform(&[&c], &[0, 1, 3], false).unwrap();
         assert_eq!(x.column(0).to_vec(), vec![2.0, 10.0, 14.0 / 3.0]);
     }
 
@@ -1064,5 +1133,108 @@ mod tests {
         let mut p = Pipeline::numeric(&["n".into()]);
         p.columns[0].fill = Some(f64::NAN);
         assert!(p.check(&["n".into()]).is_err());
+        // Statistics no fit makes: a center beyond 1e150, a divisor that is not positive.
+        for (center, divisor) in [(1e300, 1.0), (0.0, -1.0), (0.0, 0.0)] {
+            let mut p = Pipeline::numeric(&["n".into()]);
+            p.columns[0].scale = Scale::Standard;
+            p.columns[0].scaling = vec![Affine { center, divisor }];
+            assert!(p.check(&["n".into()]).is_err(), "{center} {divisor}");
+        }
+        // A date fill no calendar holds (its parts would wrap around or be NaN).
+        let (mut step, _, _) = run(
+            &["2024-03-01"],
+            Kind::Date,
+            r#"{"impute": "min"}"#,
+            &[0],
+            &[0],
+        );
+        let outputs = step.outputs.clone();
+        assert_eq!(
+            Pipeline {
+                columns: vec![step.clone()]
+            }
+            .check(&outputs),
+            Ok(())
+        );
+        step.fill = Some(1e15);
+        assert!(Pipeline {
+            columns: vec![step]
+        }
+        .check(&outputs)
+        .is_err());
+        // Target means beyond 1e150 would reach the model as they are.
+        let c = column(&["x", "y"]);
+        let target = TargetTable {
+            values: ndarray::arr2(&[[1.0], [2.0]]),
+            suffixes: vec![String::new()],
+        };
+        let opts = options(r#"{"encode": "target"}"#, Kind::Categorical);
+        let mut p = Pipeline::fit(
+            &[("c", &c, Kind::Categorical, opts)],
+            &[0, 1],
+            Some(&target),
+        )
+        .unwrap();
+        assert_eq!(p.check(&["c".into()]), Ok(()));
+        p.columns[0].categories.as_mut().unwrap().target_means[0][0] = 1e300;
+        assert!(p.check(&["c".into()]).is_err());
+    }
+
+    /// `info` describes files that `check` refuses: an index out of range is not followed.
+    #[test]
+    fn describe_trusts_no_index() {
+        let (mut step, _, _) = run(
+            &["a", "", "b"],
+            Kind::Categorical,
+            r#"{"impute": "mode"}"#,
+            &[0, 1, 2],
+            &[0],
+        );
+        step.categories.as_mut().unwrap().missing_as = Some(99);
+        let lines = Pipeline {
+            columns: vec![step],
+        }
+        .describe();
+        assert_eq!(lines, vec!["c (categorical), 1 missing in train rows, impute mode, encode native over 2 categories ['a', 'b']"]);
+    }
+
+    /// A value within range that scaling carries beyond it is a problem of its row: the model
+    /// never gets inf, NaN or 1e300 from a finite cell.
+    #[test]
+    fn values_that_leave_the_range_once_scaled_are_problems() {
+        let cells = ["0", "1e-300", "1e150", ""];
+        let (step, x, problems) = run(
+            &cells,
+            Kind::Number,
+            r#"{"scale": "min_max"}"#,
+            &[0, 1],
+            &[0, 1, 2],
+        );
+        assert_eq!(step.scaling[0].divisor, 1e-300);
+        assert_eq!(problems.rows, vec![2]);
+        assert_eq!(
+            problems.describe(|r| r + 1),
+            "column 'c' row 3: 1e150 becomes inf once preprocessed (pgml-cli accepts magnitudes up to 1e150)"
+        );
+        assert_eq!(x[1], vec![1.0]);
+        assert!(x[2][0].is_nan());
+        // A missing value for a model that takes them stays NaN, and is no problem.
+        let c = column(&cells);
+        let opts = options(r#"{"scale": "min_max"}"#, Kind::Number);
+        let p = Pipeline::fit(&[("c", &c, Kind::Number, opts)], &[0, 1], None).unwrap();
+        let (x, problems) = p.transformer().transform(&[&c], &[3], true).unwrap();
+        assert!(problems.is_empty() && x[[0, 0]].is_nan());
+    }
+
+    #[test]
+    fn a_matrix_beyond_memory_is_refused() {
+        for (rows, width) in [(usize::MAX / 2, 4), (1 << 40, 1 << 20), (1 << 30, 1 << 20)] {
+            let why = matrix(rows, width).unwrap_err();
+            assert!(
+                why.contains("one-hot encoding makes a feature per category"),
+                "{why}"
+            );
+        }
+        assert_eq!(matrix(2, 3).unwrap().dim(), (2, 3));
     }
 }

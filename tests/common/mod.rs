@@ -46,10 +46,10 @@ pub fn load(path: &Path, features: Option<&[String]>, targets: &[String], task: 
         .unwrap();
     let labelled = table.labelled(task, None).unwrap();
     let raw: Vec<_> = table.columns.iter().collect();
-    let (x, problems) =
-        Pipeline::numeric(&table.names)
-            .transformer()
-            .transform(&raw, &labelled.rows, false);
+    let (x, problems) = Pipeline::numeric(&table.names)
+        .transformer()
+        .transform(&raw, &labelled.rows, false)
+        .unwrap();
     assert!(problems.is_empty(), "{}", problems.describe(|r| r + 1));
     Loaded {
         feature_names: table.names,

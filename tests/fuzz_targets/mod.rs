@@ -140,6 +140,7 @@ pub fn csv(data: &[u8]) {
     let Some(task) = task else { return };
     let table = Table {
         source: "t.csv".into(),
+        target_source: "t.csv".into(),
         names: reader.feature_names.clone(),
         columns: table,
         target_names: reader.target_names.clone(),
@@ -169,7 +170,10 @@ pub fn csv(data: &[u8]) {
         return;
     };
     let raw: Vec<&RawColumn> = fitted.iter().map(|f| f.1).collect();
-    let (x, _) = pipeline.transformer().transform(&raw, &labelled.rows, true);
+    let (x, _) = match pipeline.transformer().transform(&raw, &labelled.rows, true) {
+        Ok(done) => done,
+        Err(why) => return check_line(&why, MAX_MESSAGE),
+    };
     assert_eq!(
         x.dim(),
         (labelled.rows.len(), pipeline.output_names().len())
@@ -187,6 +191,7 @@ pub fn npy(data: &[u8]) {
         let rows = raw.first().map_or(0, Vec::len);
         let table = Table {
             source: "y.npy".into(),
+            target_source: "y.npy".into(),
             names: vec!["x0".into()],
             columns: vec![RawColumn::default()],
             target_names: (0..raw.len()).map(|i| format!("y{i}")).collect(),
