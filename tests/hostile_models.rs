@@ -706,7 +706,10 @@ fn score_refuses_non_finite_predictions() {
     );
     assert_eq!(code, Some(4), "{stderr}");
     // One error line (after the warning that these are the training rows).
-    let errors: Vec<&str> = stderr.lines().filter(|l| !l.contains(": warning: ")).collect();
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.contains(": warning: "))
+        .collect();
     assert_eq!(errors.len(), 1, "{stderr}");
     assert!(
         stderr.contains("huge.pgml: gives predictions that are not a finite number"),

@@ -7,8 +7,8 @@ use linfa_logistic::{
     FittedLogisticRegression, LogisticRegression, MultiFittedLogisticRegression,
     MultiLogisticRegression,
 };
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
-use ndarray_linalg::{JobSvd, Solve, SVDDC};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray_linalg::{JobSvd, QRInto, Solve, SVDDC};
 use serde::{Deserialize, Serialize};
 
 use super::model::all_finite;
@@ -28,8 +28,11 @@ impl LinearModel {
     }
 }
 
+/// Rows folded into the QR triangle at a time: a block of 20 features stays in L2 cache.
+const LEAST_SQUARES_BLOCK: usize = 2048;
+
 /// Ordinary least squares as scikit-learn solves it: center the columns (with an intercept), then
-/// the minimum-norm solution through an SVD (LAPACK's gesdd on the statically linked OpenBLAS),
+/// the minimum-norm solution through a QR and an SVD (LAPACK on the statically linked OpenBLAS),
 /// singular values below max(n, p) x eps of the largest taken as zero (numpy's lstsq rule).
 /// Collinear columns, such as one-hot columns beside an intercept, then share their weight
 /// instead of taking huge opposite coefficients (which made an unseen category, all zeros,
@@ -48,9 +51,30 @@ pub fn linear_regression(
     } else {
         (Array1::zeros(x.ncols()), 0.0)
     };
-    let xc = &x - &x_mean;
-    let yc = &y - y_mean;
-    let (u, s, vt) = xc
+    // The rows are folded block by block into the triangle of a QR decomposition of [X y]
+    // (TSQR): each Householder pass then runs over a block in cache, where LAPACK's own QR of a
+    // tall matrix narrower than its block size made 40 passes over all of it (2M x 20 rows:
+    // 2.6 s of a 9 s train). Singular values are the triangle's, which are X's.
+    let p = x.ncols();
+    let mut triangle = Array2::<f64>::zeros((0, p + 1));
+    for start in (0..x.nrows()).step_by(LEAST_SQUARES_BLOCK) {
+        let end = (start + LEAST_SQUARES_BLOCK).min(x.nrows());
+        let mut stacked = Array2::<f64>::zeros((triangle.nrows() + end - start, p + 1));
+        let above = triangle.nrows();
+        stacked.slice_mut(s![..above, ..]).assign(&triangle);
+        let mut rows = stacked.slice_mut(s![above.., ..p]);
+        rows.assign(&x.slice(s![start..end, ..]));
+        rows -= &x_mean;
+        let mut target = stacked.slice_mut(s![above.., p]);
+        target.assign(&y.slice(s![start..end]));
+        target -= y_mean;
+        triangle = stacked
+            .qr_into()
+            .map_err(|e| Error::fit(format!("linear: the QR decomposition failed ({e})")))?
+            .1;
+    }
+    let (r, z) = (triangle.slice(s![.., ..p]), triangle.column(p));
+    let (u, s, vt) = r
         .svddc(JobSvd::Some)
         .map_err(|e| Error::fit(format!("linear: the SVD failed ({e})")))?;
     let (u, vt) = match (u, vt) {
@@ -59,7 +83,7 @@ pub fn linear_regression(
     };
     let largest = s.iter().copied().fold(0.0, f64::max);
     let cutoff = largest * f64::EPSILON * x.nrows().max(x.ncols()) as f64;
-    let projected = u.t().dot(&yc);
+    let projected = u.t().dot(&z);
     let scaled: Array1<f64> = projected
         .iter()
         .zip(&s)
@@ -230,5 +254,53 @@ impl LogisticModel {
             (_, _, false) => Err("has non-finite coefficients".into()),
             _ => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::algorithms::native::Native;
+
+    fn fit(x: ArrayView2<f64>, y: ArrayView1<f64>) -> LinearModel {
+        let params = Params::validate(
+            "linear",
+            Native::LinearRegression.params(),
+            &Default::default(),
+        )
+        .unwrap();
+        linear_regression(&params, x, y).unwrap()
+    }
+
+    /// Rows folded block by block (5000 rows: three blocks) give the exact least-squares fit.
+    #[test]
+    fn blocks_of_rows_give_the_least_squares_solution() {
+        let x = Array2::from_shape_fn((5000, 3), |(i, j)| ((i * (j + 3)) % 17) as f64 + j as f64);
+        let y: Array1<f64> = x
+            .rows()
+            .into_iter()
+            .map(|r| 2.0 * r[0] - r[1] + 0.5 * r[2] + 7.0)
+            .collect();
+        let model = fit(x.view(), y.view());
+        for (c, expected) in model.coef.iter().zip([2.0, -1.0, 0.5]) {
+            assert!((c - expected).abs() < 1e-9, "{:?}", model.coef);
+        }
+        assert!((model.intercept - 7.0).abs() < 1e-9, "{}", model.intercept);
+    }
+
+    /// Collinear columns (one-hot beside the intercept) share their weight: a row of zeros, an
+    /// unseen category, predicts near the mean instead of far off.
+    #[test]
+    fn collinear_columns_take_the_minimum_norm_solution() {
+        let x = ndarray::arr2(&[[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]);
+        let y = ndarray::arr1(&[10.0, 20.0, 12.0, 22.0]);
+        let model = fit(x.view(), y.view());
+        assert!(
+            (model.coef[0] + model.coef[1]).abs() < 1e-9,
+            "{:?}",
+            model.coef
+        );
+        let unseen = model.predict(ndarray::arr2(&[[0.0, 0.0]]).view())[0];
+        assert!((unseen - 16.0).abs() < 1e-9, "{unseen}");
     }
 }
