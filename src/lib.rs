@@ -15,6 +15,7 @@ pub mod preprocess;
 pub mod progress;
 pub mod runtime;
 pub mod score;
+pub mod search;
 pub mod task;
 pub mod train;
 

@@ -17,6 +17,18 @@ impl Progress {
         }
     }
 
+    /// A bar over `len` steps, or `None` when nothing is shown.
+    pub fn bar(&self, len: u64, message: &str) -> Option<ProgressBar> {
+        if !self.enabled {
+            return None;
+        }
+        let bar = ProgressBar::new(len).with_message(message.to_string());
+        if let Ok(style) = ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} {elapsed}") {
+            bar.set_style(style);
+        }
+        Some(bar)
+    }
+
     /// Runs `work` under a spinner showing `message`; the spinner is cleared when it ends.
     pub fn run<T>(&self, message: impl Into<String>, work: impl FnOnce() -> T) -> T {
         if !self.enabled {

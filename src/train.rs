@@ -15,9 +15,10 @@ use crate::data::{fingerprint, list, quote, DataSource, Labelled, Table, Targets
 use crate::error::{warn, Error, Result};
 use crate::metrics::{self, Metrics};
 use crate::model::{self, DataInfo, Header, SplitInfo};
-use crate::preprocess::{Encode, Pipeline, Spec, TargetTable};
+use crate::preprocess::{ColumnOptions, Encode, Pipeline, Problems, Spec, TargetTable};
 use crate::progress::Progress;
 use crate::runtime::{Estimator, Plan};
+use crate::search::{self, SearchResults, SearchSpec};
 use crate::task::Task;
 
 pub struct TrainRequest {
@@ -33,6 +34,8 @@ pub struct TrainRequest {
     pub runtime: Option<Runtime>,
     pub hyperparams: Map<String, Value>,
     pub preprocess: Spec,
+    /// Hyperparameter search over `hyperparams` (the base every candidate starts from).
+    pub search: Option<SearchSpec>,
     pub test_size: f64,
     pub sampling: Sampling,
     pub seed: u64,
@@ -54,13 +57,19 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let choice = algorithms::choose(&request.algorithm, task, request.runtime)?;
     check_targets(request)?;
     model::check_writable(&request.output, request.force)?;
-    let plan = Plan::new(
-        &choice,
-        task,
-        &request.hyperparams,
-        request.seed,
-        request.targets.len(),
-    )?;
+    // Every candidate of a search is checked here, before any data is read.
+    let candidates = match &request.search {
+        Some(search) => search.candidates(&request.hyperparams, request.seed)?,
+        None => vec![request.hyperparams.clone()],
+    };
+    let plans = candidates
+        .iter()
+        .map(|params| Plan::new(&choice, task, params, request.seed, request.targets.len()))
+        .collect::<Result<Vec<_>>>()?;
+    let search_metric = match &request.search {
+        Some(search) => Some(search::metric_for(task, search.metric.as_deref())?),
+        None => None,
+    };
     let missing_ok = choice.algorithm.takes_missing_values(choice.runtime);
 
     let columns = Columns {
@@ -182,6 +191,42 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         }
         return Err(Error::data(&table.source, all.join("; ")));
     }
+    // Search: every candidate by cross-validation on the train rows; the best is refit below.
+    let search = match (&request.search, search_metric) {
+        (Some(spec), Some(metric)) => {
+            let classes = match &y_train {
+                Targets::Classes { y, .. } => Some(y.to_vec()),
+                _ => None,
+            };
+            let folds = search::folds(
+                train_positions.len(),
+                spec.cv,
+                classes.as_deref(),
+                request.seed,
+            )?;
+            let context = FoldContext {
+                columns: &fit_columns,
+                raw: &raw,
+                train_rows: &train_rows,
+                y_train: &y_train,
+                target_names: &table.target_names,
+                task,
+                missing_ok,
+                seed: request.seed,
+                metric: &metric,
+            };
+            let scored = cross_validate(&context, &plans, &candidates, &folds, progress).map_err(
+                |e| match e {
+                    Error::Data(why) => Error::data(&table.source, why),
+                    other => other,
+                },
+            )?;
+            Some(SearchResults::new(spec.method, spec.cv, metric, scored))
+        }
+        _ => None,
+    };
+    let chosen = search.as_ref().map_or(0, |s| s.ranking[0]);
+    let plan = &plans[chosen];
     // The raw cells are done with: free them before the fit, where memory peaks.
     let (target_names, total_rows) = (table.target_names.clone(), table.rows);
     drop(transformer);
@@ -237,7 +282,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         algorithm: choice.algorithm.name.into(),
         runtime: choice.runtime,
         backend: plan.backend(),
-        hyperparams: Value::Object(request.hyperparams.clone()),
+        hyperparams: Value::Object(candidates[chosen].clone()),
         resolved_hyperparams: plan.resolved_hyperparams(),
         feature_names,
         target_names,
@@ -260,12 +305,154 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         },
         test_data: test_info,
         metrics,
+        search,
         input: pipeline,
         python: plan.python_info(),
     };
     let bytes = model::encode(&header, &model.payload()?)?;
     model::write_atomically(&request.output, &bytes, request.force)?;
     Ok(header)
+}
+
+/// What every fold of a search shares.
+struct FoldContext<'a> {
+    columns: &'a [(&'a str, &'a RawColumn, Kind, ColumnOptions)],
+    raw: &'a [&'a RawColumn],
+    /// Table rows, by train position.
+    train_rows: &'a [usize],
+    y_train: &'a Targets,
+    target_names: &'a [String],
+    task: Task,
+    missing_ok: bool,
+    seed: u64,
+    metric: &'a str,
+}
+
+impl FoldContext<'_> {
+    /// One fit on the train rows outside `fold` (positions), scored on those in it, with the
+    /// preprocessing fitted on the fit's rows only. Returns the score and the fit time.
+    fn score(&self, plan: &Plan, fold: &[usize]) -> Result<(f64, f64)> {
+        let mut inside = vec![false; self.train_rows.len()];
+        fold.iter().for_each(|&p| inside[p] = true);
+        let fit: Vec<usize> = (0..self.train_rows.len()).filter(|&p| !inside[p]).collect();
+        let rows = |positions: &[usize]| -> Vec<usize> {
+            positions.iter().map(|&p| self.train_rows[p]).collect()
+        };
+        let (fit_rows, fold_rows) = (rows(&fit), rows(fold));
+        let (y_fit, y_fold) = (self.y_train.select(&fit), self.y_train.select(fold));
+        let target = if self.columns.iter().any(|c| c.3.encode == Encode::Target) {
+            target_table(&y_fit, self.target_names).map_err(Error::Data)?
+        } else {
+            None
+        };
+        let pipeline = Pipeline::fit(self.columns, &fit_rows, target.as_ref())?;
+        let transformer = pipeline.transformer();
+        let matrix = |rows: &[usize]| -> Result<Array2<f64>> {
+            let (x, problems): (Array2<f64>, Problems) = transformer
+                .transform(self.raw, rows, self.missing_ok)
+                .map_err(Error::Data)?;
+            match problems.is_empty() {
+                true => Ok(x),
+                false => Err(Error::Data(problems.describe(|r| r + 1))),
+            }
+        };
+        let (x_fit, x_fold) = (matrix(&fit_rows)?, matrix(&fold_rows)?);
+        let started = Instant::now();
+        let model = plan.fit(self.task, x_fit, &y_fit, self.seed)?;
+        let fit_time = started.elapsed().as_secs_f64();
+        let metrics = evaluate(model.as_ref(), x_fold.view(), &y_fold, self.task)?;
+        Ok((
+            metrics.get(self.metric).copied().unwrap_or(f64::NAN),
+            fit_time,
+        ))
+    }
+}
+
+/// Every candidate on every fold. Native fits are single-threaded, so their folds run on all
+/// cores at once; Python's run one after another (one interpreter, whose libraries thread).
+fn cross_validate(
+    context: &FoldContext,
+    plans: &[Plan],
+    candidates: &[Map<String, Value>],
+    folds: &[Vec<usize>],
+    progress: Progress,
+) -> Result<Vec<search::Scored>> {
+    let jobs: Vec<(usize, usize)> = (0..plans.len())
+        .flat_map(|c| (0..folds.len()).map(move |f| (c, f)))
+        .collect();
+    let results: std::sync::Mutex<Vec<Option<(f64, f64)>>> =
+        std::sync::Mutex::new(vec![None; jobs.len()]);
+    let failure: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let bar = progress.bar(jobs.len() as u64, "cross-validating");
+    let work = || loop {
+        let job = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if job >= jobs.len() || failure.lock().map_or(true, |f| f.is_some()) {
+            return;
+        }
+        let (c, f) = jobs[job];
+        match context.score(&plans[c], &folds[f]) {
+            Ok(result) => {
+                if let Ok(mut results) = results.lock() {
+                    results[job] = Some(result);
+                }
+            }
+            Err(e) => {
+                let e = match e {
+                    Error::Data(why) => {
+                        Error::Data(format!("cross-validation fold {}: {why}", f + 1))
+                    }
+                    Error::Fit(why) => Error::Fit(format!(
+                        "cross-validation fold {} of {}: {why}",
+                        f + 1,
+                        Value::Object(candidates[c].clone())
+                    )),
+                    other => other,
+                };
+                if let Ok(mut failure) = failure.lock() {
+                    failure.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+    };
+    let native = plans.iter().all(|p| matches!(p, Plan::Native { .. }));
+    let threads = match native {
+        true => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        false => 1,
+    };
+    if threads > 1 {
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(&work);
+            }
+        });
+    } else {
+        work();
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if let Some(e) = failure.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    let results = results.into_inner().unwrap_or_default();
+    Ok(candidates
+        .iter()
+        .enumerate()
+        .map(|(c, params)| {
+            let runs: Vec<(f64, f64)> = (0..folds.len())
+                .map(|f| results[c * folds.len() + f].unwrap_or((f64::NAN, 0.0)))
+                .collect();
+            search::Scored {
+                params: params.clone(),
+                fold_scores: runs.iter().map(|r| r.0).collect(),
+                fit_times: runs.iter().map(|r| r.1).collect(),
+            }
+        })
+        .collect())
 }
 
 /// Each column's kind from every row with a target, and the whole file's problems (column,

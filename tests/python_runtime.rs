@@ -217,6 +217,7 @@ fn deterministic_estimators_match_plain_scikit_learn() {
             ignore: Vec::new(),
             categorical: Vec::new(),
             preprocess: Default::default(),
+            search: None,
             targets: vec![target.into()],
             task,
             algorithm: name.into(),

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::Header;
 use crate::preprocess::Spec;
 use crate::progress::Progress;
+use crate::search;
 use crate::task::Task;
 use crate::train::{self, TrainRequest};
 
@@ -58,9 +59,22 @@ pub struct Args {
     /// Runtime [default: rust where the algorithm has a native implementation]
     #[arg(long, value_enum)]
     runtime: Option<Runtime>,
-    /// Hyperparameters as a JSON object, e.g. '{"alpha": 0.5}'
+    /// Hyperparameters as a JSON object, e.g. '{"alpha": 0.5}' (with --search: what every
+    /// candidate starts from)
     #[arg(long, value_name = "JSON")]
     hyperparams: Option<String>,
+    /// Search hyperparameters by cross-validation on the train rows, then refit the best
+    #[arg(long, value_enum, requires = "search_params")]
+    search: Option<search::Method>,
+    /// Values to search, a JSON object of lists: '{"max_depth": [2, 4], "n_estimators": [20, 40]}'
+    #[arg(long, value_name = "JSON", requires = "search")]
+    search_params: Option<String>,
+    /// '{"cv": 5, "n_iter": 10}': folds, and candidates drawn by --search random
+    #[arg(long, value_name = "JSON", requires = "search")]
+    search_args: Option<String>,
+    /// The metric that ranks candidates [default: the key metric, r2 or f1]
+    #[arg(long, value_name = "NAME", requires = "search")]
+    search_metric: Option<String>,
     /// Test rows: a fraction (<= 1), a row count (> 1), or 0 to train on every row
     #[arg(long, default_value_t = 0.25)]
     test_size: f64,
@@ -143,6 +157,17 @@ pub fn run(args: Args) -> Result<i32> {
         ignore: args.ignore,
         categorical: args.categorical,
         preprocess,
+        search: args
+            .search
+            .map(|method| {
+                search::SearchSpec::parse(
+                    method,
+                    args.search_params.as_deref(),
+                    args.search_args.as_deref(),
+                    args.search_metric.clone(),
+                )
+            })
+            .transpose()?,
         targets: args.targets,
         task: args.task,
         algorithm: args.algorithm,
@@ -160,6 +185,9 @@ pub fn run(args: Args) -> Result<i32> {
             let mut report = serde_json::to_value(&header).map_err(|e| Error::Io(e.to_string()))?;
             if let Some(object) = report.as_object_mut() {
                 object.insert("model".into(), output.display().to_string().into());
+                if let Some(search) = &header.search {
+                    object.insert("cv_results".into(), search.cv_results());
+                }
             }
             print_json(&report)?;
         }
@@ -207,6 +235,9 @@ fn human_report(header: &Header, path: &std::path::Path) -> String {
             text.push_str(&metric_lines(header.task, &header.metrics));
         }
     }
+    if let Some(search) = &header.search {
+        text.push_str(&search_report(search));
+    }
     let seconds = |name: &str| {
         header
             .metrics
@@ -219,6 +250,43 @@ fn human_report(header: &Header, path: &std::path::Path) -> String {
         seconds("fit_time"),
         seconds("score_time")
     );
+    text
+}
+
+/// The candidates by rank: mean and standard deviation over the folds, mean fit time, params.
+fn search_report(search: &search::SearchResults) -> String {
+    const SHOWN: usize = 20;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "search ({}, {} folds): {} ranked by mean {} (the best was refit on every train row):",
+        match search.method {
+            search::Method::Grid => "grid",
+            search::Method::Random => "random",
+        },
+        search.cv,
+        plural(search.candidates.len(), "candidate", "candidates"),
+        search.metric
+    );
+    for (rank, &i) in search.ranking.iter().enumerate().take(SHOWN) {
+        let c = &search.candidates[i];
+        let _ = writeln!(
+            text,
+            "  {:>3}. {} ± {}  fit {:.3}s  {}",
+            rank + 1,
+            metric(c.mean()),
+            metric(c.std()),
+            c.mean_fit_time(),
+            crate::error::one_line(&serde_json::Value::Object(c.params.clone()).to_string())
+        );
+    }
+    if search.candidates.len() > SHOWN {
+        let _ = writeln!(
+            text,
+            "  ... {} more (--format json lists every one)",
+            search.candidates.len() - SHOWN
+        );
+    }
     text
 }
 

@@ -61,6 +61,9 @@ pub struct Header {
     /// A metric that is not a number (NaN, infinite) is stored as null and read back as NaN.
     #[serde(with = "metric_values")]
     pub metrics: BTreeMap<String, f64>,
+    /// `--search`: every candidate's cross-validation and the ranking (the best was refit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<crate::search::SearchResults>,
     /// The raw input columns, their kinds and fitted preprocessing, which turn them into
     /// `feature_names` (format 2; a format-1 file reads as one number column per feature).
     #[serde(default)]
@@ -384,6 +387,7 @@ mod tests {
             },
             test_data: None,
             metrics: BTreeMap::new(),
+            search: None,
             input: Pipeline::numeric(&["a".into()]),
             python: None,
         }

@@ -135,6 +135,7 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
         ignore: Vec::new(),
         categorical: Vec::new(),
         preprocess: Spec::default(),
+        search: None,
         features: features.clone(),
         targets: targets.clone(),
         task,
