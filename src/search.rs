@@ -66,9 +66,11 @@ impl SearchSpec {
                 Value::Array(list) if !list.is_empty() => {
                     values.insert(name, list);
                 }
-                other => return Err(Error::usage(format!(
+                other => {
+                    return Err(Error::usage(format!(
                     "--search-params '{name}': expected a non-empty list of values, found {other}"
-                ))),
+                )))
+                }
             }
         }
         let mut spec = SearchSpec {

@@ -21,6 +21,7 @@ use crate::runtime::{Estimator, Plan};
 use crate::search::{self, SearchResults, SearchSpec};
 use crate::task::Task;
 
+#[derive(Clone)]
 pub struct TrainRequest {
     pub data: DataSource,
     /// Score on this labelled file instead of splitting `data`.
@@ -312,6 +313,78 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let bytes = model::encode(&header, &model.payload()?)?;
     model::write_atomically(&request.output, &bytes, request.force)?;
     Ok(header)
+}
+
+/// One algorithm of a leaderboard: its header, or why it did not train.
+pub struct Entry {
+    pub algorithm: String,
+    pub result: Result<Header>,
+}
+
+/// Several algorithms on the same data, split and seed (`--algorithm a,b,c`): each trains to a
+/// temporary file beside the output; the best by the key metric on the test rows is written to
+/// the output. Returns every entry and the best's index. One algorithm failing (a fit error,
+/// missing values it cannot take) is its entry's error; all failing is the first error.
+pub fn train_each(
+    request: &TrainRequest,
+    algorithms: &[String],
+    progress: Progress,
+) -> Result<(Vec<Entry>, usize)> {
+    let task = request.task;
+    for name in algorithms {
+        algorithms::choose(name, task, request.runtime)?;
+    }
+    if request.search.is_some() || !request.hyperparams.is_empty() {
+        return Err(Error::usage(
+            "--hyperparams and --search apply to one algorithm; train several without them",
+        ));
+    }
+    if request.test_data.is_none() && request.test_size == 0.0 {
+        return Err(Error::usage(
+            "several algorithms are ranked on test rows: give --test-size above 0 or --test-data",
+        ));
+    }
+    model::check_writable(&request.output, request.force)?;
+    let dir = tempfile::Builder::new()
+        .prefix(".pgml-cli-leaderboard-")
+        .tempdir_in(crate::atomic::parent_dir(&request.output))
+        .map_err(|e| Error::io(request.output.display(), e))?;
+    let mut entries = Vec::with_capacity(algorithms.len());
+    for (i, name) in algorithms.iter().enumerate() {
+        let one = TrainRequest {
+            algorithm: name.clone(),
+            output: dir.path().join(format!("{i}.pgml")),
+            force: false,
+            ..request.clone()
+        };
+        entries.push(Entry {
+            algorithm: name.clone(),
+            result: train(&one, progress),
+        });
+    }
+    let key = task.key_metric();
+    let score = |e: &Entry| {
+        e.result
+            .as_ref()
+            .ok()
+            .and_then(|h| h.metrics.get(key).copied())
+            .filter(|v| !v.is_nan())
+    };
+    // The highest key metric; ties go to the first listed.
+    let best = (0..entries.len())
+        .filter(|&i| score(&entries[i]).is_some())
+        .fold(None, |best: Option<usize>, i| match best {
+            Some(b) if score(&entries[b]) >= score(&entries[i]) => Some(b),
+            _ => Some(i),
+        });
+    let Some(best) = best else {
+        let first = entries.into_iter().find_map(|e| e.result.err());
+        return Err(first.unwrap_or_else(|| Error::fit("no algorithm trained")));
+    };
+    let path = dir.path().join(format!("{best}.pgml"));
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(path.display(), e))?;
+    model::write_atomically(&request.output, &bytes, request.force)?;
+    Ok((entries, best))
 }
 
 /// What every fold of a search shares.

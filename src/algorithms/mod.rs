@@ -156,6 +156,31 @@ pub const ALGORITHMS: &[Algorithm] = &[
     algorithm!("dbscan"; native [K => Dbscan]; python []),
 ];
 
+/// Left out of `--algorithm all`: their cost grows with the cube or square of the rows, or they
+/// solve a linear program per fit (minutes on 100k rows where the others take seconds).
+pub const SLOW: &[&str] = &[
+    "gaussian_process",
+    "kernel_ridge",
+    "quantile",
+    "theil_sen",
+    "affinity_propagation",
+    "mean_shift",
+];
+
+/// `--algorithm`: one name, several separated by commas, or `all` (every algorithm of the task
+/// this build can run, but the `SLOW` ones).
+pub fn names(given: &str, task: Task) -> Vec<String> {
+    if given == "all" {
+        return ALGORITHMS
+            .iter()
+            .filter(|a| !SLOW.contains(&a.name))
+            .filter(|a| a.runtimes(task).iter().any(|r| r.available()))
+            .map(|a| a.name.to_string())
+            .collect();
+    }
+    given.split(',').map(|n| n.trim().to_string()).collect()
+}
+
 /// The algorithm called `name` (or one of its aliases); an unknown name suggests the closest one.
 pub fn find(name: &str) -> Result<&'static Algorithm> {
     if let Some(found) = ALGORITHMS

@@ -53,7 +53,8 @@ pub struct Args {
     test_data: Option<PathBuf>,
     #[arg(long, value_enum)]
     task: Task,
-    /// Algorithm name (`pgml-cli algorithms` lists them)
+    /// Algorithm name (`pgml-cli algorithms` lists them); several separated by commas, or `all`,
+    /// train each on the same split and keep the best by the key metric
     #[arg(long, default_value = "linear")]
     algorithm: String,
     /// Runtime [default: rust where the algorithm has a native implementation]
@@ -135,10 +136,11 @@ pub fn run(args: Args) -> Result<i32> {
     let dialect = args.dialect.for_file(&args.data)?;
     let data = DataSource::from_args(&args.data, args.labels.as_deref(), dialect);
     let preprocess = Spec::parse(args.preprocess.as_deref())?;
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| train::default_output(&data, &args.algorithm));
+    let algorithms = crate::algorithms::names(&args.algorithm, args.task);
+    let several = algorithms.len() > 1;
+    let output = args.output.clone().unwrap_or_else(|| {
+        train::default_output(&data, if several { "best" } else { &args.algorithm })
+    });
     let request = TrainRequest {
         hyperparams: params::parse_json(args.hyperparams.as_deref())?,
         data,
@@ -178,6 +180,41 @@ pub fn run(args: Args) -> Result<i32> {
         output: output.clone(),
         force: args.force,
     };
+    if several {
+        let (entries, best) = train::train_each(&request, &algorithms, Progress::new(args.quiet))?;
+        let header = entries[best].result.as_ref().map_err(Clone::clone)?.clone();
+        match args.format {
+            ReportFormat::Human => {
+                print(&leaderboard(&entries, best, args.task))?;
+                print(&human_report(&header, &output))?;
+            }
+            ReportFormat::Json => {
+                let board: Vec<serde_json::Value> = entries
+                    .iter()
+                    .map(|e| match &e.result {
+                        Ok(h) => serde_json::json!({
+                            "algorithm": e.algorithm,
+                            "runtime": h.runtime,
+                            "metrics": crate::model::metrics_json(&h.metrics),
+                        }),
+                        Err(why) => serde_json::json!({
+                            "algorithm": e.algorithm,
+                            "error": why.line(),
+                        }),
+                    })
+                    .collect();
+                let mut report =
+                    serde_json::to_value(&header).map_err(|e| Error::Io(e.to_string()))?;
+                if let Some(object) = report.as_object_mut() {
+                    object.insert("model".into(), output.display().to_string().into());
+                    object.insert("leaderboard".into(), board.into());
+                }
+                print_json(&report)?;
+            }
+        }
+        check_gates(&header.metrics, &args.min_metric, &args.max_metric)?;
+        return Ok(0);
+    }
     let header = train::train(&request, Progress::new(args.quiet))?;
     match args.format {
         ReportFormat::Human => print(&human_report(&header, &output))?,
@@ -250,6 +287,53 @@ fn human_report(header: &Header, path: &std::path::Path) -> String {
         seconds("fit_time"),
         seconds("score_time")
     );
+    text
+}
+
+/// Every algorithm by its key metric on the test rows, the failed ones last with why.
+fn leaderboard(entries: &[train::Entry], best: usize, task: Task) -> String {
+    let key = task.key_metric();
+    let score = |e: &train::Entry| {
+        e.result
+            .as_ref()
+            .ok()
+            .and_then(|h| h.metrics.get(key).copied())
+            .unwrap_or(f64::NAN)
+    };
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (score(&entries[a]), score(&entries[b]));
+        match (x.is_nan(), y.is_nan()) {
+            (false, false) => y.total_cmp(&x).then(a.cmp(&b)),
+            (nan_x, nan_y) => nan_x.cmp(&nan_y).then(a.cmp(&b)),
+        }
+    });
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "leaderboard: {} by {key} on the test rows",
+        plural(entries.len(), "algorithm", "algorithms")
+    );
+    for (rank, &i) in order.iter().enumerate() {
+        let e = &entries[i];
+        let mark = if i == best { "  (best)" } else { "" };
+        match &e.result {
+            Ok(h) => {
+                let fit = h.metrics.get("fit_time").copied().unwrap_or(f64::NAN);
+                let _ = writeln!(
+                    text,
+                    "  {:>3}. {:<28}{:<8}{key} {}  fit {fit:.3}s{mark}",
+                    rank + 1,
+                    e.algorithm,
+                    h.runtime.name(),
+                    metric(score(e))
+                );
+            }
+            Err(why) => {
+                let _ = writeln!(text, "    -  {:<36}failed: {}", e.algorithm, why.line());
+            }
+        }
+    }
     text
 }
 
