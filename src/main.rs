@@ -39,7 +39,9 @@ fn main() {
         Ok(Ok(code)) => code,
         Ok(Err(error::Error::BrokenPipe)) => 0,
         Ok(Err(e)) => {
-            eprintln!("pgml-cli: error: {}", e.line());
+            // Ctrl-C can cut a library's progress line short, as a shell's ^C does: start afresh.
+            let fresh = if matches!(e, error::Error::Interrupted) { "\n" } else { "" };
+            eprintln!("{fresh}pgml-cli: error: {}", e.line());
             e.exit_code()
         }
         Err(_) => INTERNAL_ERROR,
