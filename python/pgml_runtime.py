@@ -206,7 +206,8 @@ def _lightgbm_defaults():
     import numpy as np
     from lightgbm.basic import _ConfigAliases
 
-    quiet = {"verbose": -1}
+    # One thread: starting LightGBM's thread pool would take most of the time.
+    quiet = {"verbose": -1, "num_threads": 1}
     with _quiet_stdout():
         data = lightgbm.Dataset(np.array([[0.0], [1.0]]), label=[0.0, 1.0], params=quiet)
         text = lightgbm.Booster(params=quiet, train_set=data).model_to_string()
