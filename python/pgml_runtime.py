@@ -156,7 +156,7 @@ def _unknown(path, key, names, own):
 
     close = difflib.get_close_matches(key, names, n=1)
     hint = f"did you mean {close[0]!r}?; " if close else ""
-    raise BadHyperparameters(f"{path} has no hyperparameter {key!r} ({hint}it takes: {_listing(names, own)})")
+    raise BadHyperparameters(f"{path} has no hyperparameter {_cut(repr(key))} ({hint}it takes: {_listing(names, own)})")
 
 
 def _default_params(cls):
@@ -286,7 +286,12 @@ def _is_number(value):
 def _wrong_type(path, key, expected, value):
     import json
 
-    raise BadHyperparameters(f"hyperparameter {key!r} of {path} must be {expected}, not {json.dumps(value)}")
+    raise BadHyperparameters(f"hyperparameter {_cut(repr(key))} of {path} must be {expected}, not {_cut(json.dumps(value))}")
+
+
+def _cut(text, length=40):
+    """Command-line text in a message, cut like the Rust side's quoted values."""
+    return text if len(text) <= length else f"{text[:length]}...({len(text.encode())} bytes)"
 
 
 # The time and C++ source location that lead the libraries' messages.
