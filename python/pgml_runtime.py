@@ -124,7 +124,7 @@ def build(path, params, seed, multi_target):
         # xgboost's native names depend on the booster and objective: its probe decides.
         if key not in names and family != "xgboost":
             _unknown(path, key, names, defaults)
-    _check_types(path, params, defaults, _native_defaults(family, cls))
+    _check_types(path, cls, params, defaults, _native_defaults(family, cls))
     kwargs = _defaults(cls, path, params, seed, multi_target)
     try:
         estimator = cls(**kwargs)
@@ -242,25 +242,21 @@ def _xgboost_defaults(cls):
     return out
 
 
-def _check_types(path, params, defaults, native):
+def _check_types(path, cls, params, defaults, native):
     """Values against the type of the default: a bool for a bool, an integer for an integer, a
-    number for a float (or for a native numeric parameter). sklearn's own constraints, checked
-    later, say more; this covers the libraries whose wrappers do not check."""
+    number for a float or for a native parameter whose default is a number. scikit-learn
+    estimators with `_parameter_constraints` are left to those, checked once built (they know
+    better: an integer default may take a fraction, a False `verbose` a level)."""
+    if hasattr(cls, "_parameter_constraints"):
+        return
     for key, value in params.items():
         default = defaults.get(key)
-        if default is None and key in native:
-            if not _is_number(native[key]) or _is_number(value) or isinstance(value, bool):
-                continue
-            if isinstance(value, str) and _is_number(value):
-                continue
-            _wrong_type(path, key, "a number", value)
-        elif default is None:
-            continue
+        if default is None:
+            if key in native and _is_number(native[key]) and not (_is_number(value) or isinstance(value, bool)):
+                _wrong_type(path, key, "a number", value)
         elif isinstance(default, bool):
             if not isinstance(value, bool):
                 _wrong_type(path, key, "true or false", value)
-        elif _family(path) == "sklearn":
-            continue  # sklearn's constraints know better (an int default may take a fraction)
         elif isinstance(default, int):
             if not isinstance(value, int) or isinstance(value, bool):
                 _wrong_type(path, key, "an integer", value)
