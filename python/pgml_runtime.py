@@ -151,12 +151,14 @@ def _listing(names, own, cap=40):
     return text + (f", and {native} native parameters and aliases" if native else "")
 
 
-def _unknown(path, key, names, own):
+def _unknown(path, key, names, own, note=""):
     import difflib
 
     close = difflib.get_close_matches(key, names, n=1)
     hint = f"did you mean {close[0]!r}?; " if close else ""
-    raise BadHyperparameters(f"{path} has no hyperparameter {_cut(repr(key))} ({hint}it takes: {_listing(names, own)})")
+    raise BadHyperparameters(
+        f"{path} has no hyperparameter {_cut(repr(key))}{note} ({hint}it takes: {_listing(names, own)})"
+    )
 
 
 def _default_params(cls):
@@ -319,7 +321,7 @@ def _probe_xgboost(path, estimator, params, defaults, names):
         if unused:
             for key in re.findall(r'"([^"]*)"', unused.group(1)):
                 if key in params and key not in defaults:
-                    _unknown(path, key, names - {key}, defaults)
+                    _unknown(path, key, names - {key}, defaults, " that this booster and objective use")
 
 
 def _probe_catboost(path, estimator):
