@@ -11,6 +11,7 @@ import contextlib
 import importlib
 import io
 import os
+import re
 import sys
 import tempfile
 import warnings
@@ -95,7 +96,7 @@ def _family(path):
 def _defaults(cls, path, params, seed, multi_target):
     """sklearn-style keyword arguments: the user's, plus the seed and quiet output where unset."""
     kwargs = dict(params)
-    accepted = _accepted(cls)
+    accepted = _default_params(cls)
     if "random_state" in accepted and "random_state" not in kwargs:
         kwargs["random_state"] = seed
     family = _family(path)
@@ -110,34 +111,232 @@ def _defaults(cls, path, params, seed, multi_target):
     return kwargs
 
 
-def _accepted(cls):
-    try:
-        return set(cls().get_params().keys())
-    except Exception:  # estimators whose constructor needs arguments
-        import inspect
-
-        return set(inspect.signature(cls).parameters)
-
-
 def build(path, params, seed, multi_target):
     """The estimator with its keyword arguments checked, before any data is read. Also imports
     what saving it will need, so loaded_versions() names every package that writes the model."""
     cls = _import(path)
-    if _family(path) == "sklearn":
+    family = _family(path)
+    if family == "sklearn":
         import skops.io  # noqa: F401
+    defaults = _default_params(cls)
+    names = set(defaults) | _native_names(family, cls)
+    for key in params:
+        # xgboost's native names depend on the booster and objective: its probe decides.
+        if key not in names and family != "xgboost":
+            _unknown(path, key, names, defaults)
+    _check_types(path, cls, params, defaults, _native_defaults(family, cls))
     kwargs = _defaults(cls, path, params, seed, multi_target)
     try:
         estimator = cls(**kwargs)
     except TypeError as e:
-        accepted = ", ".join(sorted(_accepted(cls)))
-        raise BadHyperparameters(f"{path}: {e} (it takes: {accepted})") from None
-    validate = getattr(estimator, "_validate_params", None)
-    if validate is not None and _family(path) == "sklearn":
+        raise BadHyperparameters(f"{path}: {e} (it takes: {_listing(names, defaults)})") from None
+    if family == "sklearn" and hasattr(estimator, "_validate_params"):
         try:
-            validate()
+            estimator._validate_params()
         except (ValueError, TypeError) as e:
             raise BadHyperparameters(f"{path}: {e}") from None
+    elif family == "xgboost":
+        _probe_xgboost(path, estimator, params, defaults, names)
+    elif family == "catboost":
+        _probe_catboost(path, estimator)
     return estimator
+
+
+def _listing(names, own, cap=40):
+    """The estimator's own parameters (catboost has over a hundred, so capped), and a count of
+    the native names besides (lightgbm takes over two hundred, aliases included)."""
+    own = sorted(own)
+    native = len(set(names) - set(own))
+    text = ", ".join(own[:cap]) + (f", ... ({len(own) - cap} more)" if len(own) > cap else "")
+    return text + (f", and {native} native parameters and aliases" if native else "")
+
+
+def _unknown(path, key, names, own, note=""):
+    import difflib
+
+    close = difflib.get_close_matches(key, names, n=1)
+    hint = f"did you mean {close[0]!r}?; " if close else ""
+    raise BadHyperparameters(
+        f"{path} has no hyperparameter {_cut(repr(key))}{note} ({hint}it takes: {_listing(names, own)})"
+    )
+
+
+def _default_params(cls):
+    """The estimator's own parameters and their defaults: its signature's (catboost's get_params
+    lists only what was set) and get_params' (xgboost's signature hides them in **kwargs)."""
+    import inspect
+
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    found = {n: p.default for n, p in inspect.signature(cls).parameters.items() if p.kind in kinds}
+    try:
+        found.update(cls().get_params())
+    except Exception:  # estimators whose constructor needs arguments
+        pass
+    return found
+
+
+def _native_names(family, cls):
+    """Native parameter names (and aliases) that the sklearn wrappers of lightgbm and xgboost pass
+    through as **kwargs (catboost's wrapper names all of its own in its signature)."""
+    if family == "lightgbm":
+        from lightgbm.basic import _ConfigAliases
+
+        # LightGBM's C library lists every parameter with its aliases (LGBM_DumpParamAliases).
+        return {name for group in _ConfigAliases._get_all_param_aliases().values() for name in group}
+    if family == "xgboost":
+        return set(_native_defaults(family, cls))
+    return set()
+
+
+_native_cache = {}
+
+
+def _native_defaults(family, cls):
+    """Native parameter name -> the library's default, as the text the library writes it in (its
+    type, number or not, is what can be checked before data is read)."""
+    if family not in ("lightgbm", "xgboost"):
+        return {}
+    if family not in _native_cache:
+        _native_cache[family] = _lightgbm_defaults() if family == "lightgbm" else _xgboost_defaults(cls)
+    return _native_cache[family]
+
+
+def _lightgbm_defaults():
+    """Every alias of each parameter that LightGBM writes into a model (a model of two rows, as
+    writing it is the only place the library lists its defaults)."""
+    import lightgbm
+    import numpy as np
+    from lightgbm.basic import _ConfigAliases
+
+    # One thread: starting LightGBM's thread pool would take most of the time.
+    quiet = {"verbose": -1, "num_threads": 1}
+    with _quiet_stdout():
+        data = lightgbm.Dataset(np.array([[0.0], [1.0]]), label=[0.0, 1.0], params=quiet)
+        text = lightgbm.Booster(params=quiet, train_set=data).model_to_string()
+    found = dict(re.findall(r"^\[(\w+): (.*)\]$", text[text.find("parameters:") :], re.MULTILINE))
+    out = {}
+    for name, value in found.items():
+        for alias in _ConfigAliases.get_sorted(name):
+            out[alias] = value
+    return out
+
+
+def _xgboost_defaults(cls):
+    """The native parameters of XGBoost's default booster, from its saved configuration (which
+    lists aliases such as eta, lambda and alpha beside learning_rate, reg_lambda and reg_alpha)."""
+    import json
+
+    import xgboost
+
+    booster = xgboost.Booster(params={"num_feature": 1})
+    out = {}
+
+    def leaves(node):
+        for key, value in node.items():
+            if isinstance(value, dict):
+                leaves(value)
+            elif isinstance(value, str):
+                out[key] = value
+
+    leaves(json.loads(booster.save_config()))
+    for internal in ("num_feature", "num_target", "num_trees", "updater_seq"):
+        out.pop(internal, None)
+    return out
+
+
+def _check_types(path, cls, params, defaults, native):
+    """Values against the type of the default: a bool for a bool, an integer for an integer, a
+    number for a float or for a native parameter whose default is a number. scikit-learn
+    estimators with `_parameter_constraints` are left to those, checked once built (they know
+    better: an integer default may take a fraction, a False `verbose` a level)."""
+    if hasattr(cls, "_parameter_constraints"):
+        return
+    for key, value in params.items():
+        default = defaults.get(key)
+        if default is None:
+            if key in native and _is_number(native[key]) and not (_is_number(value) or isinstance(value, bool)):
+                _wrong_type(path, key, "a number", value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                _wrong_type(path, key, "true or false", value)
+        elif isinstance(default, int):
+            if not isinstance(value, int) or isinstance(value, bool):
+                _wrong_type(path, key, "an integer", value)
+        elif isinstance(default, float):
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                _wrong_type(path, key, "a number", value)
+
+
+def _is_number(value):
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if isinstance(value, str):
+        try:
+            float(value)
+            return True
+        except ValueError:
+            return False
+    return False
+
+
+def _wrong_type(path, key, expected, value):
+    import json
+
+    raise BadHyperparameters(f"hyperparameter {_cut(repr(key))} of {path} must be {expected}, not {_cut(json.dumps(value))}")
+
+
+def _cut(text, length=40):
+    """Command-line text in a message, cut like the Rust side's quoted values."""
+    return text if len(text) <= length else f"{text[:length]}...({len(text.encode())} bytes)"
+
+
+# The time and C++ source location that lead the libraries' messages.
+_SOURCE = re.compile(r"^(\[[\d:]+\] )?[\w/.]+:\d+: ")
+
+
+def _probe_xgboost(path, estimator, params, defaults, names):
+    """XGBoost parses and checks its native parameters when a booster is configured, which needs
+    no data: a value it cannot parse is refused, and a name it reports as not used (a typo, or a
+    parameter of another booster or objective) too."""
+    import xgboost
+
+    native = estimator.get_xgb_params()
+    native["num_feature"] = 1
+    if str(native.get("objective", "")).startswith("multi:"):
+        native.setdefault("num_class", 2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            xgboost.Booster(params=native).save_config()
+        except xgboost.core.XGBoostError as e:
+            first = str(e).splitlines()[0]
+            # Only parse errors are the user's for sure; others may depend on the data.
+            if "Invalid Parameter format" in first or "could not be parsed" in first:
+                raise BadHyperparameters(f"{path}: {_SOURCE.sub('', first)}") from None
+            return
+    for warning in caught:
+        unused = re.search(r"Parameters: \{(.*)\} are not used", str(warning.message), re.DOTALL)
+        if unused:
+            for key in re.findall(r'"([^"]*)"', unused.group(1)):
+                if key in params and key not in defaults:
+                    _unknown(path, key, names - {key}, defaults, " that this booster and objective use")
+
+
+def _probe_catboost(path, estimator):
+    """CatBoost's own check of its training options, which fit runs before reading the data."""
+    import copy
+
+    from catboost import CatBoostError, core
+
+    options = copy.deepcopy(estimator.get_params())
+    try:
+        core._process_synonyms(options)
+        core._check_param_types(options)
+        core._check_train_params(core._params_type_cast(options))
+    except CatBoostError as e:
+        raise BadHyperparameters(f"{path}: {_SOURCE.sub('', str(e))}") from None
 
 
 def resolved(estimator):
