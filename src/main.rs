@@ -40,7 +40,11 @@ fn main() {
         Ok(Err(error::Error::BrokenPipe)) => 0,
         Ok(Err(e)) => {
             // Ctrl-C can cut a library's progress line short, as a shell's ^C does: start afresh.
-            let fresh = if matches!(e, error::Error::Interrupted) { "\n" } else { "" };
+            let fresh = if matches!(e, error::Error::Interrupted) {
+                "\n"
+            } else {
+                ""
+            };
             eprintln!("{fresh}pgml-cli: error: {}", e.line());
             e.exit_code()
         }

@@ -118,6 +118,23 @@ impl Plan {
         }
     }
 
+    /// Fits for scoring only (a cross-validation fold): a Python model is not saved and
+    /// reloaded, which `fit` does to check the file it will write.
+    #[cfg_attr(not(feature = "python"), allow(unused_variables))]
+    pub fn fit_for_scoring(
+        &self,
+        task: Task,
+        x: Array2<f64>,
+        y: &Targets,
+        seed: u64,
+    ) -> Result<Box<dyn Estimator>> {
+        match self {
+            #[cfg(feature = "python")]
+            Plan::Python(prepared) => Ok(Box::new(prepared.fit_for_scoring(task, x, y, seed)?)),
+            _ => self.fit(task, x, y, seed),
+        }
+    }
+
     /// Fits on `x` (moved: the Python runtime hands it to numpy without copying).
     #[cfg_attr(not(feature = "python"), allow(unused_variables))]
     pub fn fit(

@@ -431,7 +431,7 @@ impl FoldContext<'_> {
         };
         let (x_fit, x_fold) = (matrix(&fit_rows)?, matrix(&fold_rows)?);
         let started = Instant::now();
-        let model = plan.fit(self.task, x_fit, &y_fit, self.seed)?;
+        let model = plan.fit_for_scoring(self.task, x_fit, &y_fit, self.seed)?;
         let fit_time = started.elapsed().as_secs_f64();
         let metrics = evaluate(model.as_ref(), x_fold.view(), &y_fold, self.task)?;
         Ok((

@@ -152,6 +152,61 @@ impl Prepared {
             .map(|(reloaded, _)| reloaded)
     }
 
+    /// Fits without saving: the live estimator, for scoring a cross-validation fold (its model
+    /// is never written, so the save and reload that `fit` checks are not needed).
+    pub fn fit_for_scoring(
+        &self,
+        task: Task,
+        x: Array2<f64>,
+        y: &Targets,
+        seed: u64,
+    ) -> Result<PythonModel> {
+        let class_count = y.labels().len();
+        with_python(|py, m| {
+            let fitted = self.fit_in(py, m, task, x, y, seed)?;
+            Ok(PythonModel {
+                object: fitted.unbind(),
+                task,
+                class_count,
+                payload: Vec::new(),
+                from_file: false,
+            })
+        })
+    }
+
+    /// The estimator fitted by the wrapper module `m`.
+    fn fit_in<'py>(
+        &self,
+        py: Python<'py>,
+        m: &Bound<'py, PyModule>,
+        task: Task,
+        x: Array2<f64>,
+        y: &Targets,
+        seed: u64,
+    ) -> Result<Bound<'py, PyAny>> {
+        let fail = |e| error(py, e, &format!("fitting {}", self.class));
+        let x = x.into_pyarray(py);
+        let y: Bound<'_, PyAny> = match y {
+            Targets::Values(v) => v.clone().into_pyarray(py).into_any(),
+            Targets::Classes { y, .. } => y.mapv(|c| c as i64).into_pyarray(py).into_any(),
+            Targets::None => py.None().into_bound(py),
+        };
+        let params = to_python(py, &Value::Object(self.params.clone())).map_err(fail)?;
+        m.call_method1(
+            "fit",
+            (
+                self.class,
+                params,
+                seed,
+                task.name(),
+                x,
+                y,
+                self.single_target,
+            ),
+        )
+        .map_err(fail)
+    }
+
     /// `fit`, also returning the live estimator the file was written from (the round-trip test
     /// compares the two).
     pub fn fit_keeping_live(
@@ -173,27 +228,7 @@ impl Prepared {
         };
         with_python(|py, m| {
             let fail = |e| error(py, e, &format!("fitting {}", self.class));
-            let x = x.into_pyarray(py);
-            let y: Bound<'_, PyAny> = match y {
-                Targets::Values(v) => v.clone().into_pyarray(py).into_any(),
-                Targets::Classes { y, .. } => y.mapv(|c| c as i64).into_pyarray(py).into_any(),
-                Targets::None => py.None().into_bound(py),
-            };
-            let params = to_python(py, &Value::Object(self.params.clone())).map_err(fail)?;
-            let fitted = m
-                .call_method1(
-                    "fit",
-                    (
-                        self.class,
-                        params,
-                        seed,
-                        task.name(),
-                        x,
-                        y,
-                        self.single_target,
-                    ),
-                )
-                .map_err(fail)?;
+            let fitted = self.fit_in(py, m, task, x, y, seed)?;
             let (format, blobs): (String, Vec<Vec<u8>>) = m
                 .call_method1("save", (&fitted,))
                 .and_then(|s| s.extract())
