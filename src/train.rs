@@ -498,7 +498,7 @@ pub fn evaluate(
 }
 
 /// Now, or SOURCE_DATE_EPOCH when set (reproducible model files, golden tests).
-fn now() -> String {
+pub fn now() -> String {
     let epoch = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.parse::<i64>().ok());
