@@ -106,6 +106,8 @@ pub trait Registry {
     /// Every model, or one project's, oldest first.
     fn models(&mut self, project: Option<&str>) -> Result<Vec<ModelRow>>;
     fn projects(&mut self) -> Result<Vec<ProjectRow>>;
+    /// The id of the project's deployed model.
+    fn deployed(&mut self, project: &str) -> Result<i64>;
     /// A model and its file's bytes, checked by `model::decode`.
     fn model_file(&mut self, id: i64) -> Result<(ModelRow, Header, Vec<u8>)>;
 }

@@ -440,6 +440,13 @@ impl Registry for Sqlite {
         Ok(rows)
     }
 
+    fn deployed(&mut self, project: &str) -> Result<i64> {
+        let (id, _) = project_id(&self.path, &self.conn, project)?;
+        deployed(&self.conn, id)
+            .map_err(self.err())?
+            .ok_or_else(|| Error::usage(format!("project '{project}' has no deployed model")))
+    }
+
     fn model_file(&mut self, id: i64) -> Result<(ModelRow, Header, Vec<u8>)> {
         let (row, _) = model_row(&self.path, &self.conn, id)?
             .ok_or_else(|| Error::usage(format!("no model {id} in {}", self.path.display())))?;
