@@ -75,10 +75,7 @@ pub fn run(args: Args) -> Result<i32> {
 
 /// `linear (rust), r2 0.512345`
 pub fn describe(row: &ModelRow) -> String {
-    let key = crate::task::Task::ALL
-        .iter()
-        .find(|t| t.name() == row.task)
-        .map_or("key metric", |t| t.key_metric());
+    let key = registry::key_metric_name(&row.task);
     let score = row.key_metric.map_or("-".to_string(), metric);
     format!("{} ({}), {key} {score}", row.algorithm, row.runtime)
 }

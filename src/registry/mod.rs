@@ -134,6 +134,11 @@ pub fn key_metric(header: &Header) -> Option<f64> {
         .filter(|v| v.is_finite())
 }
 
+/// The key metric of a task stored by name.
+pub fn key_metric_name(task: &str) -> &'static str {
+    <Task as clap::ValueEnum>::from_str(task, false).map_or("key metric", |t| t.key_metric())
+}
+
 /// Opens the registry at `path` for reading and deploying (it must exist).
 pub fn open(path: &Path) -> Result<Sqlite> {
     Sqlite::open(path, false)

@@ -187,6 +187,13 @@ fn db_error(path: &Path, e: rusqlite::Error) -> Error {
             path.display(),
             BUSY_TIMEOUT.as_secs()
         )),
+        Some(ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => {
+            Error::Io(format!(
+                "{}: {e} (the registry needs write access to the file and to its directory {}, for its -wal and -shm files)",
+                path.display(),
+                crate::atomic::parent_dir(path).display()
+            ))
+        }
         _ => Error::Io(format!("{}: {e}", path.display())),
     }
 }
@@ -338,10 +345,7 @@ impl Registry for Sqlite {
                 None => one(sql::BEST_SCORE, &[&project_id])?,
             }
             .ok_or_else(|| {
-                let key = Task::ALL
-                    .iter()
-                    .find(|t| t.name() == task)
-                    .map_or("key metric", |t| t.key_metric());
+                let key = super::key_metric_name(&task);
                 Error::usage(format!(
                     "project '{project}' has no model{} with a {key} score",
                     of(algorithm)
