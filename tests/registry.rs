@@ -303,6 +303,36 @@ fn refusals_are_one_line() {
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(store.models("one").len(), 1);
 
+    // Imports: a model of another task, a file that is not a model; --output with --project
+    // writes the file and records the same bytes.
+    let dir = tempfile::tempdir().unwrap();
+    let iris_model = dir.path().join("iris.pgml");
+    let mut args = args.clone();
+    args[8] = "fresh";
+    args.extend(["-o", iris_model.to_str().unwrap()]);
+    store.ok(&args);
+    let blob: Vec<u8> = store
+        .sql()
+        .query_row("SELECT model FROM models WHERE id = 3", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(blob, std::fs::read(&iris_model).unwrap());
+    let file = iris_model.to_str().unwrap();
+    store.refused(
+        &["models", "import", file, "--project", "one"],
+        2,
+        "project 'one' in",
+    );
+    let csv = repo("datasets/iris.csv");
+    let args = [
+        "models",
+        "import",
+        csv.to_str().unwrap(),
+        "--project",
+        "one",
+    ];
+    store.refused(&args, 4, "is not a pgml-cli model file");
+    assert_eq!(store.models("one").len(), 1);
+
     // An empty project (no model yet: made by hand here).
     store
         .sql()
