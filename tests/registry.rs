@@ -428,6 +428,60 @@ fn newer_schema_is_refused() {
 }
 
 #[test]
+fn location_and_creation() {
+    // PGML_STORE when no --store; an empty file becomes a version-1 registry (the migration
+    // from version 0); the default is ./.pgml/registry.db, created with its directory.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, "").unwrap();
+    let out = pgml()
+        .arg("projects")
+        .env("PGML_STORE", &empty)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "project  task  models  deployed  created\n"
+    );
+    let version: i64 = rusqlite::Connection::open(&empty)
+        .unwrap()
+        .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    let data = repo("datasets/diabetes.csv");
+    let out = pgml()
+        .args([
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--target",
+            "target",
+        ])
+        .args(["--task", "regression", "--project", "p", "-q"])
+        .env_remove("PGML_STORE")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join(".pgml/registry.db").is_file());
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(
+        files.len(),
+        2,
+        "no model file beside the registry: {files:?}"
+    );
+}
+
+#[test]
 fn concurrent_trains_all_land_and_the_best_is_deployed() {
     let store = Store::new();
     let data = repo("datasets/diabetes.csv");
