@@ -12,13 +12,14 @@ use crate::registry::{self, Registry};
 use super::DialectArgs;
 
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["model", "project"])))]
 pub struct Args {
     /// Model file written by `pgml-cli train`; a number that names no file is a model id of the
     /// registry (`pgml-cli models` lists them)
-    #[arg(long, value_name = "FILE|ID", required_unless_present = "project")]
+    #[arg(long, value_name = "FILE|ID")]
     model: Option<PathBuf>,
     /// Predict with this project's deployed model (from the registry)
-    #[arg(long, value_name = "NAME", conflicts_with = "model")]
+    #[arg(long, value_name = "NAME")]
     project: Option<String>,
     /// Registry database for --project or a model id [default: $PGML_STORE, else
     /// ./.pgml/registry.db]
