@@ -704,3 +704,27 @@ fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
+
+#[test]
+fn names_are_printed_escaped() {
+    let store = Store::new();
+    let name = "red\u{1b}[31m\nname";
+    let data = repo("datasets/diabetes.csv");
+    let args = [
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--target",
+        "target",
+    ];
+    let mut args = args.to_vec();
+    args.extend(["--task", "regression", "-q", "--project", name]);
+    let mut outputs = vec![store.ok(&args)];
+    outputs.push(store.ok(&["projects"]));
+    outputs.push(store.ok(&["models"]));
+    outputs.push(store.ok(&["deploy", name, "--strategy", "best_score"]));
+    for out in outputs {
+        assert!(!out.contains('\u{1b}'), "{out}");
+        assert!(out.contains("red\\u{1b}[31m\\nname"), "{out}");
+    }
+}

@@ -1,6 +1,6 @@
 //! `pgml-cli deploy`
 
-use crate::error::{Error, Result};
+use crate::error::{one_line, Error, Result};
 use crate::registry::{self, ModelRow, Registry, Strategy};
 
 use super::{metric, print, print_json, ReportFormat, StoreArgs};
@@ -56,11 +56,14 @@ pub fn run(args: Args) -> Result<i32> {
     let row = registry::open(&args.store.path())?.deploy(&args.project, &strategy)?;
     match args.format {
         ReportFormat::Human => print(&format!(
-            "deployed model {} of project '{}' ({}): {}\n",
-            row.id,
-            row.project,
-            strategy.name(),
-            describe(&row)
+            "{}\n",
+            one_line(&format!(
+                "deployed model {} of project '{}' ({}): {}",
+                row.id,
+                row.project,
+                strategy.name(),
+                describe(&row)
+            ))
         )),
         ReportFormat::Json => {
             let mut report = serde_json::to_value(&row).map_err(|e| Error::Io(e.to_string()))?;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::{Error, Result};
+use crate::error::{one_line, Error, Result};
 use crate::model;
 use crate::registry::{self, Registry};
 
@@ -63,10 +63,13 @@ pub fn run(args: Args) -> Result<i32> {
             let (row, _, bytes) = registry::open(&store.path())?.model_file(id)?;
             model::write_atomically(&output, &bytes, force)?;
             print(&format!(
-                "exported model {id} of project '{}' ({}) to {}\n",
-                row.project,
-                row.algorithm,
-                output.display()
+                "{}\n",
+                one_line(&format!(
+                    "exported model {id} of project '{}' ({}) to {}",
+                    row.project,
+                    row.algorithm,
+                    output.display()
+                ))
             ))?;
         }
         Some(Action::Import {
@@ -85,9 +88,12 @@ pub fn run(args: Args) -> Result<i32> {
                 },
             };
             print(&format!(
-                "imported {} as model {} of project '{project}', {deployed}\n",
-                file.display(),
-                recorded.model_id
+                "{}\n",
+                one_line(&format!(
+                    "imported {} as model {} of project '{project}', {deployed}",
+                    file.display(),
+                    recorded.model_id
+                ))
             ))?;
         }
         None => list(args)?,
@@ -125,8 +131,14 @@ fn list(args: Args) -> Result<()> {
     }
 }
 
-/// Left-aligned columns two spaces apart, trailing spaces trimmed.
+/// Left-aligned columns two spaces apart, trailing spaces trimmed; cells on one line with
+/// control characters escaped (names come from users and imported files).
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| one_line(cell)).collect())
+        .collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

@@ -263,8 +263,9 @@ fn human_report(
             };
             let _ = writeln!(
                 text,
-                "recorded as model {} of project '{name}', {deployed}",
-                r.model_id
+                "recorded as model {} of project '{}', {deployed}",
+                r.model_id,
+                crate::error::one_line(name)
             );
         }
         (Some(name), None) => {
