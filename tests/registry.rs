@@ -286,6 +286,14 @@ fn refusals_are_one_line() {
         1,
         "does not exist",
     );
+    let take_neither = "export and import take neither";
+    store.refused(
+        &["models", "one", "export", "1", "-o", "x.pgml"],
+        2,
+        take_neither,
+    );
+    let args = ["models", "--format", "json", "export", "1", "-o", "x.pgml"];
+    store.refused(&args, 2, take_neither);
 
     // A project of another task is refused before training (nothing recorded).
     let iris = repo("datasets/iris.csv");

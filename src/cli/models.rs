@@ -6,19 +6,20 @@ use crate::error::{one_line, Error, Result};
 use crate::model;
 use crate::registry::{self, Registry};
 
-use super::{metric, print, print_json, ReportFormat, StoreArgs};
+use super::{metric, print, print_json, ReportFormat};
 
 #[derive(clap::Args)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     #[command(subcommand)]
     action: Option<Action>,
     /// List only this project's models
     project: Option<String>,
-    #[command(flatten)]
-    store: StoreArgs,
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
-    format: ReportFormat,
+    /// Registry database [default: $PGML_STORE, else ./.pgml/registry.db]
+    #[arg(long, value_name = "PATH", global = true)]
+    store: Option<PathBuf>,
+    /// Listing format [default: human]
+    #[arg(long, value_enum)]
+    format: Option<ReportFormat>,
 }
 
 #[derive(clap::Subcommand)]
@@ -33,8 +34,6 @@ enum Action {
         /// Overwrite the file if it exists
         #[arg(long)]
         force: bool,
-        #[command(flatten)]
-        store: StoreArgs,
     },
     /// Add a model file (trained elsewhere) to a project, deploying it when it beats the deployed one
     Import {
@@ -46,21 +45,20 @@ enum Action {
         /// Record the model without deploying it
         #[arg(long)]
         no_deploy: bool,
-        #[command(flatten)]
-        store: StoreArgs,
     },
 }
 
 pub fn run(args: Args) -> Result<i32> {
+    let store = registry::location(args.store.as_deref());
+    if args.action.is_some() && (args.project.is_some() || args.format.is_some()) {
+        return Err(Error::usage(
+            "a project name and --format list models; export and import take neither",
+        ));
+    }
     match args.action {
-        Some(Action::Export {
-            id,
-            output,
-            force,
-            store,
-        }) => {
+        Some(Action::Export { id, output, force }) => {
             model::check_writable(&output, force)?;
-            let (row, _, bytes) = registry::open(&store.path())?.model_file(id)?;
+            let (row, _, bytes) = registry::open(&store)?.model_file(id)?;
             model::write_atomically(&output, &bytes, force)?;
             print(&format!(
                 "{}\n",
@@ -76,9 +74,8 @@ pub fn run(args: Args) -> Result<i32> {
             file,
             project,
             no_deploy,
-            store,
         }) => {
-            let mut registry = registry::open_or_create(&store.path())?;
+            let mut registry = registry::open_or_create(&store)?;
             let (_, recorded) = registry::record_file(&mut registry, &project, &file, !no_deploy)?;
             let deployed = match recorded.deployed {
                 true => "deployed".to_string(),
@@ -96,14 +93,18 @@ pub fn run(args: Args) -> Result<i32> {
                 ))
             ))?;
         }
-        None => list(args)?,
+        None => list(
+            &store,
+            args.project.as_deref(),
+            args.format.unwrap_or(ReportFormat::Human),
+        )?,
     }
     Ok(0)
 }
 
-fn list(args: Args) -> Result<()> {
-    let models = registry::open(&args.store.path())?.models(args.project.as_deref())?;
-    match args.format {
+fn list(store: &std::path::Path, project: Option<&str>, format: ReportFormat) -> Result<()> {
+    let models = registry::open(store)?.models(project)?;
+    match format {
         ReportFormat::Json => {
             print_json(&serde_json::to_value(&models).map_err(|e| Error::Io(e.to_string()))?)
         }
