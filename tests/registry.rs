@@ -286,6 +286,17 @@ fn refusals_are_one_line() {
         1,
         "does not exist",
     );
+    let diabetes = repo("datasets/diabetes.csv");
+    let args = [
+        "train",
+        "--data",
+        diabetes.to_str().unwrap(),
+        "--target",
+        "target",
+    ];
+    let mut args = args.to_vec();
+    args.extend(["--task", "regression", "--project", "one", "--force"]);
+    store.refused(&args, 2, "--force replaces the model file");
     let take_neither = "export and import take neither";
     store.refused(
         &["models", "one", "export", "1", "-o", "x.pgml"],

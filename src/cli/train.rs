@@ -133,6 +133,11 @@ pub fn run(args: Args) -> Result<i32> {
     let dialect = args.dialect.for_file(&args.data)?;
     let data = DataSource::from_args(&args.data, args.labels.as_deref(), dialect);
     let preprocess = Spec::parse(args.preprocess.as_deref())?;
+    if args.project.is_some() && args.output.is_none() && args.force {
+        return Err(Error::usage(
+            "--force replaces the model file; with --project none is written unless --output is given",
+        ));
+    }
     // The registry is opened (created) and the project checked before any fitting.
     let mut project = match &args.project {
         Some(name) => {
