@@ -13,6 +13,7 @@ pub mod panic;
 pub mod predict;
 pub mod preprocess;
 pub mod progress;
+pub mod registry;
 pub mod runtime;
 pub mod score;
 pub mod search;

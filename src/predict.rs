@@ -40,6 +40,12 @@ pub struct PredictRequest {
 /// Returns how many rows were predicted.
 pub fn predict(request: &PredictRequest) -> Result<usize> {
     let (header, payload) = model::read(&request.model)?;
+    predict_model(request, header, payload)
+}
+
+/// Predicts with a model already read and checked (a registry's); `request.model` then only
+/// names it in messages.
+pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>) -> Result<usize> {
     if request.proba && header.task != Task::Classification {
         return Err(Error::usage(format!(
             "--proba needs a classification model; this one is {}",

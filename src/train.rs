@@ -322,13 +322,14 @@ pub struct Entry {
 }
 
 /// Several algorithms on the same data, split and seed (`--algorithm a,b,c`): each trains to a
-/// temporary file beside the output; the best by the key metric on the test rows is written to
-/// the output. Returns every entry and the best's index. One algorithm failing (a fit error,
+/// temporary file beside the output, handed to `each` (a project records it); the best by the
+/// key metric on the test rows is written to the output. Returns every entry and the best's index. One algorithm failing (a fit error,
 /// missing values it cannot take) is its entry's error; all failing is the first error.
 pub fn train_each(
     request: &TrainRequest,
     algorithms: &[String],
     progress: Progress,
+    each: &mut dyn FnMut(&std::path::Path) -> Result<()>,
 ) -> Result<(Vec<Entry>, usize)> {
     let task = request.task;
     for name in algorithms {
@@ -357,9 +358,13 @@ pub fn train_each(
             force: false,
             ..request.clone()
         };
+        let result = train(&one, progress);
+        if result.is_ok() {
+            each(&one.output)?;
+        }
         entries.push(Entry {
             algorithm: name.clone(),
-            result: train(&one, progress),
+            result,
         });
     }
     let key = task.key_metric();
@@ -758,7 +763,7 @@ pub fn evaluate(
 }
 
 /// Now, or SOURCE_DATE_EPOCH when set (reproducible model files, golden tests).
-fn now() -> String {
+pub fn now() -> String {
     let epoch = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.parse::<i64>().ok());

@@ -100,6 +100,6 @@ fn missing_required_arguments_are_named() {
     );
     refused(
         &["predict", "--data", "x.csv"],
-        "were not provided: --model <FILE> (see",
+        "were not provided: <--model <FILE|ID>|--project <NAME>> (see",
     );
 }

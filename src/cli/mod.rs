@@ -3,8 +3,11 @@
 
 mod algorithms;
 mod datasets;
+mod deploy;
 mod info;
+mod models;
 mod predict;
+mod projects;
 mod score;
 mod train;
 
@@ -46,6 +49,12 @@ enum Command {
     Algorithms(algorithms::Args),
     /// List the bundled toy datasets, or print one as CSV
     Datasets(datasets::Args),
+    /// Deploy one of a project's models: by strategy (best_score, most_recent, rollback) or id
+    Deploy(deploy::Args),
+    /// List a registry's models (the deployed one marked), export one to a file, import a file
+    Models(models::Args),
+    /// List a registry's projects, their model counts and deployed models
+    Projects(projects::Args),
 }
 
 /// Runs the command; `Ok` carries the exit code.
@@ -66,6 +75,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Info(args) => info::run(args),
         Command::Algorithms(args) => algorithms::run(args),
         Command::Datasets(args) => datasets::run(args),
+        Command::Deploy(args) => deploy::run(args),
+        Command::Models(args) => models::run(args),
+        Command::Projects(args) => projects::run(args),
     }
 }
 
@@ -84,6 +96,20 @@ pub struct DialectArgs {
 impl DialectArgs {
     pub fn for_file(&self, data: &std::path::Path) -> Result<crate::data::input::Dialect> {
         crate::data::input::Dialect::new(self.delimiter.as_deref(), self.decimal_comma, data)
+    }
+}
+
+/// Where the project registry is (deploy, models, projects).
+#[derive(clap::Args)]
+pub struct StoreArgs {
+    /// Registry database [default: $PGML_STORE, else ./.pgml/registry.db]
+    #[arg(long, value_name = "PATH")]
+    store: Option<std::path::PathBuf>,
+}
+
+impl StoreArgs {
+    pub fn path(&self) -> std::path::PathBuf {
+        crate::registry::location(self.store.as_deref())
     }
 }
 

@@ -4,16 +4,27 @@ use std::path::PathBuf;
 
 use crate::data::DataSource;
 use crate::error::{Error, Result};
+use crate::model;
 use crate::output::Format;
 use crate::predict::{self, OnError, PredictRequest};
+use crate::registry::{self, Registry};
 
 use super::DialectArgs;
 
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["model", "project"])))]
 pub struct Args {
-    /// Model file written by `pgml-cli train`
-    #[arg(long, value_name = "FILE")]
-    model: PathBuf,
+    /// Model file written by `pgml-cli train`; a number that names no file is a model id of the
+    /// registry (`pgml-cli models` lists them)
+    #[arg(long, value_name = "FILE|ID")]
+    model: Option<PathBuf>,
+    /// Predict with this project's deployed model (from the registry)
+    #[arg(long, value_name = "NAME")]
+    project: Option<String>,
+    /// Registry database for --project or a model id [default: $PGML_STORE, else
+    /// ./.pgml/registry.db]
+    #[arg(long, value_name = "PATH")]
+    store: Option<PathBuf>,
     /// Rows to predict: CSV with a header (columns matched by name), NPY (by position), or - for CSV on stdin
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
@@ -43,7 +54,14 @@ pub struct Args {
 pub fn run(args: Args) -> Result<i32> {
     // Replacing the input or the model with predictions loses them: refuse before reading.
     if let Some(output) = &args.output {
-        for (input, flag) in [(&args.data, "--data"), (&args.model, "--model")] {
+        let inputs = [
+            (Some(&args.data), "--data"),
+            (args.model.as_ref(), "--model"),
+        ];
+        for (input, flag) in inputs
+            .iter()
+            .filter_map(|(input, flag)| input.map(|i| (i, flag)))
+        {
             if same_file(output, input) {
                 return Err(Error::usage(format!(
                     "--output {} is the {flag} file; choose another output",
@@ -53,11 +71,43 @@ pub fn run(args: Args) -> Result<i32> {
         }
     }
     let dialect = args.dialect.for_file(&args.data)?;
+    // A registry's model: by project (the deployed one) or by id; read before any data.
+    let id = match (&args.project, &args.model) {
+        (Some(project), _) => Some(Source::Project(project.clone())),
+        (None, Some(model)) if !model.exists() => model
+            .to_str()
+            .and_then(|s| s.parse::<i64>().ok())
+            .map(Source::Id),
+        _ => None,
+    };
+    let stored = match id {
+        Some(source) => {
+            let path = registry::location(args.store.as_deref());
+            let mut store = registry::open(&path)?;
+            let id = match source {
+                Source::Id(id) => id,
+                Source::Project(project) => store.deployed(&project)?,
+            };
+            let name = PathBuf::from(format!("{} model {id}", path.display()));
+            let (_, _, bytes) = store.model_file(id)?;
+            let (header, payload) = model::decode(&name, &bytes)?;
+            Some((name, header, payload))
+        }
+        None if args.store.is_some() => {
+            return Err(Error::usage(
+                "--store applies to --project or a model id, not a model file",
+            ))
+        }
+        None => None,
+    };
     let request = PredictRequest {
         format: args
             .format
             .unwrap_or_else(|| Format::for_output(args.output.as_deref())),
-        model: args.model,
+        model: match &stored {
+            Some((name, _, _)) => name.clone(),
+            None => args.model.unwrap_or_default(),
+        },
         data: DataSource::from_args(&args.data, None, dialect),
         output: args.output,
         keep: args.keep,
@@ -65,8 +115,16 @@ pub fn run(args: Args) -> Result<i32> {
         proba: args.proba,
         precision: args.precision.map(usize::from),
     };
-    predict::predict(&request)?;
+    match stored {
+        Some((_, header, payload)) => predict::predict_model(&request, header, payload)?,
+        None => predict::predict(&request)?,
+    };
     Ok(0)
+}
+
+enum Source {
+    Project(String),
+    Id(i64),
 }
 
 /// Whether two paths name one existing file (same device and inode, so links count).

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::Header;
 use crate::preprocess::Spec;
 use crate::progress::Progress;
+use crate::registry::{self, Recorded, Registry};
 use crate::search;
 use crate::task::Task;
 use crate::train::{self, TrainRequest};
@@ -85,7 +86,18 @@ pub struct Args {
     /// Seed for the split and the estimator
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Model file to write [default: <data name>-<algorithm>.pgml]
+    /// Record the model in this project of the registry (created on first use with the task) and
+    /// deploy it when it beats the deployed model's key metric; no model file is written unless
+    /// --output is given
+    #[arg(long, value_name = "NAME")]
+    project: Option<String>,
+    /// Registry database for --project [default: $PGML_STORE, else ./.pgml/registry.db]
+    #[arg(long, value_name = "PATH", requires = "project")]
+    store: Option<PathBuf>,
+    /// Record the model in the project without deploying it
+    #[arg(long, requires = "project")]
+    no_deploy: bool,
+    /// Model file to write [default: <data name>-<algorithm>.pgml; none with --project]
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Overwrite the model file if it exists
@@ -138,9 +150,35 @@ pub fn run(args: Args) -> Result<i32> {
     let preprocess = Spec::parse(args.preprocess.as_deref())?;
     let algorithms = crate::algorithms::names(&args.algorithm, args.task);
     let several = algorithms.len() > 1;
-    let output = args.output.clone().unwrap_or_else(|| {
-        train::default_output(&data, if several { "best" } else { &args.algorithm })
-    });
+    if args.project.is_some() && args.output.is_none() && args.force {
+        return Err(Error::usage(
+            "--force replaces the model file; with --project none is written unless --output is given",
+        ));
+    }
+    // The registry is opened (created) and the project checked before any fitting.
+    let mut project = match &args.project {
+        Some(name) => {
+            let mut store = registry::open_or_create(&registry::location(args.store.as_deref()))?;
+            store.check_project(name, args.task)?;
+            Some((name.clone(), store))
+        }
+        None => None,
+    };
+    // With --project and no --output the registry holds the model: train writes a scratch file.
+    let scratch = match (&args.project, &args.output) {
+        (Some(_), None) => {
+            Some(tempfile::tempdir().map_err(|e| Error::io("temporary directory", e))?)
+        }
+        _ => None,
+    };
+    let output = match (&scratch, &args.output) {
+        (Some(dir), _) => dir.path().join("model.pgml"),
+        (None, Some(path)) => path.clone(),
+        (None, None) => {
+            train::default_output(&data, if several { "best" } else { &args.algorithm })
+        }
+    };
+    let written = scratch.is_none().then_some(output.as_path());
     let request = TrainRequest {
         hyperparams: params::parse_json(args.hyperparams.as_deref())?,
         data,
@@ -181,12 +219,38 @@ pub fn run(args: Args) -> Result<i32> {
         force: args.force,
     };
     if several {
-        let (entries, best) = train::train_each(&request, &algorithms, Progress::new(args.quiet))?;
+        // In a project every model that trained is recorded, each under the deploy rule.
+        let mut recorded = Vec::new();
+        let mut record = |path: &std::path::Path| -> Result<()> {
+            if let Some((name, store)) = &mut project {
+                recorded.push(registry::record_file(store, name, path, !args.no_deploy)?.1);
+            }
+            Ok(())
+        };
+        let (entries, best) = train::train_each(
+            &request,
+            &algorithms,
+            Progress::new(args.quiet),
+            &mut record,
+        )?;
         let header = entries[best].result.as_ref().map_err(Clone::clone)?.clone();
+        let project = project.as_ref().map(|(name, _)| name.as_str());
         match args.format {
             ReportFormat::Human => {
                 print(&leaderboard(&entries, best, args.task))?;
-                print(&human_report(&header, &output))?;
+                print(&human_report(&header, written, None, None, false))?;
+                if let (Some(name), Some(last)) = (project, recorded.last()) {
+                    let ids: Vec<String> =
+                        recorded.iter().map(|r| r.model_id.to_string()).collect();
+                    let deployed = last
+                        .deployed_model_id
+                        .map_or("none".to_string(), |id| format!("model {id}"));
+                    print(&format!(
+                        "recorded as models {} of project {}; deployed: {deployed}\n",
+                        ids.join(", "),
+                        crate::data::quote(name)
+                    ))?;
+                }
             }
             ReportFormat::Json => {
                 let board: Vec<serde_json::Value> = entries
@@ -206,8 +270,18 @@ pub fn run(args: Args) -> Result<i32> {
                 let mut report =
                     serde_json::to_value(&header).map_err(|e| Error::Io(e.to_string()))?;
                 if let Some(object) = report.as_object_mut() {
-                    object.insert("model".into(), output.display().to_string().into());
+                    let path = written.map(|p| p.display().to_string());
+                    object.insert("model".into(), path.into());
                     object.insert("leaderboard".into(), board.into());
+                    if let Some(name) = project {
+                        object.insert("project".into(), name.into());
+                        let ids: Vec<i64> = recorded.iter().map(|r| r.model_id).collect();
+                        object.insert("model_ids".into(), ids.into());
+                        object.insert(
+                            "deployed_model_id".into(),
+                            recorded.last().and_then(|r| r.deployed_model_id).into(),
+                        );
+                    }
                 }
                 print_json(&report)?;
             }
@@ -216,24 +290,58 @@ pub fn run(args: Args) -> Result<i32> {
         return Ok(0);
     }
     let header = train::train(&request, Progress::new(args.quiet))?;
+    let gates = check_gates(&header.metrics, &args.min_metric, &args.max_metric);
+    // A model that fails its gates is not recorded, so it can never be deployed.
+    let recorded = match (&mut project, &gates) {
+        (Some((name, store)), Ok(())) => {
+            Some(registry::record_file(store, name, &output, !args.no_deploy)?.1)
+        }
+        _ => None,
+    };
+    let project = project.as_ref().map(|(name, _)| name.as_str());
     match args.format {
-        ReportFormat::Human => print(&human_report(&header, &output))?,
+        ReportFormat::Human => print(&human_report(
+            &header,
+            written,
+            project,
+            recorded.as_ref(),
+            args.no_deploy,
+        ))?,
         ReportFormat::Json => {
             let mut report = serde_json::to_value(&header).map_err(|e| Error::Io(e.to_string()))?;
             if let Some(object) = report.as_object_mut() {
-                object.insert("model".into(), output.display().to_string().into());
                 if let Some(search) = &header.search {
                     object.insert("cv_results".into(), search.cv_results());
+                }
+                let path = written.map(|p| p.display().to_string());
+                object.insert("model".into(), path.into());
+                if let Some(name) = project {
+                    object.insert("project".into(), name.into());
+                    object.insert("model_id".into(), recorded.map(|r| r.model_id).into());
+                    object.insert(
+                        "deployed".into(),
+                        recorded.is_some_and(|r| r.deployed).into(),
+                    );
+                    object.insert(
+                        "deployed_model_id".into(),
+                        recorded.and_then(|r| r.deployed_model_id).into(),
+                    );
                 }
             }
             print_json(&report)?;
         }
     }
-    check_gates(&header.metrics, &args.min_metric, &args.max_metric)?;
+    gates?;
     Ok(0)
 }
 
-fn human_report(header: &Header, path: &std::path::Path) -> String {
+fn human_report(
+    header: &Header,
+    written: Option<&std::path::Path>,
+    project: Option<&str>,
+    recorded: Option<&Recorded>,
+    no_deploy: bool,
+) -> String {
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -248,7 +356,35 @@ fn human_report(header: &Header, path: &std::path::Path) -> String {
         header.data.source
     );
     let _ = writeln!(text, "{}", columns_summary(header));
-    let _ = writeln!(text, "model written to {}", path.display());
+    if let Some(path) = written {
+        let _ = writeln!(text, "model written to {}", path.display());
+    }
+    match (project, recorded) {
+        (Some(name), Some(r)) => {
+            let deployed = match (r.deployed, r.deployed_model_id) {
+                (true, _) => "deployed".to_string(),
+                (false, _) if no_deploy => "not deployed (--no-deploy)".to_string(),
+                (false, Some(id)) => format!(
+                    "not deployed (model {id} stays deployed: its {} is not beaten)",
+                    header.task.key_metric()
+                ),
+                (false, None) => "not deployed".to_string(),
+            };
+            let _ = writeln!(
+                text,
+                "recorded as model {} of project '{}', {deployed}",
+                r.model_id,
+                crate::error::one_line(name)
+            );
+        }
+        (Some(name), None) => {
+            let _ = writeln!(
+                text,
+                "not recorded in project '{name}': a metric limit failed"
+            );
+        }
+        (None, _) => {}
+    }
     match (&header.test_data, header.split.test_rows) {
         (Some(test), _) => {
             let _ = writeln!(

@@ -1,0 +1,183 @@
+//! The project registry: many models per project, one deployed (PostgresML's projects, deploy
+//! and rollback), in one embedded database file. `Registry` is what the commands use; `sqlite`
+//! implements it, and every statement lives in `sql` so a PostgreSQL registry can reuse them.
+
+mod sql;
+mod sqlite;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{self, Header};
+use crate::task::Task;
+
+pub use sqlite::Sqlite;
+
+/// Where the registry is when `--store` is not given and `PGML_STORE` is unset.
+pub const DEFAULT_LOCATION: &str = ".pgml/registry.db";
+
+/// `--store`, else `$PGML_STORE`, else `./.pgml/registry.db`.
+pub fn location(store: Option<&Path>) -> PathBuf {
+    store
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            std::env::var_os("PGML_STORE")
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_LOCATION))
+}
+
+/// A model as listed (without its bytes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelRow {
+    pub id: i64,
+    pub project: String,
+    pub algorithm: String,
+    pub runtime: String,
+    pub task: String,
+    /// The task's key metric on the test rows; None when absent or not a number.
+    pub key_metric: Option<f64>,
+    pub created: String,
+    pub deployed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectRow {
+    pub name: String,
+    pub task: String,
+    pub created: String,
+    pub models: i64,
+    pub deployed_model_id: Option<i64>,
+}
+
+/// What `record` did.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Recorded {
+    pub model_id: i64,
+    pub deployed: bool,
+    /// The project's deployed model after the record (this one, or the one that stayed).
+    pub deployed_model_id: Option<i64>,
+}
+
+/// How `deploy` picks the model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Strategy {
+    /// The highest key metric, optionally among one algorithm's models.
+    BestScore(Option<String>),
+    /// The newest, optionally among one algorithm's models.
+    MostRecent(Option<String>),
+    /// The most recently deployed model that is not the current one.
+    Rollback,
+    /// One model by id.
+    Specific(i64),
+}
+
+impl Strategy {
+    /// The name stored with the deployment (PostgresML's).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Strategy::BestScore(_) => "best_score",
+            Strategy::MostRecent(_) => "most_recent",
+            Strategy::Rollback => "rollback",
+            Strategy::Specific(_) => "specific",
+        }
+    }
+}
+
+/// The strategy stored for the deployment that follows a train or an import.
+pub const NEW_SCORE: &str = "new_score";
+
+pub trait Registry {
+    /// Refuses a project that exists with another task (before any training).
+    fn check_project(&mut self, project: &str, task: Task) -> Result<()>;
+    /// Adds a model file's bytes to `project` (created with the model's task on first use) and,
+    /// when `deploy`, deploys it if `beats` the deployed one; in one transaction.
+    fn record(
+        &mut self,
+        project: &str,
+        header: &Header,
+        bytes: &[u8],
+        deploy: bool,
+    ) -> Result<Recorded>;
+    fn deploy(&mut self, project: &str, strategy: &Strategy) -> Result<ModelRow>;
+    /// Every model, or one project's, oldest first.
+    fn models(&mut self, project: Option<&str>) -> Result<Vec<ModelRow>>;
+    fn projects(&mut self) -> Result<Vec<ProjectRow>>;
+    /// The id of the project's deployed model.
+    fn deployed(&mut self, project: &str) -> Result<i64>;
+    /// A model and its file's bytes, checked by `model::decode`.
+    fn model_file(&mut self, id: i64) -> Result<(ModelRow, Header, Vec<u8>)>;
+}
+
+/// PostgresML's automatic deploy: a model with a key metric beats a deployed model without one
+/// or with a lower one; a model without one (NaN, no test rows) never beats.
+pub fn beats(new: Option<f64>, deployed: Option<f64>) -> bool {
+    match (
+        new.filter(|v| v.is_finite()),
+        deployed.filter(|v| v.is_finite()),
+    ) {
+        (Some(new), Some(deployed)) => new > deployed,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+/// The key metric of a model's header, when it is a number.
+pub fn key_metric(header: &Header) -> Option<f64> {
+    header
+        .metrics
+        .get(header.task.key_metric())
+        .copied()
+        .filter(|v| v.is_finite())
+}
+
+/// The key metric of a task stored by name.
+pub fn key_metric_name(task: &str) -> &'static str {
+    <Task as clap::ValueEnum>::from_str(task, false).map_or("key metric", |t| t.key_metric())
+}
+
+/// Opens the registry at `path` for reading and deploying (it must exist).
+pub fn open(path: &Path) -> Result<Sqlite> {
+    Sqlite::open(path, false)
+}
+
+/// Opens the registry at `path`, creating it and its directory on first use.
+pub fn open_or_create(path: &Path) -> Result<Sqlite> {
+    Sqlite::open(path, true)
+}
+
+/// Reads and checks a model file, then records it (train's output, import).
+pub fn record_file(
+    registry: &mut impl Registry,
+    project: &str,
+    path: &Path,
+    deploy: bool,
+) -> Result<(Header, Recorded)> {
+    // `model::read` bounds every length by the file's size before reading it; the bytes stored
+    // are the file's own (a format-1 file stays format 1).
+    model::read(path)?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path.display(), e))?;
+    let (header, _) = model::decode(path, &bytes)?;
+    let recorded = registry.record(project, &header, &bytes, deploy)?;
+    Ok((header, recorded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deploy_rule() {
+        assert!(beats(Some(0.5), None));
+        assert!(beats(Some(0.5), Some(0.4)));
+        assert!(!beats(Some(0.4), Some(0.4)));
+        assert!(!beats(Some(0.3), Some(0.4)));
+        assert!(!beats(None, None));
+        assert!(!beats(Some(f64::NAN), None));
+        assert!(!beats(Some(f64::NAN), Some(0.1)));
+        assert!(beats(Some(-1.0), Some(f64::NAN)));
+    }
+}

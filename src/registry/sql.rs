@@ -1,0 +1,96 @@
+//! Every SQL statement of the registry, written so that SQLite and PostgreSQL both take it:
+//! `$N` parameters (SQLite binds them by first appearance, so each statement names them in
+//! order), no `INSERT OR ...`, `ON CONFLICT DO NOTHING`, NULLs filtered rather than ordered (they
+//! sort last in SQLite and first in PostgreSQL). Only the DDL's key type and the catalogue query
+//! differ per database; they are marked.
+
+/// The schema this pgml-cli writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// `MIGRATIONS[v]` takes a registry from version `v` to `v + 1` (0 is an empty database).
+/// SQLite's `INTEGER PRIMARY KEY` is its row id; PostgreSQL will spell it
+/// `BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY`.
+pub const MIGRATIONS: &[&str] = &["
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+INSERT INTO schema_version (version) VALUES (1);
+CREATE TABLE projects (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    task TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TABLE models (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects (id),
+    algorithm TEXT NOT NULL,
+    runtime TEXT NOT NULL,
+    task TEXT NOT NULL,
+    hyperparams TEXT NOT NULL,
+    metrics TEXT NOT NULL,
+    key_metric REAL NULL,
+    search TEXT NULL,
+    created TEXT NOT NULL,
+    model BLOB NOT NULL
+);
+CREATE INDEX models_project ON models (project_id);
+CREATE TABLE deployments (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects (id),
+    model_id INTEGER NOT NULL REFERENCES models (id),
+    strategy TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX deployments_project ON deployments (project_id);
+"];
+
+/// SQLite only: how many tables the database holds (an empty one becomes a registry).
+pub const SQLITE_TABLE_COUNT: &str = "SELECT count(*) FROM sqlite_master WHERE type = 'table'";
+/// SQLite only: whether the version table exists.
+pub const SQLITE_HAS_VERSION: &str =
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
+
+pub const SCHEMA_VERSION_GET: &str = "SELECT max(version) FROM schema_version";
+pub const SCHEMA_VERSION_SET: &str = "UPDATE schema_version SET version = $1";
+
+pub const PROJECT_CREATE: &str =
+    "INSERT INTO projects (name, task, created) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING";
+pub const PROJECT_GET: &str = "SELECT id, name, task, created FROM projects WHERE name = $1";
+
+pub const MODEL_INSERT: &str = "INSERT INTO models
+    (project_id, algorithm, runtime, task, hyperparams, metrics, key_metric, search, created, model)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+
+/// Listed models: id, project, algorithm, runtime, task, key_metric, created, project_id (no blob).
+pub const MODEL_LIST_ALL: &str =
+    "SELECT m.id, p.name, m.algorithm, m.runtime, m.task, m.key_metric,
+    m.created, m.project_id FROM models m JOIN projects p ON p.id = m.project_id ORDER BY m.id";
+pub const MODEL_LIST_PROJECT: &str = "SELECT m.id, p.name, m.algorithm, m.runtime, m.task,
+    m.key_metric, m.created, m.project_id FROM models m JOIN projects p ON p.id = m.project_id
+    WHERE p.name = $1 ORDER BY m.id";
+pub const MODEL_GET: &str = "SELECT m.id, p.name, m.algorithm, m.runtime, m.task, m.key_metric,
+    m.created, m.project_id FROM models m JOIN projects p ON p.id = m.project_id WHERE m.id = $1";
+pub const MODEL_BLOB: &str = "SELECT model FROM models WHERE id = $1";
+
+/// best_score: the highest key metric (ties: the newest), optionally of one algorithm.
+pub const BEST_SCORE: &str = "SELECT id FROM models WHERE project_id = $1
+    AND key_metric IS NOT NULL ORDER BY key_metric DESC, id DESC LIMIT 1";
+pub const BEST_SCORE_ALGORITHM: &str = "SELECT id FROM models WHERE project_id = $1
+    AND algorithm = $2 AND key_metric IS NOT NULL ORDER BY key_metric DESC, id DESC LIMIT 1";
+/// most_recent: the newest (ids grow with time; clocks need not).
+pub const MOST_RECENT: &str =
+    "SELECT id FROM models WHERE project_id = $1 ORDER BY id DESC LIMIT 1";
+pub const MOST_RECENT_ALGORITHM: &str =
+    "SELECT id FROM models WHERE project_id = $1 AND algorithm = $2 ORDER BY id DESC LIMIT 1";
+/// rollback: the most recently deployed model that is not the current one.
+pub const ROLLBACK: &str = "SELECT model_id FROM deployments WHERE project_id = $1
+    AND model_id <> $2 ORDER BY id DESC LIMIT 1";
+pub const MODEL_COUNT: &str = "SELECT count(*) FROM models WHERE project_id = $1";
+
+pub const DEPLOYED: &str = "SELECT model_id FROM deployments WHERE project_id = $1
+    ORDER BY id DESC LIMIT 1";
+pub const DEPLOY: &str =
+    "INSERT INTO deployments (project_id, model_id, strategy, created) VALUES ($1, $2, $3, $4)";
+
+/// Projects with their model counts; the deployed model is asked per project (`DEPLOYED`).
+pub const PROJECT_LIST: &str = "SELECT p.id, p.name, p.task, p.created,
+    (SELECT count(*) FROM models m WHERE m.project_id = p.id) FROM projects p ORDER BY p.name";
