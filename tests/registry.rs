@@ -764,10 +764,7 @@ fn several_algorithms_are_all_recorded() {
     assert_eq!(report["algorithm"], "linear");
     let board = report["leaderboard"].as_array().unwrap();
     assert_eq!(board.len(), 3);
-    let best = board
-        .iter()
-        .max_by(|a, b| r2(a).total_cmp(&r2(b)))
-        .unwrap();
+    let best = board.iter().max_by(|a, b| r2(a).total_cmp(&r2(b))).unwrap();
     assert_eq!(best["algorithm"], "linear");
     // linear is the second model recorded, and beats lasso, deployed before it.
     assert_eq!(store.deployed("many"), 2);
