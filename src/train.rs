@@ -332,13 +332,17 @@ pub fn train_each(
     each: &mut dyn FnMut(&std::path::Path) -> Result<()>,
 ) -> Result<(Vec<Entry>, usize)> {
     let task = request.task;
+    // `--hyperparams` and every search candidate apply to each algorithm: all are checked
+    // before anything trains, so a name one algorithm lacks fails at once, not after the others.
+    let candidates = match &request.search {
+        Some(search) => search.candidates(&request.hyperparams, request.seed)?,
+        None => vec![request.hyperparams.clone()],
+    };
     for name in algorithms {
-        algorithms::choose(name, task, request.runtime)?;
-    }
-    if request.search.is_some() || !request.hyperparams.is_empty() {
-        return Err(Error::usage(
-            "--hyperparams and --search apply to one algorithm; train several without them",
-        ));
+        let choice = algorithms::choose(name, task, request.runtime)?;
+        for params in &candidates {
+            Plan::new(&choice, task, params, request.seed, request.targets.len())?;
+        }
     }
     if request.test_data.is_none() && request.test_size == 0.0 {
         return Err(Error::usage(

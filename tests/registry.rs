@@ -771,3 +771,49 @@ fn several_algorithms_are_all_recorded() {
     assert_eq!(report["deployed_model_id"], 2);
     assert_eq!(store.models("many").len(), 3);
 }
+
+/// `train --project` killed at staggered moments, from start-up through the fit to the record:
+/// the registry stays whole, every model in it exports and reads back, the next train lands.
+#[test]
+fn trains_killed_at_any_moment_leave_no_half_model() {
+    let store = Store::new();
+    store.train("p", "linear", 0, &[]);
+    let data = repo("datasets/diabetes.csv");
+    let mut killed = 0;
+    for delay in 0..24u64 {
+        let mut child = pgml()
+            .args(["train", "-q", "--task", "regression", "--target", "target"])
+            .args(["--algorithm", "random_forest", "--project", "p", "--data"])
+            .arg(&data)
+            .arg("--store")
+            .arg(&store.path)
+            .env_remove("PGML_STORE")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay * 5));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            killed += 1;
+        }
+        child.wait().unwrap();
+    }
+    assert!(killed > 0, "no train was killed mid-way");
+    let check: String = store
+        .sql()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let dir = tempfile::tempdir().unwrap();
+    let models = store.models("p");
+    for model in &models {
+        let id = model["id"].to_string();
+        let out = dir.path().join(format!("{id}.pgml"));
+        store.ok(&["models", "export", &id, "-o", out.to_str().unwrap()]);
+        let info = pgml().arg("info").arg(&out).output().unwrap();
+        assert!(info.status.success(), "model {id}");
+    }
+    store.train("p", "ridge", 0, &[]);
+    assert_eq!(store.models("p").len(), models.len() + 1);
+}
