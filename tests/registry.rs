@@ -446,6 +446,43 @@ fn newer_schema_is_refused() {
     store.refused(&args, 4, "schema version 2");
 }
 
+/// A registry from anyone: versions below 1, values of the wrong type, a stored file that is
+/// not the model its row describes; each is a model error (exit 4) on one line, never a panic.
+#[test]
+fn crafted_registries_are_refused() {
+    let store = Store::new();
+    store.train("p", "linear", 0, &[]);
+    store.train("q", "ridge", 0, &["--no-deploy"]);
+    let data = repo("datasets/diabetes.csv");
+    let predict = [
+        "predict",
+        "--project",
+        "p",
+        "--data",
+        data.to_str().unwrap(),
+    ];
+    // The swapped file: model 1's row with model 2's bytes (another algorithm).
+    let sql = store.sql();
+    sql.execute(
+        "UPDATE models SET model = (SELECT model FROM models WHERE id = 2) WHERE id = 1",
+        [],
+    )
+    .unwrap();
+    store.refused(&predict, 4, "the registry lists a regression linear one");
+    sql.execute("UPDATE models SET key_metric = 'high' WHERE id = 1", [])
+        .unwrap();
+    store.refused(&["models"], 4, "is not a pgml-cli registry (damaged: ");
+    for version in ["-1", "0"] {
+        sql.execute(
+            &format!("UPDATE schema_version SET version = {version}"),
+            [],
+        )
+        .unwrap();
+        store.refused(&["models"], 4, &format!("its schema_version is {version}"));
+        store.refused(&predict, 4, "is not a pgml-cli registry");
+    }
+}
+
 #[test]
 fn location_and_creation() {
     // PGML_STORE when no --store; an empty file becomes a version-1 registry (the migration

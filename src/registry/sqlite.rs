@@ -25,7 +25,7 @@ impl Sqlite {
     pub fn open(path: &Path, create: bool) -> Result<Sqlite> {
         if path.exists() && !path.is_file() {
             return Err(Error::usage(format!(
-                "{} is not a registry file (a directory?)",
+                "{} is not a registry file (a directory, a device or a pipe)",
                 path.display()
             )));
         }
@@ -90,7 +90,12 @@ impl Sqlite {
                 .conn
                 .query_row(sql::SCHEMA_VERSION_GET, [], |r| r.get(0))
                 .map_err(err)?;
-            return version.ok_or_else(|| self.not_a_registry("its schema_version table is empty"));
+            // Versions start at 1; a migration indexes by the version, so nothing else may pass.
+            return match version {
+                Some(v) if v >= 1 => Ok(v),
+                Some(v) => Err(self.not_a_registry(&format!("its schema_version is {v}"))),
+                None => Err(self.not_a_registry("its schema_version table is empty")),
+            };
         }
         let tables: i64 = self
             .conn
@@ -192,6 +197,18 @@ fn db_error(path: &Path, e: rusqlite::Error) -> Error {
                 "{}: {e} (the registry needs write access to the file and to its directory {}, for its -wal and -shm files)",
                 path.display(),
                 crate::atomic::parent_dir(path).display()
+            ))
+        }
+        // A value of the wrong type where the schema puts another (NULL, text for a number):
+        // the file was written by something else.
+        _ if matches!(
+            e,
+            rusqlite::Error::InvalidColumnType(..) | rusqlite::Error::FromSqlConversionFailure(..)
+        ) =>
+        {
+            Error::Model(format!(
+                "{} is not a pgml-cli registry (damaged: {e})",
+                path.display()
             ))
         }
         _ => Error::Io(format!("{}: {e}", path.display())),
@@ -460,6 +477,17 @@ impl Registry for Sqlite {
             .map_err(self.err())?;
         let name = PathBuf::from(format!("{} model {id}", self.path.display()));
         let (header, _) = model::decode(&name, &bytes)?;
+        // The file must be the model the row describes (a crafted registry may swap them).
+        if header.task.name() != row.task || header.algorithm != row.algorithm {
+            return Err(Error::Model(format!(
+                "{}: the stored file is a {} {} model, the registry lists a {} {} one",
+                name.display(),
+                header.task,
+                header.algorithm,
+                row.task,
+                row.algorithm
+            )));
+        }
         Ok((row, header, bytes))
     }
 }
