@@ -222,6 +222,12 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
                     other => other,
                 },
             )?;
+            // Ranking only NaNs would keep the first candidate as if it had won.
+            if scored.iter().all(|s| s.mean().is_nan()) {
+                return Err(Error::Fit(format!(
+                    "cross-validation scored no candidate by {metric}: it is missing or NaN on every fold (log_loss and roc_auc need class probabilities and two classes in a fold); choose another --search-metric"
+                )));
+            }
             Some(SearchResults::new(spec.method, spec.cv, metric, scored))
         }
         _ => None,

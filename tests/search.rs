@@ -100,3 +100,40 @@ fn search_is_deterministic() {
     };
     assert_eq!(scores("a.pgml"), scores("b.pgml"));
 }
+
+/// A metric no fold can give (svm has no probabilities for log_loss) leaves every candidate NaN:
+/// an error naming the metric, not a "best" that won nothing.
+#[test]
+fn a_metric_no_candidate_has_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pgml()
+        .args([
+            "train",
+            "-q",
+            "--task",
+            "classification",
+            "--target",
+            "target",
+        ])
+        .args(["--algorithm", "svm", "--search", "grid"])
+        .args([
+            "--search-params",
+            r#"{"C": [0.5, 1]}"#,
+            "--search-metric",
+            "log_loss",
+        ])
+        .arg("--data")
+        .arg(repo("datasets/iris.csv"))
+        .arg("-o")
+        .arg(dir.path().join("m.pgml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("scored no candidate by log_loss"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("m.pgml").exists());
+}
