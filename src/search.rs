@@ -121,42 +121,54 @@ impl SearchSpec {
         seed: u64,
     ) -> Result<Vec<Map<String, Value>>> {
         let sizes: Vec<usize> = self.params.values().map(Vec::len).collect();
-        let grid = sizes
-            .iter()
-            .try_fold(1usize, |n, &s| n.checked_mul(s))
-            .filter(|&n| n <= MAX_CANDIDATES || self.method == Method::Random)
-            .ok_or_else(|| {
-                Error::usage(format!(
-                    "--search grid has more than {MAX_CANDIDATES} candidates; use --search random"
-                ))
-            })?;
-        let combination = |mut index: usize| -> Map<String, Value> {
+        // None: more combinations than a usize counts, which only random search can draw from.
+        let grid = sizes.iter().try_fold(1usize, |n, &s| n.checked_mul(s));
+        if self.method == Method::Grid && grid.map_or(true, |n| n > MAX_CANDIDATES) {
+            return Err(Error::usage(format!(
+                "--search grid has more than {MAX_CANDIDATES} candidates; use --search random"
+            )));
+        }
+        // A combination is one value index per name, in the names' order.
+        let combination = |digits: Vec<usize>| -> Map<String, Value> {
             let mut params = base.clone();
-            // The last name varies fastest, as scikit-learn's ParameterGrid.
-            for ((name, values), size) in self.params.iter().zip(&sizes).rev() {
-                params.insert(name.clone(), values[index % size].clone());
-                index /= size;
+            for ((name, values), digit) in self.params.iter().zip(digits) {
+                params.insert(name.clone(), values[digit].clone());
             }
             params
         };
-        let indices: Vec<usize> = match self.method {
-            Method::Grid => (0..grid).collect(),
-            Method::Random if grid <= self.n_iter => (0..grid).collect(),
-            Method::Random => {
-                // Distinct draws from the grid (scikit-learn's ParameterSampler over lists).
+        // The last name varies fastest, as scikit-learn's ParameterGrid.
+        let grid_digits = |mut index: usize| -> Vec<usize> {
+            let mut digits = vec![0; sizes.len()];
+            for (digit, size) in digits.iter_mut().zip(&sizes).rev() {
+                *digit = index % size;
+                index /= size;
+            }
+            digits
+        };
+        let picks: Vec<Vec<usize>> = match grid {
+            Some(grid) if self.method == Method::Grid || grid <= self.n_iter => {
+                (0..grid).map(grid_digits).collect()
+            }
+            _ => {
+                // Distinct draws from the grid (scikit-learn's ParameterSampler over lists), one
+                // index per name so the grid is never counted or built; it holds more than
+                // n_iter combinations here, so the loop ends.
                 let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
                 let mut chosen = std::collections::BTreeSet::new();
                 let mut order = Vec::with_capacity(self.n_iter);
                 while order.len() < self.n_iter {
-                    let index = rand::Rng::gen_range(&mut rng, 0..grid);
-                    if chosen.insert(index) {
-                        order.push(index);
+                    let digits: Vec<usize> = sizes
+                        .iter()
+                        .map(|&size| rand::Rng::gen_range(&mut rng, 0..size))
+                        .collect();
+                    if chosen.insert(digits.clone()) {
+                        order.push(digits);
                     }
                 }
                 order
             }
         };
-        Ok(indices.into_iter().map(combination).collect())
+        Ok(picks.into_iter().map(combination).collect())
     }
 }
 
@@ -402,6 +414,25 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.candidates(&base, 0).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn random_draws_from_a_grid_too_large_to_count() {
+        // 100^10 combinations overflow a u64: random search still draws n_iter of them.
+        let values: Vec<usize> = (0..100).collect();
+        let params: Map<String, Value> =
+            (0..10).map(|i| (format!("p{i}"), json!(values))).collect();
+        let params = Value::Object(params).to_string();
+        let s = spec(Method::Random, &params, Some(r#"{"n_iter": 4}"#)).unwrap();
+        let c = s.candidates(&Map::new(), 3).unwrap();
+        assert_eq!(c.len(), 4);
+        assert!(c.iter().all(|c| c.len() == 10));
+        assert!(spec(Method::Grid, &params, None)
+            .unwrap()
+            .candidates(&Map::new(), 3)
+            .unwrap_err()
+            .to_string()
+            .contains("use --search random"));
     }
 
     #[test]
