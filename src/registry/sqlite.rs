@@ -59,10 +59,20 @@ impl Sqlite {
         // The version first: a file that is no database fails here, before anything is written.
         let version = self.version()?;
         self.check_not_newer(version)?;
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(err)?;
+        // Switching to WAL needs the database to itself: when another process holds it (several
+        // opening a new registry at once) SQLite keeps the old mode without waiting, so wait
+        // here, within the busy timeout. Once switched, the mode is the file's for good.
+        let started = std::time::Instant::now();
+        let mode = loop {
+            let mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                .map_err(err)?;
+            if mode.eq_ignore_ascii_case("wal") || started.elapsed() >= BUSY_TIMEOUT {
+                break mode;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::Io(format!(
                 "{}: cannot switch the registry to WAL mode (it stays '{mode}')",
