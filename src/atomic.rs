@@ -148,7 +148,8 @@ pub fn clean_up_on_signals() {
                 let _ = std::fs::remove_file(path);
             }
             if signal == SIGINT {
-                eprintln!("pgml-cli: error: interrupted");
+                // On a line of its own: Ctrl-C may have cut a library's progress line short.
+                eprintln!("\npgml-cli: error: interrupted");
             }
             // Not `exit`: other threads may be inside a backend; nothing else needs to run.
             // SAFETY: _exit ends the process immediately; it has no preconditions.
