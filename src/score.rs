@@ -38,14 +38,7 @@ pub fn load_labelled(
     };
     let table = data.load(&columns)?;
     let labelled = table.labelled(task, (task == Task::Classification).then_some(classes))?;
-    if labelled.left_out > 0 {
-        warn(format!(
-            "{}: left out {} rows whose target is missing (the first is row {})",
-            table.source,
-            labelled.left_out,
-            labelled.first_left_out.map_or(0, |r| r + 1)
-        ));
-    }
+    labelled.warn_left_out(&table.source);
     let raw: Vec<_> = table.columns.iter().collect();
     let (x, problems) = pipeline
         .transformer()

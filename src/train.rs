@@ -96,14 +96,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         )));
     }
     let labelled = table.labelled(task, None)?;
-    if labelled.left_out > 0 {
-        warn(format!(
-            "{}: left out {} rows whose target is missing (the first is row {})",
-            table.source,
-            labelled.left_out,
-            labelled.first_left_out.map_or(0, |r| r + 1)
-        ));
-    }
+    labelled.warn_left_out(&table.source);
     warn_about_labels(&table, &labelled);
     // Problems are gathered over the whole file and reported together at the end.
     let (kinds, problems) = infer_kinds(&table, &labelled.rows, &request.categorical);
@@ -140,7 +133,8 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
 
     // Only target encoding averages the target: for classification a table of rows x classes,
     // which many classes make larger than memory.
-    let target = if options.iter().any(|o| o.encode == Encode::Target) {
+    let target_encoded = options.iter().any(|o| o.encode == Encode::Target);
+    let target = if target_encoded {
         target_table(&y_train, &table.target_names)
             .map_err(|why| Error::data(&table.source, why))?
     } else {
@@ -211,6 +205,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
                 train_rows: &train_rows,
                 y_train: &y_train,
                 target_names: &table.target_names,
+                target_encoded,
                 task,
                 missing_ok,
                 seed: request.seed,
@@ -410,6 +405,8 @@ struct FoldContext<'a> {
     train_rows: &'a [usize],
     y_train: &'a Targets,
     target_names: &'a [String],
+    /// A column is target-encoded: each fold averages its own fit rows' targets.
+    target_encoded: bool,
     task: Task,
     missing_ok: bool,
     seed: u64,
@@ -428,7 +425,7 @@ impl FoldContext<'_> {
         };
         let (fit_rows, fold_rows) = (rows(&fit), rows(fold));
         let (y_fit, y_fold) = (self.y_train.select(&fit), self.y_train.select(fold));
-        let target = if self.columns.iter().any(|c| c.3.encode == Encode::Target) {
+        let target = if self.target_encoded {
             target_table(&y_fit, self.target_names).map_err(Error::Data)?
         } else {
             None

@@ -101,6 +101,19 @@ pub fn take_rows(x: ndarray::ArrayView2<f64>, rows: &[usize]) -> Array2<f64> {
 /// Raw target cells as read, one `Vec` per target column, before the task decides what they mean.
 pub type RawTargets = Vec<Vec<String>>;
 
+impl Labelled {
+    /// One warning for the rows left out because their target is missing.
+    pub fn warn_left_out(&self, source: &str) {
+        if self.left_out > 0 {
+            crate::error::warn(format!(
+                "{source}: left out {} rows whose target is missing (the first is row {})",
+                self.left_out,
+                self.first_left_out.map_or(0, |r| r + 1)
+            ));
+        }
+    }
+}
+
 impl Table {
     /// Encodes the target cells for `task`: numbers for regression, labels for classification,
     /// sorted, or `classes` (a model's) when given. Rows whose target is missing are left out.
