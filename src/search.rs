@@ -267,8 +267,9 @@ impl SearchResults {
         candidates: Vec<Scored>,
     ) -> SearchResults {
         let higher = higher_is_better(&metric);
-        let mut ranking: Vec<usize> = (0..candidates.len()).collect();
-        // NaN ranks last; ties keep candidate order (the first listed wins, as scikit-learn).
+        // NaN ranks last; ties (within rounding noise: equal fits on another CPU) keep candidate
+        // order, the first listed winning as in scikit-learn. Picked one at a time, as "equal
+        // within noise" is no total order to sort by.
         let key = |i: usize| {
             let m = candidates[i].mean();
             if m.is_nan() {
@@ -279,7 +280,17 @@ impl SearchResults {
                 -m
             }
         };
-        ranking.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+        let mut left: Vec<usize> = (0..candidates.len()).collect();
+        let mut ranking = Vec::with_capacity(left.len());
+        while !left.is_empty() {
+            let mut best = 0;
+            for j in 1..left.len() {
+                if crate::metrics::clearly_higher(key(left[j]), key(left[best])) {
+                    best = j;
+                }
+            }
+            ranking.push(left.remove(best));
+        }
         SearchResults {
             method,
             cv,

@@ -113,16 +113,29 @@ pub trait Registry {
 }
 
 /// PostgresML's automatic deploy: a model with a key metric beats a deployed model without one
-/// or with a lower one; a model without one (NaN, no test rows) never beats.
+/// or with a lower one (by more than rounding noise); a model without one (NaN, no test rows)
+/// never beats.
 pub fn beats(new: Option<f64>, deployed: Option<f64>) -> bool {
     match (
         new.filter(|v| v.is_finite()),
         deployed.filter(|v| v.is_finite()),
     ) {
-        (Some(new), Some(deployed)) => new > deployed,
+        (Some(new), Some(deployed)) => crate::metrics::clearly_higher(new, deployed),
         (Some(_), None) => true,
         (None, _) => false,
     }
+}
+
+/// best_score's pick among `(id, key metric)` listed newest first: the highest, ties (within
+/// rounding noise) going to the newest.
+pub fn best_score(scores: &[(i64, f64)]) -> Option<i64> {
+    let mut best: Option<(i64, f64)> = None;
+    for &(id, score) in scores {
+        if beats(Some(score), best.map(|(_, b)| b)) {
+            best = Some((id, score));
+        }
+    }
+    best.map(|(id, _)| id)
 }
 
 /// The key metric of a model's header, when it is a number.
@@ -179,5 +192,19 @@ mod tests {
         assert!(!beats(Some(f64::NAN), None));
         assert!(!beats(Some(f64::NAN), Some(0.1)));
         assert!(beats(Some(-1.0), Some(f64::NAN)));
+        // The same r2 from two libraries, apart in the last bits: a tie.
+        assert!(!beats(Some(0.547_267_000_000_001), Some(0.547_267)));
+        assert!(beats(Some(0.547_268), Some(0.547_267)));
+    }
+
+    #[test]
+    fn best_score_ties_go_to_the_newest() {
+        assert_eq!(best_score(&[]), None);
+        assert_eq!(best_score(&[(3, 0.2), (2, 0.5), (1, 0.4)]), Some(2));
+        assert_eq!(best_score(&[(2, 0.5 + 1e-15), (1, 0.5)]), Some(2));
+        assert_eq!(best_score(&[(2, 0.5), (1, 0.5 + 1e-15)]), Some(2));
+        assert_eq!(best_score(&[(2, -3.0), (1, -2.0)]), Some(1));
+        assert!(crate::metrics::clearly_higher(-5.0, f64::NEG_INFINITY));
+        assert!(!crate::metrics::clearly_higher(f64::NEG_INFINITY, -5.0));
     }
 }

@@ -71,11 +71,12 @@ pub const MODEL_GET: &str = "SELECT m.id, p.name, m.algorithm, m.runtime, m.task
     m.created, m.project_id FROM models m JOIN projects p ON p.id = m.project_id WHERE m.id = $1";
 pub const MODEL_BLOB: &str = "SELECT model FROM models WHERE id = $1";
 
-/// best_score: the highest key metric (ties: the newest), optionally of one algorithm.
-pub const BEST_SCORE: &str = "SELECT id FROM models WHERE project_id = $1
-    AND key_metric IS NOT NULL ORDER BY key_metric DESC, id DESC LIMIT 1";
-pub const BEST_SCORE_ALGORITHM: &str = "SELECT id FROM models WHERE project_id = $1
-    AND algorithm = $2 AND key_metric IS NOT NULL ORDER BY key_metric DESC, id DESC LIMIT 1";
+/// best_score's candidates, newest first, optionally of one algorithm: `super::best_score` picks
+/// (in Rust, so that scores equal but for rounding count as ties on every database).
+pub const SCORES: &str = "SELECT id, key_metric FROM models WHERE project_id = $1
+    AND key_metric IS NOT NULL ORDER BY id DESC";
+pub const SCORES_ALGORITHM: &str = "SELECT id, key_metric FROM models WHERE project_id = $1
+    AND algorithm = $2 AND key_metric IS NOT NULL ORDER BY id DESC";
 /// most_recent: the newest (ids grow with time; clocks need not).
 pub const MOST_RECENT: &str =
     "SELECT id FROM models WHERE project_id = $1 ORDER BY id DESC LIMIT 1";

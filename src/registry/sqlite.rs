@@ -367,9 +367,17 @@ impl Registry for Sqlite {
             None => String::new(),
         };
         let model_id = match strategy {
-            Strategy::BestScore(algorithm) => match algorithm {
-                Some(a) => one(sql::BEST_SCORE_ALGORITHM, &[&project_id, a])?,
-                None => one(sql::BEST_SCORE, &[&project_id])?,
+            Strategy::BestScore(algorithm) => {
+                let (query, p): (&str, Vec<&dyn rusqlite::ToSql>) = match algorithm {
+                    Some(a) => (sql::SCORES_ALGORITHM, vec![&project_id, a]),
+                    None => (sql::SCORES, vec![&project_id]),
+                };
+                let mut statement = tx.prepare(query).map_err(err)?;
+                let scores = statement
+                    .query_map(p.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))
+                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<(i64, f64)>>>())
+                    .map_err(err)?;
+                super::best_score(&scores)
             }
             .ok_or_else(|| {
                 let key = super::key_metric_name(&task);
