@@ -822,7 +822,8 @@ def _check_parts(item, n_features):
     tree = getattr(item, "tree_", None)
     if tree is not None:
         _check_tree(tree, n_features if features is None else features)
-    if name in ("GradientBoostingClassifier", "GradientBoostingRegressor"):
+    # An unfitted one (MultiOutputRegressor's template) has no stages, and predicts nothing.
+    if name in ("GradientBoostingClassifier", "GradientBoostingRegressor") and hasattr(item, "estimators_"):
         classes = getattr(item, "classes_", None)
         per_stage = 1 if classes is None or len(classes) == 2 else len(classes)
         if np.shape(item.estimators_)[1:] != (per_stage,):
