@@ -52,6 +52,14 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
             header.task
         )));
     }
+    if let Some(twice) = request
+        .keep
+        .iter()
+        .enumerate()
+        .find_map(|(i, name)| request.keep[..i].contains(name).then_some(name))
+    {
+        return Err(Error::usage(format!("--keep names column '{twice}' twice")));
+    }
     if !request.keep.is_empty() && request.format == Format::Npy {
         return Err(Error::usage(
             "NPY output holds numbers only; --keep needs csv or json output",
@@ -180,7 +188,16 @@ fn output_columns(header: &Header, request: &PredictRequest, width: usize) -> Ve
         Task::Clustering => vec!["cluster".into()],
         Task::Decomposition => (1..=width).map(|i| format!("pc{i}")).collect(),
     };
-    request.keep.iter().cloned().chain(predictions).collect()
+    // A kept column may share a prediction's name (`--keep target` beside a prediction of
+    // `target`): the prediction is then `target_predicted`, so CSV headers and JSON keys stay unique.
+    let mut names = request.keep.clone();
+    for mut name in predictions {
+        while names.contains(&name) {
+            name.push_str("_predicted");
+        }
+        names.push(name);
+    }
+    names
 }
 
 /// A value before formatting: class indices become the original labels at the end.
