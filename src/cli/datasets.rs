@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::data::bundled::{Bundled, DATASETS};
+use crate::data::split;
 use crate::error::{Error, Result};
 
 use super::print;
@@ -11,6 +12,14 @@ use super::print;
 pub struct Args {
     /// Print this dataset as CSV on stdout
     name: Option<String>,
+
+    /// Print only this many rows, drawn at random with --seed (in their original order)
+    #[arg(long, value_name = "ROWS", requires = "name")]
+    sample: Option<usize>,
+
+    /// Seed for --sample
+    #[arg(long, default_value_t = 0, requires = "sample")]
+    seed: u64,
 }
 
 pub fn run(args: Args) -> Result<i32> {
@@ -22,7 +31,10 @@ pub fn run(args: Args) -> Result<i32> {
                 names.join(", ")
             ))
         })?;
-        print(dataset.csv)?;
+        match args.sample {
+            None => print(dataset.csv)?,
+            Some(n) => print(&sample(dataset, n, args.seed)?)?,
+        }
         return Ok(0);
     }
     let mut text = format!(
@@ -43,4 +55,25 @@ pub fn run(args: Args) -> Result<i32> {
     }
     print(&text)?;
     Ok(0)
+}
+
+/// The header and `n` rows of the dataset drawn with the seed (the bundled files hold one record
+/// per line).
+fn sample(dataset: &Bundled, n: usize, seed: u64) -> Result<String> {
+    let (header, body) = dataset.csv.split_once('\n').unwrap_or((dataset.csv, ""));
+    let rows: Vec<&str> = body.lines().collect();
+    if n == 0 || n > rows.len() {
+        return Err(Error::usage(format!(
+            "--sample {n}: {} has {} rows; expected 1 to {}",
+            dataset.name,
+            rows.len(),
+            rows.len()
+        )));
+    }
+    let mut text = format!("{header}\n");
+    for row in split::sample(rows.len(), n, seed) {
+        text.push_str(rows[row]);
+        text.push('\n');
+    }
+    Ok(text)
 }

@@ -104,6 +104,17 @@ pub fn split(
     Ok(split)
 }
 
+/// `n` of `0..rows` drawn with the seed without repeats, in their original order (PostgresML 1.0's
+/// `ORDER BY random() LIMIT n` view, made reproducible).
+pub fn sample(rows: usize, n: usize, seed: u64) -> Vec<usize> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut order: Vec<usize> = (0..rows).collect();
+    order.shuffle(&mut rng);
+    order.truncate(n);
+    order.sort_unstable();
+    order
+}
+
 /// Each class gives test rows in proportion to its size; the rounding remainder goes to the classes
 /// with the largest fractional share (ties: lower class index).
 fn stratified(classes: &[usize], test_rows: usize, rng: &mut Xoshiro256PlusPlus) -> Split {
