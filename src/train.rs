@@ -52,17 +52,34 @@ pub const FREE_TEXT_MIN_DISTINCT: usize = 10;
 /// Classification targets with more distinct numbers than this get a warning.
 pub const CONTINUOUS_LABELS: usize = 20;
 
+/// Every hyperparameter name the candidates give, once.
+fn hyperparameter_names(candidates: &[Map<String, Value>]) -> Vec<&str> {
+    let mut names: Vec<&str> = candidates
+        .iter()
+        .flat_map(|c| c.keys())
+        .map(String::as_str)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// Checks everything that needs no data, then trains. Returns the header that was written.
 pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let task = request.task;
-    let choice = algorithms::choose(&request.algorithm, task, request.runtime)?;
-    check_targets(request)?;
-    model::check_writable(&request.output, request.force)?;
     // Every candidate of a search is checked here, before any data is read.
     let candidates = match &request.search {
         Some(search) => search.candidates(&request.hyperparams, request.seed)?,
         None => vec![request.hyperparams.clone()],
     };
+    let choice = algorithms::choose(
+        &request.algorithm,
+        task,
+        request.runtime,
+        &hyperparameter_names(&candidates),
+    )?;
+    check_targets(request)?;
+    model::check_writable(&request.output, request.force)?;
     let plans = candidates
         .iter()
         .map(|params| Plan::new(&choice, task, params, request.seed, request.targets.len()))
@@ -339,8 +356,15 @@ pub fn train_each(
         Some(search) => search.candidates(&request.hyperparams, request.seed)?,
         None => vec![request.hyperparams.clone()],
     };
+    let mut runtimes = Vec::with_capacity(algorithms.len());
     for name in algorithms {
-        let choice = algorithms::choose(name, task, request.runtime)?;
+        let choice = algorithms::choose(
+            name,
+            task,
+            request.runtime,
+            &hyperparameter_names(&candidates),
+        )?;
+        runtimes.push(choice.runtime);
         for params in &candidates {
             Plan::new(&choice, task, params, request.seed, request.targets.len())?;
         }
@@ -359,6 +383,8 @@ pub fn train_each(
     for (i, name) in algorithms.iter().enumerate() {
         let one = TrainRequest {
             algorithm: name.clone(),
+            // As chosen above (a runtime chosen for the hyperparameters says so once).
+            runtime: Some(runtimes[i]),
             output: dir.path().join(format!("{i}.pgml")),
             force: false,
             ..request.clone()
@@ -380,13 +406,14 @@ pub fn train_each(
             .and_then(|h| h.metrics.get(key).copied())
             .filter(|v| !v.is_nan())
     };
-    // The highest key metric; ties go to the first listed.
+    // The highest key metric; ties (within rounding noise) go to the first listed.
     let best = (0..entries.len())
-        .filter(|&i| score(&entries[i]).is_some())
-        .fold(None, |best: Option<usize>, i| match best {
-            Some(b) if score(&entries[b]) >= score(&entries[i]) => Some(b),
-            _ => Some(i),
-        });
+        .filter_map(|i| Some((i, score(&entries[i])?)))
+        .fold(None, |best: Option<(usize, f64)>, (i, s)| match best {
+            Some((_, b)) if !crate::metrics::clearly_higher(s, b) => best,
+            _ => Some((i, s)),
+        })
+        .map(|(i, _)| i);
     let Some(best) = best else {
         let first = entries.into_iter().find_map(|e| e.result.err());
         return Err(first.unwrap_or_else(|| Error::fit("no algorithm trained")));

@@ -137,7 +137,7 @@ pub const ALGORITHMS: &[Algorithm] = &[
     algorithm!("bagging"; native []; python [R => "sklearn.ensemble.BaggingRegressor", C => "sklearn.ensemble.BaggingClassifier"]),
     algorithm!("extra_trees"; native []; python [R => "sklearn.ensemble.ExtraTreesRegressor", C => "sklearn.ensemble.ExtraTreesClassifier"]),
     algorithm!("gradient_boosting_trees"; native []; python [R => "sklearn.ensemble.GradientBoostingRegressor", C => "sklearn.ensemble.GradientBoostingClassifier"]; single_target),
-    algorithm!("hist_gradient_boosting"; native []; python [R => "sklearn.ensemble.HistGradientBoostingRegressor", C => "sklearn.ensemble.HistGradientBoostingClassifier"]; missing_values),
+    algorithm!("hist_gradient_boosting"; native []; python [R => "sklearn.ensemble.HistGradientBoostingRegressor", C => "sklearn.ensemble.HistGradientBoostingClassifier"]; single_target; missing_values),
     algorithm!("random_forest"; native [R => RandomForestRegressor, C => RandomForestClassifier]; python [R => "sklearn.ensemble.RandomForestRegressor", C => "sklearn.ensemble.RandomForestClassifier"]),
     algorithm!("xgboost"; native []; python [R => "xgboost.XGBRegressor", C => "xgboost.XGBClassifier"]; missing_values),
     algorithm!("xgboost_random_forest"; native []; python [R => "xgboost.XGBRFRegressor", C => "xgboost.XGBRFClassifier"]; missing_values),
@@ -209,8 +209,11 @@ pub struct Choice {
     pub runtime: Runtime,
 }
 
-/// Picks the runtime: the one asked for, else rust where the algorithm has a native implementation.
-pub fn choose(name: &str, task: Task, runtime: Option<Runtime>) -> Result<Choice> {
+/// Picks the runtime: the one asked for, else rust where the algorithm has a native
+/// implementation that takes every hyperparameter `given` (PostgresML's scikit-learn names, such
+/// as 1.0's `max_iter` for svm, keep working: such a model trains on the python runtime, and a
+/// warning says why).
+pub fn choose(name: &str, task: Task, runtime: Option<Runtime>, given: &[&str]) -> Result<Choice> {
     let algorithm = find(name)?;
     let offered = algorithm.runtimes(task);
     if offered.is_empty() {
@@ -235,7 +238,25 @@ pub fn choose(name: &str, task: Task, runtime: Option<Runtime>) -> Result<Choice
             )))
         }
         Some(r) => r,
-        None => offered[0],
+        None => match (algorithm.native_for(task), offered.get(1)) {
+            (Some(native), Some(&Runtime::Python)) if Runtime::Python.available() => {
+                let known = |key: &&str| {
+                    native.params().iter().any(|s| s.name == *key)
+                        || *key == params::RANDOM_STATE.name
+                };
+                match given.iter().find(|key| !known(key)) {
+                    Some(key) => {
+                        crate::error::warn(format!(
+                            "the native {} takes no hyperparameter '{key}': training on the python runtime",
+                            algorithm.name
+                        ));
+                        Runtime::Python
+                    }
+                    None => Runtime::Rust,
+                }
+            }
+            _ => offered[0],
+        },
     };
     if !runtime.available() {
         let native: Vec<&str> = ALGORITHMS
@@ -292,18 +313,27 @@ mod tests {
     #[test]
     fn runtime_defaults_to_rust_where_native_exists() {
         assert_eq!(
-            choose("linear", Task::Regression, None).unwrap().runtime,
+            choose("linear", Task::Regression, None, &[])
+                .unwrap()
+                .runtime,
             Runtime::Rust
         );
         assert_eq!(
-            choose("linear", Task::Regression, Some(Runtime::Python))
+            choose("linear", Task::Regression, Some(Runtime::Python), &[])
                 .unwrap()
                 .runtime,
             Runtime::Python
         );
-        assert!(choose("lasso", Task::Classification, None).is_err());
-        assert!(choose("dbscan", Task::Clustering, Some(Runtime::Python)).is_err());
-        match choose("xgboost", Task::Regression, None) {
+        assert!(choose("lasso", Task::Classification, None, &[]).is_err());
+        assert!(choose("dbscan", Task::Clustering, Some(Runtime::Python), &[]).is_err());
+        // A scikit-learn hyperparameter the native svm lacks picks the python runtime.
+        if cfg!(feature = "python") {
+            let choice = choose("svm", Task::Regression, None, &["max_iter"]).unwrap();
+            assert_eq!(choice.runtime, Runtime::Python);
+            let choice = choose("svm", Task::Regression, None, &["C", "random_state"]).unwrap();
+            assert_eq!(choice.runtime, Runtime::Rust);
+        }
+        match choose("xgboost", Task::Regression, None, &[]) {
             Ok(choice) => assert_eq!(choice.runtime, Runtime::Python),
             Err(e) => {
                 assert!(!cfg!(feature = "python") && e.to_string().contains("python runtime"))

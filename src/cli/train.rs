@@ -58,7 +58,8 @@ pub struct Args {
     /// train each on the same split and keep the best by the key metric
     #[arg(long, default_value = "linear")]
     algorithm: String,
-    /// Runtime [default: rust where the algorithm has a native implementation]
+    /// Runtime [default: rust where the algorithm has a native implementation that takes the
+    /// hyperparameters given, else python]
     #[arg(long, value_enum)]
     runtime: Option<Runtime>,
     /// Hyperparameters as a JSON object, e.g. '{"alpha": 0.5}' (with --search: what every
