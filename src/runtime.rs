@@ -177,7 +177,7 @@ pub fn load(header: &Header, payload: &[u8]) -> Result<Box<dyn Estimator>> {
             };
             NativeModel::load(payload, &expected)
                 .map(|m| Box::new(m) as Box<dyn Estimator>)
-                .map_err(|why| Error::Model(format!("the native model {why}")))
+                .map_err(|why| native_refusal(header, native, &why))
         }
         #[cfg(feature = "python")]
         Runtime::Python => Ok(Box::new(python::load(header, payload)?)),
@@ -187,6 +187,20 @@ pub fn load(header: &Header, payload: &[u8]) -> Result<Box<dyn Estimator>> {
                 .into(),
         )),
     }
+}
+
+/// A native payload this build cannot use. Most of them store a backend's own serde form, so one
+/// written by another version of the backend (or of pgml-cli, for the structures it owns) may
+/// need that version: the refusal then names both, and the pgml-cli that wrote the file.
+fn native_refusal(header: &Header, native: Native, why: &str) -> Error {
+    let (name, version) = (native.backend().name(), native.backend().version());
+    if header.backend.name == name && header.backend.version == version {
+        return Error::Model(format!("the native model {why}"));
+    }
+    Error::Model(format!(
+        "its {} payload was written by {} {} and this build ({name} {version}) cannot read it: the payload {why}; retrain, or predict with the pgml-cli version that wrote it ({})",
+        header.algorithm, header.backend.name, header.backend.version, header.pgml_cli_version
+    ))
 }
 
 /// What every task's header must say about its columns and classes.
