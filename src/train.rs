@@ -52,6 +52,40 @@ pub const FREE_TEXT_MIN_DISTINCT: usize = 10;
 /// Classification targets with more distinct numbers than this get a warning.
 pub const CONTINUOUS_LABELS: usize = 20;
 
+/// Each candidate's plan (hyperparameters checked). When the python runtime was chosen for a
+/// hyperparameter the native implementation lacks, that is said here; if scikit-learn rejects
+/// the hyperparameters too, the native runtime's error stands (no runtime was asked for).
+fn plans(
+    choice: &algorithms::Choice,
+    task: Task,
+    candidates: &[Map<String, Value>],
+    request: &TrainRequest,
+) -> Result<Vec<Plan>> {
+    let build = |choice: &algorithms::Choice| {
+        candidates
+            .iter()
+            .map(|params| Plan::new(choice, task, params, request.seed, request.targets.len()))
+            .collect::<Result<Vec<_>>>()
+    };
+    let Some(note) = &choice.note else {
+        return build(choice);
+    };
+    match build(choice) {
+        Ok(plans) => {
+            crate::error::warn(note);
+            Ok(plans)
+        }
+        Err(python) => {
+            let native = algorithms::Choice {
+                algorithm: choice.algorithm,
+                runtime: Runtime::Rust,
+                note: None,
+            };
+            Err(build(&native).err().unwrap_or(python))
+        }
+    }
+}
+
 /// Every hyperparameter name the candidates give, once.
 fn hyperparameter_names(candidates: &[Map<String, Value>]) -> Vec<&str> {
     let mut names: Vec<&str> = candidates
@@ -80,10 +114,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     )?;
     check_targets(request)?;
     model::check_writable(&request.output, request.force)?;
-    let plans = candidates
-        .iter()
-        .map(|params| Plan::new(&choice, task, params, request.seed, request.targets.len()))
-        .collect::<Result<Vec<_>>>()?;
+    let plans = plans(&choice, task, &candidates, request)?;
     let search_metric = match &request.search {
         Some(search) => Some(search::metric_for(task, search.metric.as_deref())?),
         None => None,
@@ -365,9 +396,7 @@ pub fn train_each(
             &hyperparameter_names(&candidates),
         )?;
         runtimes.push(choice.runtime);
-        for params in &candidates {
-            Plan::new(&choice, task, params, request.seed, request.targets.len())?;
-        }
+        plans(&choice, task, &candidates, request)?;
     }
     if request.test_data.is_none() && request.test_size == 0.0 {
         return Err(Error::usage(

@@ -207,6 +207,9 @@ pub fn find(name: &str) -> Result<&'static Algorithm> {
 pub struct Choice {
     pub algorithm: &'static Algorithm,
     pub runtime: Runtime,
+    /// Why the python runtime was chosen over the native one, to say once the hyperparameters
+    /// are known to fit it.
+    pub note: Option<String>,
 }
 
 /// Picks the runtime: the one asked for, else rust where the algorithm has a native
@@ -224,6 +227,7 @@ pub fn choose(name: &str, task: Task, runtime: Option<Runtime>, given: &[&str]) 
             tasks.join(", ")
         )));
     }
+    let mut note = None;
     let runtime = match runtime {
         Some(r) if !offered.contains(&r) => {
             return Err(Error::usage(format!(
@@ -246,7 +250,7 @@ pub fn choose(name: &str, task: Task, runtime: Option<Runtime>, given: &[&str]) 
                 };
                 match given.iter().find(|key| !known(key)) {
                     Some(key) => {
-                        crate::error::warn(format!(
+                        note = Some(format!(
                             "the native {} takes no hyperparameter '{key}': training on the python runtime",
                             algorithm.name
                         ));
@@ -270,7 +274,11 @@ pub fn choose(name: &str, task: Task, runtime: Option<Runtime>, given: &[&str]) 
             native.join(", ")
         )));
     }
-    Ok(Choice { algorithm, runtime })
+    Ok(Choice {
+        algorithm,
+        runtime,
+        note,
+    })
 }
 
 #[cfg(test)]
