@@ -121,24 +121,34 @@ pub fn ridge(params: &Params, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<
 
 /// Lasso (l1_ratio = 1) and elastic net by coordinate descent, with scikit-learn's objective:
 /// 1/(2n) ||y - Xw - b||² + alpha l1_ratio ||w||₁ + alpha (1 - l1_ratio)/2 ||w||².
+/// The unpenalized intercept comes from centering X and y here: linfa's own intercept centers y
+/// only, which fits another model wherever the features' means are not 0.
 pub fn elastic_net(
     params: &Params,
     l1_ratio: f64,
     x: ArrayView2<f64>,
     y: ArrayView1<f64>,
 ) -> Result<LinearModel> {
+    let (x_mean, y_mean) = if params.bool("fit_intercept")? {
+        (
+            x.mean_axis(Axis(0))
+                .unwrap_or_else(|| Array1::zeros(x.ncols())),
+            y.mean().unwrap_or(0.0),
+        )
+    } else {
+        (Array1::zeros(x.ncols()), 0.0)
+    };
     let model = ElasticNet::params()
         .penalty(params.f64("alpha")?)
         .l1_ratio(l1_ratio)
-        .with_intercept(params.bool("fit_intercept")?)
+        .with_intercept(false)
         .max_iterations(params.usize("max_iter")?.min(u32::MAX as usize) as u32)
         .tolerance(params.f64("tol")?)
-        .fit(&DatasetBase::new(x.to_owned(), y.to_owned()))
+        .fit(&DatasetBase::new(&x - &x_mean, &y - y_mean))
         .map_err(linfa_error)?;
-    Ok(LinearModel {
-        coef: model.hyperplane().clone(),
-        intercept: model.intercept(),
-    })
+    let coef = model.hyperplane().clone();
+    let intercept = y_mean - x_mean.dot(&coef);
+    Ok(LinearModel { coef, intercept })
 }
 
 #[derive(Serialize, Deserialize)]
