@@ -138,5 +138,10 @@ pub fn print_json(value: &serde_json::Value) -> Result<()> {
 
 /// A fixed-precision metric for people (JSON keeps full precision).
 pub fn metric(value: f64) -> String {
-    format!("{value:.6}")
+    // A diverged fit's mean_squared_error of 3e54 reads better as such than as 55 digits.
+    if value.abs() >= 1e9 {
+        format!("{value:.6e}")
+    } else {
+        format!("{value:.6}")
+    }
 }

@@ -194,7 +194,8 @@ mod tests {
         assert!(beats(Some(-1.0), Some(f64::NAN)));
         // The same r2 from two libraries, apart in the last bits: a tie.
         assert!(!beats(Some(0.547_267_000_000_001), Some(0.547_267)));
-        assert!(beats(Some(0.547_268), Some(0.547_267)));
+        assert!(!beats(Some(0.547_267_5), Some(0.547_267)));
+        assert!(beats(Some(0.547_270), Some(0.547_267)));
     }
 
     #[test]
