@@ -140,8 +140,8 @@ fn run_case(path: &Path, bless: bool) -> String {
             .unwrap_or("")
             .to_string();
         let actual = redact(bytes);
-        if let Some(blessed) = compare(&expected, &actual, 0.0) {
-            report += &describe(key, &expected, &actual, 0.0);
+        if let Some(blessed) = compare(&expected, &actual, &[]) {
+            report += &describe(key, &expected, &actual, &[]);
             doc[key] = Item::Value(multiline(&blessed));
         }
     }
@@ -209,8 +209,8 @@ fn cli_cases() {
 /// The comparison itself: numbers within their metric's tolerance pass, anything else fails.
 #[test]
 fn golden_lines_compare_text_exactly_and_numbers_within_tolerance() {
-    let pass = |e: &str, a: &str| assert!(line_matches(e, a, 0.0), "{e:?} should match {a:?}");
-    let fail = |e: &str, a: &str| assert!(!line_matches(e, a, 0.0), "{e:?} should not match {a:?}");
+    let pass = |e: &str, a: &str| assert!(line_matches(e, a, &[]), "{e:?} should match {a:?}");
+    let fail = |e: &str, a: &str| assert!(!line_matches(e, a, &[]), "{e:?} should not match {a:?}");
     // Continuous metrics: 1e-4 relative, plus the last printed digit.
     pass("  log_loss      0.070190", "  log_loss      0.070195");
     fail("  log_loss      0.070190", "  log_loss      0.070210");
@@ -264,11 +264,11 @@ fn blessing_keeps_matching_golden_lines() {
     let golden = "x [..]\n  log_loss      0.070190\n  accuracy      0.5\n";
     let actual = "x 1.5s\n  log_loss      0.070191\n  accuracy      0.6\n";
     assert_eq!(
-        compare(golden, actual, 0.0).as_deref(),
+        compare(golden, actual, &[]).as_deref(),
         Some("x [..]\n  log_loss      0.070190\n  accuracy      0.6\n")
     );
     assert_eq!(
-        compare(golden, golden.replace("[..]", "1").as_str(), 0.0),
+        compare(golden, golden.replace("[..]", "1").as_str(), &[]),
         None
     );
     for text in [

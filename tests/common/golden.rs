@@ -143,7 +143,7 @@ fn last_name(text: &str) -> Option<&str> {
 
 /// Matches the golden text `part` (no elisions in it) against the start of `actual`; returns how
 /// much of `actual` it covered. `before` is the golden line's text before `part`.
-fn match_prefix(before: &str, part: &str, actual: &str, floor: f64) -> Option<usize> {
+fn match_prefix(before: &str, part: &str, actual: &str, widen: &[(&str, f64)]) -> Option<usize> {
     let (mut i, mut j) = (0, 0);
     while i < part.len() {
         let prev = part[..i].chars().next_back().or(before.chars().next_back());
@@ -151,7 +151,11 @@ fn match_prefix(before: &str, part: &str, actual: &str, floor: f64) -> Option<us
             let (a_len, a_integer) = number(&actual[j..], None)?;
             let name = last_name(&part[..i]).or_else(|| last_name(before));
             let mut t = tolerance(name);
-            t.rel = t.rel.max(floor);
+            for &(widened, rel) in widen {
+                if widened.is_empty() || Some(widened) == name {
+                    t.rel = t.rel.max(rel);
+                }
+            }
             if !numbers_agree(
                 &part[i..i + len],
                 &actual[j..j + a_len],
@@ -175,9 +179,9 @@ fn match_prefix(before: &str, part: &str, actual: &str, floor: f64) -> Option<us
     Some(j)
 }
 
-/// Whether one actual line matches one golden line (`[..]` matches any text, even none). `floor`
-/// widens every number's relative tolerance to at least itself (0: the table's alone).
-pub fn line_matches(expected: &str, actual: &str, floor: f64) -> bool {
+/// Whether one actual line matches one golden line (`[..]` matches any text, even none). `widen`
+/// raises relative tolerances: `(name, rel)` for numbers after that name, `("", rel)` for all.
+pub fn line_matches(expected: &str, actual: &str, widen: &[(&str, f64)]) -> bool {
     // Each part between elisions, with the golden text before it (for number boundaries/names).
     let mut parts = Vec::new();
     let mut offset = 0;
@@ -186,45 +190,45 @@ pub fn line_matches(expected: &str, actual: &str, floor: f64) -> bool {
         offset += part.len() + "[..]".len();
     }
     let (before, first) = parts[0];
-    match_prefix(before, first, actual, floor)
-        .is_some_and(|n| elided_match(&parts[1..], &actual[n..], floor))
+    match_prefix(before, first, actual, widen)
+        .is_some_and(|n| elided_match(&parts[1..], &actual[n..], widen))
 }
 
 /// The parts after an elision: each may start anywhere in what is left (with backtracking).
-fn elided_match(parts: &[(&str, &str)], actual: &str, floor: f64) -> bool {
+fn elided_match(parts: &[(&str, &str)], actual: &str, widen: &[(&str, f64)]) -> bool {
     let Some(((before, part), rest)) = parts.split_first() else {
         return actual.is_empty();
     };
     (0..=actual.len())
         .filter(|&start| actual.is_char_boundary(start))
         .any(|start| {
-            match_prefix(before, part, &actual[start..], floor)
-                .is_some_and(|n| elided_match(rest, &actual[start + n..], floor))
+            match_prefix(before, part, &actual[start..], widen)
+                .is_some_and(|n| elided_match(rest, &actual[start + n..], widen))
         })
 }
 
 /// Compares a golden output with the actual one, line by line. None when they match, else the
 /// text to bless: the golden's lines where they still match (keeping their elisions), the
 /// actual ones elsewhere, or all of the actual text when the line counts differ.
-pub fn compare(expected: &str, actual: &str, floor: f64) -> Option<String> {
+pub fn compare(expected: &str, actual: &str, widen: &[(&str, f64)]) -> Option<String> {
     let (e, a): (Vec<&str>, Vec<&str>) =
         (expected.split('\n').collect(), actual.split('\n').collect());
     if e.len() != a.len() {
         return Some(actual.to_string());
     }
-    if e.iter().zip(&a).all(|(e, a)| line_matches(e, a, floor)) {
+    if e.iter().zip(&a).all(|(e, a)| line_matches(e, a, widen)) {
         return None;
     }
     let lines: Vec<&str> = e
         .iter()
         .zip(&a)
-        .map(|(e, a)| if line_matches(e, a, floor) { *e } else { *a })
+        .map(|(e, a)| if line_matches(e, a, widen) { *e } else { *a })
         .collect();
     Some(lines.join("\n"))
 }
 
 /// A readable difference: the lines that do not match, or both texts when the counts differ.
-pub fn describe(what: &str, expected: &str, actual: &str, floor: f64) -> String {
+pub fn describe(what: &str, expected: &str, actual: &str, widen: &[(&str, f64)]) -> String {
     let (e, a): (Vec<&str>, Vec<&str>) =
         (expected.split('\n').collect(), actual.split('\n').collect());
     if e.len() != a.len() {
@@ -232,7 +236,7 @@ pub fn describe(what: &str, expected: &str, actual: &str, floor: f64) -> String 
     }
     let mut out = String::new();
     for (n, (e, a)) in e.iter().zip(&a).enumerate() {
-        if !line_matches(e, a, floor) {
+        if !line_matches(e, a, widen) {
             out += &format!("  {what} line {}:\n    - {e}\n    + {a}\n", n + 1);
         }
     }
