@@ -68,7 +68,8 @@ fn native_openblas_and_scipy_blas_in_one_process() {
         .unwrap();
     let native_prediction = values(native.predict(x.view()).unwrap());
 
-    let choice = algorithms::choose("linear", Task::Regression, Some(Runtime::Python)).unwrap();
+    let choice =
+        algorithms::choose("linear", Task::Regression, Some(Runtime::Python), &[]).unwrap();
     let sklearn_ols = Plan::new(&choice, Task::Regression, &Map::new(), 0, 1).unwrap();
     let ols = sklearn_ols
         .fit(Task::Regression, x.clone(), &targets, 0)
@@ -79,7 +80,7 @@ fn native_openblas_and_scipy_blas_in_one_process() {
         1e-9,
     );
 
-    let choice = algorithms::choose("ridge", Task::Regression, Some(Runtime::Python)).unwrap();
+    let choice = algorithms::choose("ridge", Task::Regression, Some(Runtime::Python), &[]).unwrap();
     let svd: Map<String, Value> = json!({"solver": "svd", "alpha": 1e-12})
         .as_object()
         .unwrap()
@@ -133,7 +134,7 @@ fn assert_reloaded_equals_live(algorithm: &str, task: Task) {
         &targets,
         task,
     );
-    let choice = algorithms::choose(algorithm, task, Some(Runtime::Python)).unwrap();
+    let choice = algorithms::choose(algorithm, task, Some(Runtime::Python), &[]).unwrap();
     let plan = Plan::new(
         &choice,
         task,
