@@ -123,7 +123,7 @@ impl SearchSpec {
         let sizes: Vec<usize> = self.params.values().map(Vec::len).collect();
         // None: more combinations than a usize counts, which only random search can draw from.
         let grid = sizes.iter().try_fold(1usize, |n, &s| n.checked_mul(s));
-        if self.method == Method::Grid && grid.map_or(true, |n| n > MAX_CANDIDATES) {
+        if self.method == Method::Grid && grid.is_none_or(|n| n > MAX_CANDIDATES) {
             return Err(Error::usage(format!(
                 "--search grid has more than {MAX_CANDIDATES} candidates; use --search random"
             )));

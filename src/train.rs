@@ -567,7 +567,7 @@ fn cross_validate(
     if threads > 1 {
         std::thread::scope(|scope| {
             for _ in 0..threads {
-                scope.spawn(&work);
+                scope.spawn(work);
             }
         });
     } else {
