@@ -1,0 +1,507 @@
+//! pgml-cli's own form of tree ensembles fitted by other libraries (xgboost, lightgbm,
+//! scikit-learn): what `predict` walks, without Python, for a model trained on the Python
+//! runtime. docs/model-format.md describes it; python/pgml_runtime.py (`native_trees`) converts
+//! each library's model into it at train time, and the conversion is kept only when its
+//! predictions equal the library's on the train and test rows.
+//!
+//! Not the native forest of `trees.rs`: that one's postcard layout is fixed by the model files
+//! written since pgml-cli 0.1 (postcard has no optional fields) and it has one semantics
+//! (float64 `<=`, no missing values, averaged). These trees need a comparison per library,
+//! a default direction for missing values, sums with a base score and a link function.
+
+use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
+use serde::{Deserialize, Serialize};
+
+use super::argmax_rows;
+use crate::error::{Error, Result};
+use crate::runtime::{Estimator, Prediction};
+use crate::task::Task;
+
+/// What a Python model's payload may carry after the library's bytes. Variants are only ever
+/// appended (postcard stores the index).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub enum NativeForm {
+    Trees(Ensemble),
+}
+
+/// How a split compares a feature value `x` with its threshold; true sends the row left.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    /// xgboost: `x < threshold`, both as float32.
+    LessF32,
+    /// scikit-learn: `x` cast to float32 (as scikit-learn casts its input), then
+    /// `x <= threshold` in float64.
+    LessEqualCastF32,
+    /// lightgbm: `x <= threshold` in float64.
+    LessEqual,
+}
+
+/// Where a missing value (NaN) goes at a split.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// NaN takes the split's default direction (xgboost, scikit-learn, lightgbm `NaN`).
+    Nan,
+    /// NaN and zero (|x| <= 1e-35) take the default direction (lightgbm `Zero`).
+    ZeroOrNan,
+    /// NaN is compared as 0.0 (lightgbm `None`).
+    AsZero,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub enum Node {
+    Split {
+        feature: u32,
+        threshold: f64,
+        left: u32,
+        right: u32,
+        missing: Missing,
+        default_left: bool,
+    },
+    /// Index of the leaf's values in `leaves` (times the ensemble's `leaf_width`).
+    Leaf(u32),
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Tree {
+    /// The output this tree adds to (leaf width 1), or 0 when its leaves hold every output.
+    pub output: u32,
+    pub nodes: Vec<Node>,
+    pub leaves: Vec<f64>,
+}
+
+/// How the trees' leaf values become one output each.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combine {
+    /// `base + tree_1 + tree_2 + ...` in tree order (boosting; learning rates are in the leaves).
+    Sum,
+    /// `base + (tree_1 + tree_2 + ...) / trees of that output` (forests).
+    Average,
+}
+
+/// The arithmetic of the sums and the link: xgboost's is float32, the others' float64.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    F32,
+    F64,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// Outputs as summed: regression values, or class probabilities of a forest.
+    Identity,
+    /// One output, the positive class's margin: probabilities `[1 - p, p]`, `p = 1/(1+e^-m)`.
+    Sigmoid,
+    /// One margin per class: probabilities `e^m_k / sum e^m`.
+    Softmax,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Ensemble {
+    pub features: u32,
+    /// Margins per row: regression targets, 1 (binary), classes (softmax, forests).
+    pub outputs: u32,
+    /// Values per leaf: 1 (the tree adds to its `output`) or `outputs`.
+    pub leaf_width: u32,
+    pub compare: Compare,
+    pub precision: Precision,
+    pub combine: Combine,
+    /// One per output, added before the link (xgboost's base margin, gradient boosting's prior).
+    pub base: Vec<f64>,
+    pub link: Link,
+    pub trees: Vec<Tree>,
+}
+
+/// lightgbm's `kZeroThreshold` (a float32 constant compared in float64).
+const ZERO: f64 = 1e-35_f32 as f64;
+
+impl Ensemble {
+    /// Columns of the result of `probabilities` (classification) or `margins` (regression).
+    pub fn width(&self) -> usize {
+        match self.link {
+            Link::Sigmoid => 2,
+            _ => self.outputs as usize,
+        }
+    }
+
+    /// Checks everything prediction relies on, for the model's `features`: every index inside
+    /// its array, every child after its parent (so a walk ends within the tree's node count:
+    /// no cycle, no recursion), thresholds not NaN, base and leaf values finite, widths that
+    /// fit the link.
+    pub fn check(&self, features: usize) -> std::result::Result<(), String> {
+        let outputs = self.outputs as usize;
+        let width = self.leaf_width as usize;
+        if self.features as usize != features {
+            return Err(format!(
+                "is for {} features; the header names {features}",
+                self.features
+            ));
+        }
+        if outputs == 0 || (width != 1 && width != outputs) {
+            return Err(format!(
+                "has {outputs} outputs and leaves of {width} values"
+            ));
+        }
+        if self.base.len() != outputs || !self.base.iter().all(|b| b.is_finite()) {
+            return Err(format!(
+                "has {} base values for {outputs} outputs, or one not finite",
+                self.base.len()
+            ));
+        }
+        let link_fits = match self.link {
+            Link::Identity => true,
+            Link::Sigmoid => outputs == 1,
+            Link::Softmax => outputs >= 2,
+        };
+        if !link_fits {
+            return Err(format!("has a {:?} link over {outputs} outputs", self.link));
+        }
+        if self.trees.is_empty() {
+            return Err("holds no trees".into());
+        }
+        for (t, tree) in self.trees.iter().enumerate() {
+            tree.check(features, outputs, width)
+                .map_err(|why| format!("tree {t}: {why}"))?;
+        }
+        if self.combine == Combine::Average && self.tree_counts().contains(&0) {
+            return Err("averages an output no tree gives".into());
+        }
+        Ok(())
+    }
+
+    /// Trees per output (for averaging).
+    fn tree_counts(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.outputs as usize];
+        for tree in &self.trees {
+            if self.leaf_width == 1 {
+                counts[tree.output as usize] += 1;
+            } else {
+                counts.iter_mut().for_each(|c| *c += 1);
+            }
+        }
+        counts
+    }
+
+    /// Outputs before the link, one row per row of `x` (whose width `check` has seen).
+    pub fn margins(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
+        match self.precision {
+            Precision::F32 => self.margins_in::<f32>(x),
+            Precision::F64 => self.margins_in::<f64>(x),
+        }
+    }
+
+    fn margins_in<A: Accumulator>(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
+        let outputs = self.outputs as usize;
+        let counts = self.tree_counts();
+        // Rows in blocks over the cores; each row sums its trees in order, as the libraries do.
+        const BLOCK: usize = 4096;
+        let blocks = x.nrows().div_ceil(BLOCK);
+        let parts = super::trees::on_all_cores(blocks, |b| {
+            let rows = x.slice(ndarray::s![b * BLOCK..((b + 1) * BLOCK).min(x.nrows()), ..]);
+            let mut out = Array2::<f64>::zeros((rows.nrows(), outputs));
+            let mut sums = vec![A::zero(); outputs];
+            for (row, mut target) in rows.rows().into_iter().zip(out.rows_mut()) {
+                match self.combine {
+                    Combine::Sum => sums
+                        .iter_mut()
+                        .zip(&self.base)
+                        .for_each(|(s, &b)| *s = A::start(b)),
+                    Combine::Average => sums.iter_mut().for_each(|s| *s = A::zero()),
+                }
+                for tree in &self.trees {
+                    let leaf = self.leaf(tree, row);
+                    if self.leaf_width == 1 {
+                        let s = &mut sums[tree.output as usize];
+                        *s = s.add(leaf[0]);
+                    } else {
+                        sums.iter_mut().zip(leaf).for_each(|(s, &v)| *s = s.add(v));
+                    }
+                }
+                for (k, (t, s)) in target.iter_mut().zip(&sums).enumerate() {
+                    *t = match self.combine {
+                        Combine::Sum => s.get(),
+                        Combine::Average => A::start(self.base[k]).add(s.divide(counts[k])).get(),
+                    };
+                }
+            }
+            out
+        })?;
+        let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
+        if views.is_empty() {
+            return Ok(Array2::zeros((0, outputs)));
+        }
+        ndarray::concatenate(Axis(0), &views).map_err(|e| Error::Model(e.to_string()))
+    }
+
+    /// The leaf `row` reaches in `tree`: at most one step per node, children being after parents.
+    fn leaf<'a>(&self, tree: &'a Tree, row: ArrayView1<f64>) -> &'a [f64] {
+        let width = self.leaf_width as usize;
+        let mut i = 0;
+        loop {
+            match tree.nodes[i] {
+                Node::Leaf(leaf) => {
+                    let start = leaf as usize * width;
+                    return &tree.leaves[start..start + width];
+                }
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                    missing,
+                    default_left,
+                } => {
+                    let x = row[feature as usize];
+                    let goes_left = match missing {
+                        Missing::Nan if x.is_nan() => default_left,
+                        Missing::ZeroOrNan if x.is_nan() || x.abs() <= ZERO => default_left,
+                        Missing::AsZero if x.is_nan() => self.goes_left(0.0, threshold),
+                        _ => self.goes_left(x, threshold),
+                    };
+                    i = if goes_left { left } else { right } as usize;
+                }
+            }
+        }
+    }
+
+    fn goes_left(&self, x: f64, threshold: f64) -> bool {
+        match self.compare {
+            Compare::LessF32 => (x as f32) < (threshold as f32),
+            Compare::LessEqualCastF32 => f64::from(x as f32) <= threshold,
+            Compare::LessEqual => x <= threshold,
+        }
+    }
+
+    /// Class probabilities (the link applied to the margins), one column per model class.
+    pub fn probabilities(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
+        let mut m = self.margins(x)?;
+        Ok(match (self.link, self.precision) {
+            (Link::Identity, _) => m,
+            (Link::Sigmoid, precision) => {
+                let p = m.column(0).mapv(|v| sigmoid(v, precision));
+                let mut out = Array2::zeros((m.nrows(), 2));
+                out.column_mut(0).assign(&p.mapv(|p| 1.0 - p));
+                out.column_mut(1).assign(&p);
+                out
+            }
+            (Link::Softmax, precision) => {
+                m.rows_mut().into_iter().for_each(|mut row| {
+                    softmax(row.as_slice_mut().into_iter().flatten(), precision)
+                });
+                m
+            }
+        })
+    }
+}
+
+/// xgboost's float32 sigmoid (`common::Sigmoid`, exponent clamped at 88.7), else float64's.
+fn sigmoid(m: f64, precision: Precision) -> f64 {
+    match precision {
+        Precision::F32 => {
+            let e = (-(m as f32)).min(88.7_f32).exp();
+            f64::from(1.0_f32 / (e + 1.0_f32 + 1e-16_f32))
+        }
+        Precision::F64 => 1.0 / (1.0 + (-m).exp()),
+    }
+}
+
+/// Softmax after subtracting the largest margin, in the ensemble's precision.
+fn softmax<'a>(row: impl Iterator<Item = &'a mut f64>, precision: Precision) {
+    let row: Vec<&mut f64> = row.collect();
+    let max = row.iter().map(|v| **v).fold(f64::NEG_INFINITY, f64::max);
+    match precision {
+        Precision::F32 => {
+            let exps: Vec<f32> = row
+                .iter()
+                .map(|v| ((**v as f32) - (max as f32)).exp())
+                .collect();
+            let sum: f64 = exps.iter().map(|&e| f64::from(e)).sum();
+            for (v, e) in row.into_iter().zip(exps) {
+                *v = f64::from(e / sum as f32);
+            }
+        }
+        Precision::F64 => {
+            let exps: Vec<f64> = row.iter().map(|v| (**v - max).exp()).collect();
+            let sum: f64 = exps.iter().sum();
+            for (v, e) in row.into_iter().zip(exps) {
+                *v = e / sum;
+            }
+        }
+    }
+}
+
+/// A running sum in float32 (xgboost) or float64.
+trait Accumulator: Copy + Send {
+    fn zero() -> Self;
+    fn start(v: f64) -> Self;
+    fn add(self, v: f64) -> Self;
+    fn divide(self, n: usize) -> f64;
+    fn get(self) -> f64;
+}
+
+impl Accumulator for f32 {
+    fn zero() -> Self {
+        0.0
+    }
+    fn start(v: f64) -> Self {
+        v as f32
+    }
+    fn add(self, v: f64) -> Self {
+        self + v as f32
+    }
+    fn divide(self, n: usize) -> f64 {
+        f64::from(self / n as f32)
+    }
+    fn get(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Accumulator for f64 {
+    fn zero() -> Self {
+        0.0
+    }
+    fn start(v: f64) -> Self {
+        v
+    }
+    fn add(self, v: f64) -> Self {
+        self + v
+    }
+    fn divide(self, n: usize) -> f64 {
+        self / n as f64
+    }
+    fn get(self) -> f64 {
+        self
+    }
+}
+
+impl Tree {
+    fn check(
+        &self,
+        features: usize,
+        outputs: usize,
+        width: usize,
+    ) -> std::result::Result<(), String> {
+        let nodes = self.nodes.len();
+        if nodes == 0 {
+            return Err("no nodes".into());
+        }
+        if self.output as usize >= if width == 1 { outputs } else { 1 } {
+            return Err(format!("adds to output {} of {outputs}", self.output));
+        }
+        for (i, node) in self.nodes.iter().enumerate() {
+            match *node {
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                    ..
+                } => {
+                    let inside = |c: u32| (c as usize) > i && (c as usize) < nodes;
+                    if !inside(left) || !inside(right) {
+                        return Err(format!("node {i} links outside the tree or backwards"));
+                    }
+                    if feature as usize >= features {
+                        return Err(format!(
+                            "node {i} splits on feature {feature} of {features}"
+                        ));
+                    }
+                    if threshold.is_nan() {
+                        return Err(format!("node {i} has a NaN threshold"));
+                    }
+                }
+                Node::Leaf(leaf) => {
+                    let end = (leaf as usize + 1).checked_mul(width);
+                    if end.is_none_or(|end| end > self.leaves.len()) {
+                        return Err(format!("node {i} points past the leaf values"));
+                    }
+                }
+            }
+        }
+        if !self.leaves.iter().all(|v| v.is_finite()) {
+            return Err("has a leaf value that is not finite".into());
+        }
+        Ok(())
+    }
+}
+
+/// A Python-trained model predicting through its native form.
+pub struct NativeTrees {
+    ensemble: Ensemble,
+    task: Task,
+    /// Classification: the header's class index of each model class (probability column).
+    classes: Vec<usize>,
+    class_count: usize,
+}
+
+impl NativeTrees {
+    /// The form checked for a model of `task` with `features`, `targets` and, for
+    /// classification, the header's class index of each model class among `class_count`.
+    pub fn new(
+        form: NativeForm,
+        task: Task,
+        features: usize,
+        targets: usize,
+        classes: Vec<usize>,
+        class_count: usize,
+    ) -> std::result::Result<Self, String> {
+        let NativeForm::Trees(ensemble) = form;
+        ensemble.check(features)?;
+        let width = ensemble.width();
+        let fits = match task {
+            Task::Regression => ensemble.link == Link::Identity && width == targets,
+            Task::Classification => {
+                width == classes.len() && classes.iter().all(|&c| c < class_count)
+            }
+            Task::Clustering | Task::Decomposition => false,
+        };
+        if !fits {
+            return Err(format!(
+                "gives {width} outputs ({:?} link), which do not fit {task} with {targets} target(s) and {} classes",
+                ensemble.link,
+                classes.len()
+            ));
+        }
+        Ok(NativeTrees {
+            ensemble,
+            task,
+            classes,
+            class_count,
+        })
+    }
+}
+
+impl Estimator for NativeTrees {
+    fn predict(&self, x: ArrayView2<f64>) -> Result<Prediction> {
+        Ok(match self.task {
+            Task::Classification => {
+                let p = self.ensemble.probabilities(x)?;
+                Prediction::Classes(
+                    argmax_rows(&p)
+                        .into_iter()
+                        .map(|c| self.classes[c])
+                        .collect(),
+                )
+            }
+            _ => Prediction::Values(self.ensemble.margins(x)?),
+        })
+    }
+
+    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>> {
+        if self.task != Task::Classification {
+            return Ok(None);
+        }
+        let p = self.ensemble.probabilities(x)?;
+        let mut all = Array2::zeros((p.nrows(), self.class_count));
+        for (column, &class) in self.classes.iter().enumerate() {
+            all.column_mut(class).assign(&p.column(column));
+        }
+        Ok(Some(all))
+    }
+
+    fn payload(&self) -> Result<Vec<u8>> {
+        Err(Error::fit(
+            "a native form is stored beside its library's model, never alone",
+        ))
+    }
+}
