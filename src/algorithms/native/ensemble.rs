@@ -111,6 +111,11 @@ pub struct Ensemble {
     pub trees: Vec<Tree>,
 }
 
+/// Deeper trees are refused (a trained one gets no native form, and says so): the libraries'
+/// defaults grow far shallower trees, and a file's chain of millions of nodes would make every
+/// row walk all of them.
+const MAX_DEPTH: u32 = 10_000;
+
 /// lightgbm's `kZeroThreshold` (a float32 constant compared in float64).
 const ZERO: f64 = 1e-35_f32 as f64;
 
@@ -160,7 +165,7 @@ impl Ensemble {
         }
         for (t, tree) in self.trees.iter().enumerate() {
             tree.check(features, outputs, width)
-                .map_err(|why| format!("tree {t}: {why}"))?;
+                .map_err(|why| format!("has a bad tree {t}: {why}"))?;
         }
         if self.combine == Combine::Average && self.tree_counts().contains(&0) {
             return Err("averages an output no tree gives".into());
@@ -388,6 +393,8 @@ impl Tree {
         if self.output as usize >= if width == 1 { outputs } else { 1 } {
             return Err(format!("adds to output {} of {outputs}", self.output));
         }
+        // Children come after their parent, so one pass in order sets every depth.
+        let mut depth = vec![0u32; nodes];
         for (i, node) in self.nodes.iter().enumerate() {
             match *node {
                 Node::Split {
@@ -401,6 +408,11 @@ impl Tree {
                     if !inside(left) || !inside(right) {
                         return Err(format!("node {i} links outside the tree or backwards"));
                     }
+                    if depth[i] >= MAX_DEPTH {
+                        return Err(format!("is deeper than {MAX_DEPTH} levels"));
+                    }
+                    depth[left as usize] = depth[i] + 1;
+                    depth[right as usize] = depth[i] + 1;
                     if feature as usize >= features {
                         return Err(format!(
                             "node {i} splits on feature {feature} of {features}"
