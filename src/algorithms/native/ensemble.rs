@@ -9,7 +9,7 @@
 //! (float64 `<=`, no missing values, averaged). These trees need a comparison per library,
 //! a default direction for missing values, sums with a base score and a link function.
 
-use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use super::argmax_rows;
@@ -196,84 +196,64 @@ impl Ensemble {
 
     fn margins_in<A: Accumulator>(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
         let outputs = self.outputs as usize;
+        let features = self.features as usize;
         let counts = self.tree_counts();
-        // Rows in blocks over the cores; each row sums its trees in order, as the libraries do.
-        const BLOCK: usize = 4096;
+        let width = self.leaf_width as usize;
+        let steps: Vec<Vec<Step>> = self
+            .trees
+            .iter()
+            .map(|t| Step::compile(t, width, self.compare))
+            .collect();
+        // Features as the comparison sees them: scikit-learn and xgboost compare float32 values
+        // (cast once here, not at every split); thresholds were cast alike by `Step::compile`.
+        let cast = |v: f64| match self.compare {
+            Compare::LessEqual => v,
+            Compare::LessF32 | Compare::LessEqualCastF32 => f64::from(v as f32),
+        };
+        // Rows in blocks over the cores; within a block one tree at a time (its nodes stay in
+        // cache) and each row's sum still adds the trees in order, as the libraries do.
+        const BLOCK: usize = 1024;
         let blocks = x.nrows().div_ceil(BLOCK);
         let parts = super::trees::on_all_cores(blocks, |b| {
             let rows = x.slice(ndarray::s![b * BLOCK..((b + 1) * BLOCK).min(x.nrows()), ..]);
-            let mut out = Array2::<f64>::zeros((rows.nrows(), outputs));
-            let mut sums = vec![A::zero(); outputs];
-            for (row, mut target) in rows.rows().into_iter().zip(out.rows_mut()) {
-                match self.combine {
-                    Combine::Sum => sums
-                        .iter_mut()
-                        .zip(&self.base)
-                        .for_each(|(s, &b)| *s = A::start(b)),
-                    Combine::Average => sums.iter_mut().for_each(|s| *s = A::zero()),
-                }
-                for tree in &self.trees {
-                    let leaf = self.leaf(tree, row);
-                    if self.leaf_width == 1 {
-                        let s = &mut sums[tree.output as usize];
-                        *s = s.add(leaf[0]);
-                    } else {
-                        sums.iter_mut().zip(leaf).for_each(|(s, &v)| *s = s.add(v));
+            let n = rows.nrows();
+            let values: Vec<f64> = rows.iter().map(|&v| cast(v)).collect();
+            let mut sums: Vec<A> = match self.combine {
+                Combine::Sum => (0..n)
+                    .flat_map(|_| self.base.iter().map(|&b| A::start(b)))
+                    .collect(),
+                Combine::Average => vec![A::zero(); n * outputs],
+            };
+            for (tree, steps) in self.trees.iter().zip(&steps) {
+                let first = if width == 1 { tree.output as usize } else { 0 };
+                for start in (0..n).step_by(LANES) {
+                    let lanes = (n - start).min(LANES);
+                    let rows = &values[start * features..(start + lanes) * features];
+                    let at = match self.compare {
+                        Compare::LessF32 => walk::<true>(steps, rows, features),
+                        _ => walk::<false>(steps, rows, features),
+                    };
+                    for (lane, &at) in at[..lanes].iter().enumerate() {
+                        let sum = &mut sums[(start + lane) * outputs + first..][..width];
+                        sum.iter_mut()
+                            .zip(&tree.leaves[at..at + width])
+                            .for_each(|(s, &v)| *s = s.add(v));
                     }
                 }
-                for (k, (t, s)) in target.iter_mut().zip(&sums).enumerate() {
-                    *t = match self.combine {
-                        Combine::Sum => s.get(),
-                        Combine::Average => A::start(self.base[k]).add(s.divide(counts[k])).get(),
-                    };
-                }
             }
-            out
+            Array2::from_shape_fn((n, outputs), |(r, k)| {
+                let s = sums[r * outputs + k];
+                match self.combine {
+                    Combine::Sum => s.get(),
+                    Combine::Average => A::start(self.base[k]).add(s.divide(counts[k])).get(),
+                }
+            })
         })?;
         let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
         if views.is_empty() {
             return Ok(Array2::zeros((0, outputs)));
         }
         ndarray::concatenate(Axis(0), &views).map_err(|e| Error::Model(e.to_string()))
-    }
-
-    /// The leaf `row` reaches in `tree`: at most one step per node, children being after parents.
-    fn leaf<'a>(&self, tree: &'a Tree, row: ArrayView1<f64>) -> &'a [f64] {
-        let width = self.leaf_width as usize;
-        let mut i = 0;
-        loop {
-            match tree.nodes[i] {
-                Node::Leaf(leaf) => {
-                    let start = leaf as usize * width;
-                    return &tree.leaves[start..start + width];
-                }
-                Node::Split {
-                    feature,
-                    threshold,
-                    left,
-                    right,
-                    missing,
-                    default_left,
-                } => {
-                    let x = row[feature as usize];
-                    let goes_left = match missing {
-                        Missing::Nan if x.is_nan() => default_left,
-                        Missing::ZeroOrNan if x.is_nan() || x.abs() <= ZERO => default_left,
-                        Missing::AsZero if x.is_nan() => self.goes_left(0.0, threshold),
-                        _ => self.goes_left(x, threshold),
-                    };
-                    i = if goes_left { left } else { right } as usize;
-                }
-            }
-        }
-    }
-
-    fn goes_left(&self, x: f64, threshold: f64) -> bool {
-        match self.compare {
-            Compare::LessF32 => (x as f32) < (threshold as f32),
-            Compare::LessEqualCastF32 => f64::from(x as f32) <= threshold,
-            Compare::LessEqual => x <= threshold,
-        }
     }
 
     /// Class probabilities (the link applied to the margins), one column per model class.
@@ -516,4 +496,99 @@ impl Estimator for NativeTrees {
             "a native form is stored beside its library's model, never alone",
         ))
     }
+}
+
+/// A node as the walk reads it, built from a checked `Tree` for each prediction.
+#[derive(Clone, Copy)]
+struct Step {
+    /// The threshold cast as the comparison casts the feature (float32 for xgboost).
+    threshold: f64,
+    /// `LEAF` for a leaf.
+    feature: u32,
+    /// A leaf: the index of its first value in the tree's `leaves`.
+    left: u32,
+    right: u32,
+    missing: Missing,
+    default_left: bool,
+}
+
+const LEAF: u32 = u32::MAX;
+
+impl Step {
+    /// `tree`'s nodes, thresholds cast for `compare`, leaves as offsets into its values.
+    fn compile(tree: &Tree, width: usize, compare: Compare) -> Vec<Step> {
+        tree.nodes
+            .iter()
+            .map(|node| match *node {
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                    missing,
+                    default_left,
+                } => Step {
+                    threshold: match compare {
+                        Compare::LessF32 => f64::from(threshold as f32),
+                        Compare::LessEqualCastF32 | Compare::LessEqual => threshold,
+                    },
+                    feature,
+                    left,
+                    right,
+                    missing,
+                    default_left,
+                },
+                Node::Leaf(leaf) => Step {
+                    threshold: 0.0,
+                    feature: LEAF,
+                    left: leaf * width as u32,
+                    right: 0,
+                    missing: Missing::Nan,
+                    default_left: false,
+                },
+            })
+            .collect()
+    }
+}
+
+/// Rows walked through a tree together: their independent walks overlap in the processor.
+const LANES: usize = 8;
+
+/// For each of up to `LANES` rows (`rows`, `features` values each, cast as the comparison
+/// wants), the offset of the leaf values it reaches: one step per level, children being after
+/// their parents. `STRICT`: `x < threshold` (xgboost), else `<=`.
+fn walk<const STRICT: bool>(steps: &[Step], rows: &[f64], features: usize) -> [usize; LANES] {
+    let lanes = rows.len() / features.max(1);
+    let mut at = [0usize; LANES];
+    loop {
+        let mut moved = false;
+        for (lane, at) in at[..lanes].iter_mut().enumerate() {
+            let step = &steps[*at];
+            if step.feature == LEAF {
+                continue;
+            }
+            moved = true;
+            let x = rows[lane * features + step.feature as usize];
+            let below = |x: f64| {
+                if STRICT {
+                    x < step.threshold
+                } else {
+                    x <= step.threshold
+                }
+            };
+            let left = if x.is_nan() || (step.missing == Missing::ZeroOrNan && x.abs() <= ZERO) {
+                match step.missing {
+                    Missing::AsZero => below(0.0),
+                    Missing::Nan | Missing::ZeroOrNan => step.default_left,
+                }
+            } else {
+                below(x)
+            };
+            *at = if left { step.left } else { step.right } as usize;
+        }
+        if !moved {
+            break;
+        }
+    }
+    at.map(|i| steps[i].left as usize)
 }

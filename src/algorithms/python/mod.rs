@@ -286,7 +286,7 @@ impl Prepared {
                 &payload,
                 &shape,
                 [train.as_array(), held_out.reborrow()],
-            );
+            )?;
             drop(train);
             let payload = library::encode(&payload, form.as_ref())
                 .map_err(|e| Error::fit(format!("cannot encode the model: {e}")))?;
@@ -473,10 +473,10 @@ fn native_form(
     payload: &Payload,
     shape: &Shape,
     rows: [ArrayView2<f64>; 2],
-) -> (Option<NativeForm>, Option<NativeStatus>) {
-    let without = |note: String| (None, Some(NativeStatus { form: None, note }));
+) -> Result<(Option<NativeForm>, Option<NativeStatus>)> {
+    let without = |note: String| Ok((None, Some(NativeStatus { form: None, note })));
     let converted = match m.call_method1("native_trees", (fitted,)) {
-        Ok(converted) if converted.is_none() => return (None, None),
+        Ok(converted) if converted.is_none() => return Ok((None, None)),
         Ok(converted) => converted,
         Err(e) => {
             return without(format!(
@@ -512,7 +512,7 @@ fn native_form(
     let mut largest: f64 = 0.0;
     let mut checked = 0;
     for x in rows.iter().filter(|x| x.nrows() > 0) {
-        match differences(py, &native, library, *x) {
+        match differences(py, &native, library, *x)? {
             Ok(d) => largest = largest.max(d),
             Err(why) => {
                 return without(format!(
@@ -527,17 +527,18 @@ fn native_form(
         "{} trees; predictions equal the library's on {checked} train and test rows (largest relative difference {largest:.1e})",
         ensemble.trees.len()
     );
-    (
+    Ok((
         Some(form),
         Some(NativeStatus {
             form: Some("trees".into()),
             note,
         }),
-    )
+    ))
 }
 
 /// Native against library predictions on `x`: the largest relative difference, or why they
-/// differ (another class, or a difference over 1e-6 relative and 1e-9 absolute). Values are
+/// differ (another class, or a difference over 1e-6 relative and 1e-9 absolute). Failing to
+/// predict (Ctrl-C, the library's error) is an error of the fit, not a reason. Values are
 /// relative to themselves; probabilities to their row's largest, since they share one scale:
 /// xgboost computes them in float32, and `1 - p` of a p near 1 keeps only p's absolute
 /// precision (a few float32 ulps, ~1e-7), which is no relative precision near zero.
@@ -546,7 +547,7 @@ fn differences(
     native: &NativeTrees,
     library: &PythonModel,
     x: ArrayView2<f64>,
-) -> std::result::Result<f64, String> {
+) -> Result<std::result::Result<f64, String>> {
     let mut largest: f64 = 0.0;
     let mut compare = |a: &Array2<f64>, b: &Array2<f64>, per_row: bool| {
         if a.dim() != b.dim() {
@@ -578,28 +579,32 @@ fn differences(
         }
         Ok(())
     };
-    let failed = |e: Error| e.to_string();
-    match (
-        native.predict(x).map_err(failed)?,
-        library.predict_in(py, x).map_err(failed)?,
-    ) {
-        (Prediction::Values(a), Prediction::Values(b)) => compare(&a, &b, false)?,
-        (Prediction::Classes(a), Prediction::Classes(b)) => {
-            if let Some(row) = a.iter().zip(&b).position(|(a, b)| a != b) {
-                return Err(format!("row {} is predicted as another class", row + 1));
+    let outputs = (native.predict(x)?, library.predict_in(py, x)?);
+    let probabilities = (native.predict_proba(x)?, library.predict_proba_in(py, x)?);
+    let differ = |why: String| Ok(Err(why));
+    match outputs {
+        (Prediction::Values(a), Prediction::Values(b)) => {
+            if let Err(why) = compare(&a, &b, false) {
+                return differ(why);
             }
         }
-        _ => return Err("the predictions are of another kind".into()),
+        (Prediction::Classes(a), Prediction::Classes(b)) => {
+            if let Some(row) = a.iter().zip(&b).position(|(a, b)| a != b) {
+                return differ(format!("row {} is predicted as another class", row + 1));
+            }
+        }
+        _ => return differ("the predictions are of another kind".into()),
     }
-    match (
-        native.predict_proba(x).map_err(failed)?,
-        library.predict_proba_in(py, x).map_err(failed)?,
-    ) {
-        (Some(a), Some(b)) => compare(&a, &b, true)?,
+    match probabilities {
+        (Some(a), Some(b)) => {
+            if let Err(why) = compare(&a, &b, true) {
+                return differ(why);
+            }
+        }
         (None, None) => {}
-        _ => return Err("one of them gives no probabilities".into()),
+        _ => return differ("one of them gives no probabilities".into()),
     }
-    Ok(largest)
+    Ok(Ok(largest))
 }
 
 /// An `Ensemble` from `native_trees`' dict of numbers and flat numpy arrays (exact: no text).
