@@ -186,8 +186,15 @@ impl Ensemble {
         counts
     }
 
-    /// Outputs before the link, one row per row of `x` (whose width `check` has seen).
+    /// Outputs before the link, one row per row of `x`.
     pub fn margins(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
+        if x.ncols() != self.features as usize {
+            return Err(Error::Model(format!(
+                "the native form takes {} features, not {}",
+                self.features,
+                x.ncols()
+            )));
+        }
         match self.precision {
             Precision::F32 => self.margins_in::<f32>(x),
             Precision::F64 => self.margins_in::<f64>(x),
