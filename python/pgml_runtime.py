@@ -1346,7 +1346,9 @@ def _trees_of(estimator):
         return _sklearn_forest(estimator)
     if family == "sklearn" and name in ("GradientBoostingRegressor", "GradientBoostingClassifier"):
         return _sklearn_boosting(estimator)
-    if family == "catboost" or name.startswith(("HistGradientBoosting", "AdaBoost", "Bagging")):
+    if family == "sklearn" and name in ("HistGradientBoostingRegressor", "HistGradientBoostingClassifier"):
+        return _sklearn_hist_boosting(estimator)
+    if family == "catboost" or name.startswith(("AdaBoost", "Bagging")):
         raise NotConverted(f"{name} models are not converted to the native form yet")
     return None
 
@@ -1622,5 +1624,48 @@ def _sklearn_boosting(estimator):
         "combine": "sum",
         "link": link,
         "base": base,
+        "trees": trees,
+    }
+
+
+def _sklearn_hist_boosting(estimator):
+    """HistGradientBoosting: `_baseline_prediction` plus each predictor's node values (the
+    learning rate already in them), one predictor per class per iteration; `x <= num_threshold`
+    in float64, NaN to `missing_go_to_left`; sigmoid (binary) or softmax."""
+    import numpy as np
+
+    classifier = hasattr(estimator, "classes_")
+    loss = getattr(estimator, "loss", "")
+    if classifier and loss != "log_loss" or not classifier and loss not in ("squared_error", "absolute_error", "quantile"):
+        raise NotConverted(f"hist gradient boosting's {loss} loss is not converted")
+    outputs = int(estimator.n_trees_per_iteration_)
+    trees = []
+    for predictors in estimator._predictors:
+        for k, predictor in enumerate(predictors):
+            nodes = predictor.nodes
+            if nodes["is_categorical"].any():
+                raise NotConverted("hist gradient boosting's categorical splits are not converted")
+            leaf = nodes["is_leaf"].astype(bool)
+            trees.append(
+                _tree(
+                    k,
+                    np.where(leaf, -1, nodes["left"].astype(np.int64)),
+                    np.where(leaf, -1, nodes["right"].astype(np.int64)),
+                    np.where(leaf, 0, nodes["feature_idx"].astype(np.int64)),
+                    np.where(leaf, 0.0, nodes["num_threshold"]),
+                    np.zeros(len(nodes)),
+                    nodes["missing_go_to_left"],
+                    nodes["value"],
+                )
+            )
+    return {
+        "features": int(estimator.n_features_in_),
+        "outputs": outputs,
+        "leaf_width": 1,
+        "compare": "<=",
+        "precision": "f64",
+        "combine": "sum",
+        "link": "identity" if not classifier else ("sigmoid" if outputs == 1 else "softmax"),
+        "base": np.asarray(estimator._baseline_prediction, dtype=np.float64).reshape(-1),
         "trees": trees,
     }

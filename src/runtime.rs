@@ -137,20 +137,26 @@ impl Plan {
         match self {
             #[cfg(feature = "python")]
             Plan::Python(prepared) => Ok(Box::new(prepared.fit_for_scoring(task, x, y, seed)?)),
-            _ => self.fit(
-                task,
-                x,
-                y,
-                seed,
-                ArrayView2::from_shape((0, 0), &[] as &[f64]).expect("empty"),
-            ),
+            _ => self.fit(task, x, y, seed),
         }
     }
 
-    /// Fits on `x` (moved: the Python runtime hands it to numpy without copying). A Python tree
-    /// ensemble's native form is verified on `x` and `held_out`.
-    #[cfg_attr(not(feature = "python"), allow(unused_variables))]
+    /// Fits on `x` (moved: the Python runtime hands it to numpy without copying).
     pub fn fit(
+        &self,
+        task: Task,
+        x: Array2<f64>,
+        y: &Targets,
+        seed: u64,
+    ) -> Result<Box<dyn Estimator>> {
+        let none = ArrayView2::from_shape((0, x.ncols()), &[] as &[f64]).expect("no rows");
+        self.fit_held_out(task, x, y, seed, none)
+    }
+
+    /// `fit`, verifying a Python tree ensemble's native form on `held_out` (the test rows) as
+    /// well as on `x`.
+    #[cfg_attr(not(feature = "python"), allow(unused_variables))]
+    pub fn fit_held_out(
         &self,
         task: Task,
         x: Array2<f64>,

@@ -262,7 +262,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
 
     let started = Instant::now();
     let model = progress.run(format!("fitting {}", choice.algorithm.name), || {
-        plan.fit(task, x_train, &y_train, request.seed, x_test.view())
+        plan.fit_held_out(task, x_train, &y_train, request.seed, x_test.view())
     })?;
     let fit_time = started.elapsed().as_secs_f64();
 

@@ -151,11 +151,12 @@ fn scikit_learn_trees_predict_as_scikit_learn() {
         "random_forest",
         "extra_trees",
         "gradient_boosting_trees",
+        "hist_gradient_boosting",
     ] {
-        let params = if algorithm == "decision_tree" {
-            r#"{"max_depth": 6}"#
-        } else {
-            r#"{"n_estimators": 5}"#
+        let params = match algorithm {
+            "decision_tree" => r#"{"max_depth": 6}"#,
+            "hist_gradient_boosting" => r#"{"max_iter": 5}"#,
+            _ => r#"{"n_estimators": 5}"#,
         };
         check_kind(
             dir.path(),
@@ -263,8 +264,8 @@ fn with_missing(dir: &Path, name: &str, target: &str) -> PathBuf {
     path
 }
 
-/// Missing values take each split's default direction: xgboost's, and lightgbm's three
-/// missing types (NaN, zero as missing, none: NaN compared as zero).
+/// Missing values take each split's default direction: xgboost's, hist gradient boosting's,
+/// and lightgbm's three missing types (NaN, zero as missing, none: NaN compared as zero).
 #[test]
 fn missing_values_go_where_the_library_sends_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -279,6 +280,7 @@ fn missing_values_go_where_the_library_sends_them() {
     let runs = [
         ("xgboost", r#"{"n_estimators": 5}"#),
         ("xgboost_random_forest", r#"{"n_estimators": 5}"#),
+        ("hist_gradient_boosting", r#"{"max_iter": 5}"#),
     ]
     .into_iter()
     .chain(lightgbm.map(|p| ("lightgbm", p)));
@@ -361,9 +363,9 @@ fn info_shows_the_forms_and_why_there_is_none() {
             "objective poisson",
         ),
         (
-            "hist_gradient_boosting",
-            r#"{"max_iter": 3}"#,
-            "HistGradientBoostingRegressor models are not converted",
+            "ada_boost",
+            r#"{"n_estimators": 3}"#,
+            "AdaBoostRegressor models are not converted",
         ),
     ] {
         let model = train(dir.path(), &data, "target", "regression", algorithm, params);
