@@ -65,7 +65,7 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
         Error::Model(why) => Error::model(&request.model, why),
         other => other,
     };
-    let model = runtime::load(&header, &payload, request.runtime).map_err(in_file)?;
+    let model = runtime::load_on(&header, &payload, request.runtime).map_err(in_file)?;
     let missing_ok = crate::algorithms::find(&header.algorithm)
         .is_ok_and(|a| a.takes_missing_values(header.runtime));
     let transformer = header.input.transformer();

@@ -177,8 +177,13 @@ impl Plan {
 /// Rebuilds a model from a model file's header and payload, after checking that they agree: the
 /// header names an algorithm of the table for its task, and the payload is that model, shaped
 /// for the header's features, targets and classes. A Python model that carries a native form
-/// predicts through it, without starting Python, unless `runtime` asks for Python.
-pub fn load(
+/// predicts through it, without starting Python.
+pub fn load(header: &Header, payload: &[u8]) -> Result<Box<dyn Estimator>> {
+    load_on(header, payload, None)
+}
+
+/// `load`, with `--runtime`: python forces a Python model's library path, rust its native form.
+pub fn load_on(
     header: &Header,
     payload: &[u8],
     runtime: Option<Runtime>,
