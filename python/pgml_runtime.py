@@ -1348,7 +1348,9 @@ def _trees_of(estimator):
         return _sklearn_boosting(estimator)
     if family == "sklearn" and name in ("HistGradientBoostingRegressor", "HistGradientBoostingClassifier"):
         return _sklearn_hist_boosting(estimator)
-    if family == "catboost" or name.startswith(("AdaBoost", "Bagging")):
+    if family == "sklearn" and name in ("BaggingRegressor", "BaggingClassifier"):
+        return _sklearn_bagging(estimator)
+    if family == "catboost" or name.startswith("AdaBoost"):
         raise NotConverted(f"{name} models are not converted to the native form yet")
     return None
 
@@ -1667,5 +1669,38 @@ def _sklearn_hist_boosting(estimator):
         "combine": "sum",
         "link": "identity" if not classifier else ("sigmoid" if outputs == 1 else "softmax"),
         "base": np.asarray(estimator._baseline_prediction, dtype=np.float64).reshape(-1),
+        "trees": trees,
+    }
+
+
+def _sklearn_bagging(estimator):
+    """Bagging over decision trees: the trees' outputs averaged, each tree reading its own
+    feature subset (`estimators_features_`, mapped back to the model's features); a tree that
+    saw fewer classes adds to its own classes' columns only."""
+    import numpy as np
+
+    kinds = {type(e).__name__ for e in estimator.estimators_}
+    if not kinds <= {"DecisionTreeRegressor", "DecisionTreeClassifier"}:
+        return None
+    classifier = hasattr(estimator, "classes_")
+    outputs = len(estimator.classes_) if classifier else int(estimator.estimators_[0].n_outputs_)
+    trees = []
+    for tree, features in zip(estimator.estimators_, estimator.estimators_features_):
+        converted = _sklearn_forest(tree)["trees"][0]
+        converted["feature"] = np.asarray(features, dtype=np.int64)[converted["feature"]]
+        if classifier:
+            value = np.zeros((len(converted["value"]), outputs))
+            value[:, np.asarray(tree.classes_, dtype=np.int64)] = converted["value"]
+            converted["value"] = value
+        trees.append(converted)
+    return {
+        "features": int(estimator.n_features_in_),
+        "outputs": outputs,
+        "leaf_width": outputs,
+        "compare": "<=f32",
+        "precision": "f64",
+        "combine": "average",
+        "link": "identity",
+        "base": np.zeros(outputs),
         "trees": trees,
     }

@@ -152,10 +152,13 @@ fn scikit_learn_trees_predict_as_scikit_learn() {
         "extra_trees",
         "gradient_boosting_trees",
         "hist_gradient_boosting",
+        "bagging",
     ] {
         let params = match algorithm {
             "decision_tree" => r#"{"max_depth": 6}"#,
             "hist_gradient_boosting" => r#"{"max_iter": 5}"#,
+            // Feature subsets, and samples too few for every tree to see every class.
+            "bagging" => r#"{"n_estimators": 5, "max_features": 0.5, "max_samples": 8}"#,
             _ => r#"{"n_estimators": 5}"#,
         };
         check_kind(
@@ -217,13 +220,14 @@ fn boosters_predict_as_xgboost_and_lightgbm() {
     }
 }
 
-/// Several targets: forests natively, xgboost's one tree per target, MultiOutputRegressor's
+/// Several targets: forests and bagging natively, xgboost's one tree per target, MultiOutputRegressor's
 /// per-target models (lightgbm, gradient boosting).
 #[test]
 fn several_targets_predict_as_their_library() {
     let dir = tempfile::tempdir().unwrap();
     for algorithm in [
         "random_forest",
+        "bagging",
         "xgboost",
         "lightgbm",
         "gradient_boosting_trees",
