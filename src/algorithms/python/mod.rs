@@ -568,7 +568,7 @@ fn differences(
                     continue;
                 }
                 let relative = gap / if per_row { scale } else { a.abs().max(b.abs()) };
-                if !(relative <= 1e-6) {
+                if relative.is_nan() || relative > 1e-6 {
                     return Err(format!(
                         "row {} gives {a} where the library gives {b}",
                         row + 1
