@@ -1350,7 +1350,9 @@ def _trees_of(estimator):
         return _sklearn_hist_boosting(estimator)
     if family == "sklearn" and name in ("BaggingRegressor", "BaggingClassifier"):
         return _sklearn_bagging(estimator)
-    if family == "catboost" or name.startswith("AdaBoost"):
+    if family == "catboost":
+        return _catboost_trees(estimator)
+    if name.startswith("AdaBoost"):
         raise NotConverted(f"{name} models are not converted to the native form yet")
     return None
 
@@ -1702,5 +1704,83 @@ def _sklearn_bagging(estimator):
         "combine": "average",
         "link": "identity",
         "base": np.zeros(outputs),
+        "trees": trees,
+    }
+
+
+CATBOOST_LINKS = {
+    "RMSE": "identity",
+    "MAE": "identity",
+    "Quantile": "identity",
+    "MultiRMSE": "identity",
+    "Logloss": "sigmoid",
+    "MultiClass": "softmax",
+}
+
+
+def _catboost_trees(estimator):
+    """From `save_model(format="json")`: each oblivious tree (one split per level, the leaf
+    index's bit k set by `float32(x) > border` at level k) expanded into a binary tree;
+    `scale * sum + bias`; a NaN takes the side its feature's `nan_value_treatment` gives."""
+    import json
+
+    import numpy as np
+
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "model.json")
+        estimator.save_model(path, format="json")
+        with open(path) as f:
+            model = json.load(f)
+    loss = model.get("model_info", {}).get("params", {}).get("loss_function", {}).get("type", "")
+    link = CATBOOST_LINKS.get(loss)
+    if link is None:
+        raise NotConverted(f"catboost's loss {loss or 'unknown'} is not converted")
+    info = model["features_info"]
+    if info.get("categorical_features") or info.get("text_features") or info.get("embedding_features"):
+        raise NotConverted("catboost's categorical, text and embedding features are not converted")
+    nan_left = {f["flat_feature_index"]: f.get("nan_value_treatment", "AsIs") != "AsTrue" for f in info["float_features"]}
+    index = {f["feature_index"]: f["flat_feature_index"] for f in info["float_features"]}
+    scale, bias = model["scale_and_bias"]
+    bias = np.asarray(bias, dtype=np.float64).reshape(-1)
+    outputs = len(bias)
+    trees = []
+    for tree in model["oblivious_trees"]:
+        splits = tree["splits"]
+        if any(s.get("split_type") != "FloatFeature" for s in splits):
+            raise NotConverted("catboost's non-numeric splits are not converted")
+        leaves = np.asarray(tree["leaf_values"], dtype=np.float64).reshape(-1, outputs) * scale
+        # Breadth first: node (level, bits so far); right sets the level's bit of the leaf index.
+        nodes, at = [(0, 0)], 0
+        left, right, feature, threshold, default_left, value = [], [], [], [], [], []
+        while at < len(nodes):
+            level, bits = nodes[at]
+            if level == len(splits):
+                left.append(-1)
+                right.append(-1)
+                feature.append(0)
+                threshold.append(0.0)
+                default_left.append(False)
+                value.append(leaves[bits])
+            else:
+                split = splits[level]
+                flat = index[split["float_feature_index"]]
+                left.append(len(nodes))
+                right.append(len(nodes) + 1)
+                nodes += [(level + 1, bits), (level + 1, bits | (1 << level))]
+                feature.append(flat)
+                threshold.append(float(np.float32(split["border"])))
+                default_left.append(nan_left[flat])
+                value.append(np.zeros(outputs))
+            at += 1
+        trees.append(_tree(0, left, right, feature, threshold, np.zeros(len(left)), default_left, value))
+    return {
+        "features": int(len(estimator.feature_names_)),
+        "outputs": outputs,
+        "leaf_width": outputs,
+        "compare": "<=f32",
+        "precision": "f64",
+        "combine": "sum",
+        "link": link,
+        "base": bias,
         "trees": trees,
     }

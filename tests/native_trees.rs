@@ -189,10 +189,14 @@ fn scikit_learn_trees_predict_as_scikit_learn() {
 }
 
 #[test]
-fn boosters_predict_as_xgboost_and_lightgbm() {
+fn boosters_predict_as_xgboost_lightgbm_and_catboost() {
     let dir = tempfile::tempdir().unwrap();
-    let params = r#"{"n_estimators": 5}"#;
-    for algorithm in ["xgboost", "xgboost_random_forest", "lightgbm"] {
+    for algorithm in ["xgboost", "xgboost_random_forest", "lightgbm", "catboost"] {
+        let params = if algorithm == "catboost" {
+            r#"{"iterations": 5}"#
+        } else {
+            r#"{"n_estimators": 5}"#
+        };
         check_kind(
             dir.path(),
             &dataset("diabetes"),
@@ -220,7 +224,7 @@ fn boosters_predict_as_xgboost_and_lightgbm() {
     }
 }
 
-/// Several targets: forests and bagging natively, xgboost's one tree per target, MultiOutputRegressor's
+/// Several targets: forests, bagging and catboost natively, xgboost's one tree per target, MultiOutputRegressor's
 /// per-target models (lightgbm, gradient boosting).
 #[test]
 fn several_targets_predict_as_their_library() {
@@ -228,15 +232,16 @@ fn several_targets_predict_as_their_library() {
     for algorithm in [
         "random_forest",
         "bagging",
+        "catboost",
         "xgboost",
         "lightgbm",
         "gradient_boosting_trees",
     ] {
         // lightgbm's default of 20 rows per leaf would grow no tree on linnerud's 20 rows.
-        let params = if algorithm == "lightgbm" {
-            r#"{"n_estimators": 5, "min_child_samples": 2}"#
-        } else {
-            r#"{"n_estimators": 5}"#
+        let params = match algorithm {
+            "lightgbm" => r#"{"n_estimators": 5, "min_child_samples": 2}"#,
+            "catboost" => r#"{"iterations": 5}"#,
+            _ => r#"{"n_estimators": 5}"#,
         };
         let data = dataset("linnerud");
         check_kind(
@@ -269,7 +274,7 @@ fn with_missing(dir: &Path, name: &str, target: &str) -> PathBuf {
 }
 
 /// Missing values take each split's default direction: xgboost's, hist gradient boosting's,
-/// and lightgbm's three missing types (NaN, zero as missing, none: NaN compared as zero).
+/// catboost's (nan_mode Min and Max), and lightgbm's three missing types (NaN, zero as missing, none: NaN compared as zero).
 #[test]
 fn missing_values_go_where_the_library_sends_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -285,6 +290,8 @@ fn missing_values_go_where_the_library_sends_them() {
         ("xgboost", r#"{"n_estimators": 5}"#),
         ("xgboost_random_forest", r#"{"n_estimators": 5}"#),
         ("hist_gradient_boosting", r#"{"max_iter": 5}"#),
+        ("catboost", r#"{"iterations": 5}"#),
+        ("catboost", r#"{"iterations": 5, "nan_mode": "Max"}"#),
     ]
     .into_iter()
     .chain(lightgbm.map(|p| ("lightgbm", p)));
