@@ -1352,6 +1352,10 @@ def _trees_of(estimator):
         return _sklearn_bagging(estimator)
     if family == "catboost":
         return _catboost_trees(estimator)
+    if family == "sklearn" and name == "AdaBoostClassifier":
+        return _sklearn_adaboost(estimator)
+    if name == "AdaBoostRegressor":
+        raise NotConverted("AdaBoostRegressor's weighted median of its trees is not converted")
     if name.startswith("AdaBoost"):
         raise NotConverted(f"{name} models are not converted to the native form yet")
     return None
@@ -1782,5 +1786,36 @@ def _catboost_trees(estimator):
         "combine": "sum",
         "link": link,
         "base": bias,
+        "trees": trees,
+    }
+
+
+def _sklearn_adaboost(estimator):
+    """AdaBoostClassifier (SAMME) over decision trees: each tree votes `w` for the class its
+    leaf predicts and `-w/(K-1)` for the others; the votes over the weight sum, divided by K-1,
+    go through softmax (for two classes too: softmax([-d/2, d/2]) with d = pred1 - pred0 is
+    softmax of the two votes)."""
+    import numpy as np
+
+    if any(type(e).__name__ != "DecisionTreeClassifier" for e in estimator.estimators_):
+        return None
+    k = len(estimator.classes_)
+    total = estimator.estimator_weights_.sum()
+    trees = []
+    for tree, weight in zip(estimator.estimators_, estimator.estimator_weights_):
+        converted = _sklearn_forest(tree)["trees"][0]
+        voted = np.asarray(tree.classes_, dtype=np.int64)[np.argmax(converted["value"], axis=1)]
+        votes = np.where(np.arange(k) == voted[:, None], weight, -1 / (k - 1) * weight)
+        converted["value"] = votes / total / (k - 1)
+        trees.append(converted)
+    return {
+        "features": int(estimator.n_features_in_),
+        "outputs": k,
+        "leaf_width": k,
+        "compare": "<=f32",
+        "precision": "f64",
+        "combine": "sum",
+        "link": "softmax",
+        "base": np.zeros(k),
         "trees": trees,
     }

@@ -186,6 +186,18 @@ fn scikit_learn_trees_predict_as_scikit_learn() {
             params,
         );
     }
+    // AdaBoost's classifier (its regressor's weighted median is not converted).
+    for (data, target) in [("breast_cancer", "malignant"), ("iris", "target")] {
+        let params = r#"{"n_estimators": 5}"#;
+        check_kind(
+            dir.path(),
+            &dataset(data),
+            target,
+            "classification",
+            "ada_boost",
+            params,
+        );
+    }
 }
 
 #[test]
@@ -376,7 +388,7 @@ fn info_shows_the_forms_and_why_there_is_none() {
         (
             "ada_boost",
             r#"{"n_estimators": 3}"#,
-            "AdaBoostRegressor models are not converted",
+            "AdaBoostRegressor's weighted median of its trees is not converted",
         ),
     ] {
         let model = train(dir.path(), &data, "target", "regression", algorithm, params);
