@@ -80,6 +80,19 @@ pd.DataFrame({"target": m.predict(X)}).to_csv(out if out != "-" else sys.stdout,
 """
 
 
+XGBOOST_OWN_PREDICT = """
+import sys, time
+import pandas as pd, xgboost
+train, data = sys.argv[1:3]
+d = pd.read_csv(train)
+model = xgboost.XGBRegressor(n_estimators=100, random_state=0).fit(d.drop(columns="target").values, d["target"].values)
+X = pd.read_csv(data).drop(columns="target").values
+start = time.perf_counter()
+model.predict(X)
+print(f"{time.perf_counter() - start:.3f}")
+"""
+
+
 def run(cmd):
     """Wall seconds, peak resident memory (MiB, from GNU time) and stdout of one whole process."""
     with tempfile.NamedTemporaryFile("r") as rss:
@@ -114,7 +127,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the linear/logistic fits")
     parser.add_argument("--batch-rows", type=int, default=1_000_000, help="rows for the batch predict")
     parser.add_argument("--only", nargs="*", help="benchmark names to run")
-    parser.add_argument("--suite", choices=["all", "native", "python"], default="all")
+    parser.add_argument("--suite", choices=["all", "native", "python", "trees"], default="all")
     args = parser.parse_args()
 
     data = os.path.join(ROOT, "target", "bench-data")
@@ -195,6 +208,35 @@ def main():
             extra = f"overhead {100 * (a_t - b_t) / b_t:+.1f}%" if note else ""
             print(f"{name:<52}{a_t:>9.3f}s{a_mem:>7.0f}{b_t:>9.3f}s{b_mem:>7.0f}{b_t / a_t:>7.2f}x  {extra}", flush=True)
 
+    if args.suite in ("all", "trees"):
+        # Python-trained tree ensembles: their native form (no Python started) against
+        # `--runtime python` (the library in the embedded interpreter), both through pgml-cli.
+        bc = os.path.join(ROOT, "datasets", "breast_cancer.csv")
+        bc_one = os.path.join(work, "bc-one.csv")
+        pd.read_csv(bc, nrows=1).to_csv(bc_one, index=False)
+
+        def python_model(path, target, task, algorithm, params):
+            out = os.path.join(work, f"{algorithm}-{task}.pgml")
+            subprocess.run([BIN, "train", "-q", "--data", path, "--target", target, "--task", task, "--algorithm", algorithm,
+                            "--runtime", "python", "--hyperparams", params, "-o", out, "--force"], check=True, stdout=subprocess.DEVNULL)
+            return out
+
+        def predict(model, path, *extra):
+            return [BIN, "predict", "--model", model, "--data", path, "-o", os.path.join(work, "p.csv"), *extra]
+
+        tree_cases = []
+        for algorithm in ("xgboost", "lightgbm", "random_forest"):
+            model = python_model(bc, "malignant", "classification", algorithm, "{}")
+            tree_cases.append((f"one-row predict, {algorithm} (python, 100 trees)", predict(model, bc_one), predict(model, bc_one, "--runtime", "python")))
+        xgb = python_model(reg200, "target", "regression", "xgboost", '{"n_estimators": 100}')
+        name = f"batch predict {args.batch_rows // 1000}k x 20 CSV, xgboost 100 trees"
+        tree_cases.append((name, predict(xgb, batch), predict(xgb, batch, "--runtime", "python")))
+        table("native tree form vs --runtime python, both pgml-cli", "native", "python", tree_cases)
+        if not args.only or any(o in name for o in args.only):
+            own = measure([PY, "-c", XGBOOST_OWN_PREDICT, reg200, batch], 1)[2]
+            print(f"{'  xgboost predict() alone, data already loaded':<52}{float(own):>9.3f}s", flush=True)
+        if args.suite == "trees":
+            return
     if args.suite in ("all", "python"):
         table("pgml-cli --runtime python vs the same fit in a plain Python script", "pgml-cli", "python", python_cases, "overhead")
         table("native (rust) vs python runtime, both pgml-cli", "rust", "python", both_cases)

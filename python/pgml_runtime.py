@@ -1297,3 +1297,525 @@ class _PerTarget:
 
     def transform(self, x):
         raise TypeError("per-target models do not transform")
+
+
+# --- native tree form ----------------------------------------------------------------------------
+
+
+class NotConverted(Exception):
+    """A tree model that uses something the native form does not express."""
+
+
+def native_trees(fitted):
+    """pgml-cli's native form of a fitted tree ensemble (docs/model-format.md, `Ensemble` in
+    src/algorithms/native/ensemble.rs) as a dict of flat numpy arrays, a string saying why the
+    model has none, or None for a model that is not a tree ensemble. Converted here, from each
+    library's documented dump, because the fitted objects are at hand at train time; Rust then
+    checks the result and keeps it only if it predicts as the library does."""
+    from sklearn.multioutput import MultiOutputRegressor
+
+    estimator = fitted.model.estimator
+    try:
+        if isinstance(estimator, MultiOutputRegressor):
+            parts = [_trees_of(e) for e in estimator.estimators_]
+            if any(p is None for p in parts):
+                return None
+            return _pack(_per_target(parts))
+        found = _trees_of(estimator)
+        return None if found is None else _pack(found)
+    except NotConverted as e:
+        return str(e)
+
+
+def _trees_of(estimator):
+    """The ensemble as a dict with per-tree arrays, or None for a model that is not a tree ensemble."""
+    name = type(estimator).__name__
+    family = _family(type(estimator).__module__)
+    if family == "xgboost":
+        return _xgboost_trees(estimator)
+    if family == "lightgbm":
+        return _lightgbm_trees(estimator)
+    if family == "sklearn" and name in (
+        "DecisionTreeRegressor",
+        "DecisionTreeClassifier",
+        "RandomForestRegressor",
+        "RandomForestClassifier",
+        "ExtraTreesRegressor",
+        "ExtraTreesClassifier",
+    ):
+        return _sklearn_forest(estimator)
+    if family == "sklearn" and name in ("GradientBoostingRegressor", "GradientBoostingClassifier"):
+        return _sklearn_boosting(estimator)
+    if family == "sklearn" and name in ("HistGradientBoostingRegressor", "HistGradientBoostingClassifier"):
+        return _sklearn_hist_boosting(estimator)
+    if family == "sklearn" and name in ("BaggingRegressor", "BaggingClassifier"):
+        return _sklearn_bagging(estimator)
+    if family == "catboost":
+        return _catboost_trees(estimator)
+    if family == "sklearn" and name == "AdaBoostClassifier":
+        return _sklearn_adaboost(estimator)
+    if name == "AdaBoostRegressor":
+        raise NotConverted("AdaBoostRegressor's weighted median of its trees is not converted")
+    if name.startswith("AdaBoost"):
+        raise NotConverted(f"{name} models are not converted to the native form yet")
+    return None
+
+
+def _tree(output, left, right, feature, threshold, missing, default_left, value):
+    """One tree as arrays over its nodes (children -1 at leaves; `value` rows used at leaves)."""
+    import numpy as np
+
+    n = len(left)
+    return {
+        "output": output,
+        "left": np.asarray(left, dtype=np.int64).reshape(n),
+        "right": np.asarray(right, dtype=np.int64).reshape(n),
+        "feature": np.asarray(feature, dtype=np.int64).reshape(n),
+        "threshold": np.asarray(threshold, dtype=np.float64).reshape(n),
+        "missing": np.asarray(missing, dtype=np.int64).reshape(n),
+        "default_left": np.asarray(default_left, dtype=np.int64).reshape(n),
+        "value": np.asarray(value, dtype=np.float64).reshape(n, -1),
+    }
+
+
+def _pack(ensemble):
+    """Per-tree arrays concatenated, as Rust reads them."""
+    import numpy as np
+
+    trees = ensemble.pop("trees")
+    if not trees:
+        raise NotConverted("the model holds no trees")
+    out = dict(ensemble)
+    out["base"] = np.asarray(ensemble["base"], dtype=np.float64).reshape(-1)
+    out["tree_nodes"] = np.asarray([len(t["left"]) for t in trees], dtype=np.int64)
+    out["tree_output"] = np.asarray([t["output"] for t in trees], dtype=np.int64)
+    for key in ("left", "right", "feature", "missing", "default_left", "threshold"):
+        out[key] = np.ascontiguousarray(np.concatenate([t[key] for t in trees]))
+    out["value"] = np.ascontiguousarray(np.concatenate([t["value"].reshape(-1) for t in trees]))
+    return out
+
+
+def _per_target(parts):
+    """MultiOutputRegressor: one single-output ensemble per target, as one ensemble whose trees
+    add to their target's output."""
+    first = parts[0]
+    same = ("compare", "precision", "combine", "link", "features")
+    if any(p["outputs"] != 1 or p["link"] != "identity" or any(p[k] != first[k] for k in same) for p in parts):
+        raise NotConverted("the per-target models do not share one native form")
+    trees = []
+    for target, part in enumerate(parts):
+        for tree in part["trees"]:
+            trees.append(dict(tree, output=target))
+    return dict(
+        first,
+        outputs=len(parts),
+        leaf_width=1,
+        base=[b for p in parts for b in p["base"]],
+        trees=trees,
+    )
+
+
+XGBOOST_LINKS = {
+    "reg:squarederror": "identity",
+    "reg:absoluteerror": "identity",
+    "reg:pseudohubererror": "identity",
+    "binary:logistic": "sigmoid",
+    "multi:softprob": "softmax",
+}
+
+
+def _xgboost_trees(estimator):
+    """From the booster's JSON model (doc/model.schema): trees as arrays, `x < split_condition`
+    in float32, NaN to `default_left`, leaf values in `split_conditions`, one output per
+    `tree_info` entry, float32 sums from the base margin."""
+    import json
+
+    import numpy as np
+
+    model = json.loads(bytes(estimator.get_booster().save_raw(raw_format="json")))["learner"]
+    booster = model["gradient_booster"]
+    if booster["name"] != "gbtree":
+        raise NotConverted(f"xgboost's {booster['name']} booster is not converted (gbtree only)")
+    objective = model["objective"]["name"]
+    link = XGBOOST_LINKS.get(objective)
+    if link is None:
+        raise NotConverted(f"xgboost's objective {objective} is not converted")
+    params = model["learner_model_param"]
+    outputs = max(int(params["num_class"]), int(params["num_target"]), 1)
+    base = [float(b) for b in str(params["base_score"]).strip("[]").split(",")]
+    base = np.asarray(base, dtype=np.float32)
+    if len(base) == 1:
+        base = np.repeat(base, outputs)
+    if len(base) != outputs:
+        raise NotConverted(f"xgboost's base_score has {len(base)} values for {outputs} outputs")
+    if link == "sigmoid":
+        # Stored as a probability for logistic objectives; the margin is its logit (float32).
+        one = np.float32(1)
+        base = (-np.log(one / base - one)).astype(np.float32)
+    gbtree = booster["model"]
+    tree_info = gbtree["tree_info"]
+    trees = []
+    for i, tree in enumerate(gbtree["trees"]):
+        if int(tree["tree_param"].get("size_leaf_vector", "1")) > 1:
+            raise NotConverted("xgboost's vector-leaf (multi_output_tree) trees are not converted")
+        if any(tree.get("split_type", [])):
+            raise NotConverted("xgboost's categorical splits are not converted")
+        left = np.asarray(tree["left_children"], dtype=np.int64)
+        conditions = np.asarray(tree["split_conditions"], dtype=np.float32).astype(np.float64)
+        n = len(left)
+        trees.append(
+            _tree(
+                int(tree_info[i]),
+                left,
+                tree["right_children"],
+                np.where(left < 0, 0, np.asarray(tree["split_indices"], dtype=np.int64)),
+                conditions,
+                np.zeros(n),
+                tree["default_left"],
+                conditions,
+            )
+        )
+    return {
+        "features": int(params["num_feature"]),
+        "outputs": outputs,
+        "leaf_width": 1,
+        "compare": "<f32",
+        "precision": "f32",
+        "combine": "sum",
+        "link": link,
+        "base": base.astype(np.float64),
+        "trees": trees,
+    }
+
+
+LIGHTGBM_MISSING = {"NaN": 0, "Zero": 1, "None": 2}
+
+
+def _lightgbm_trees(estimator):
+    """From `dump_model()` (the nested JSON of src/io/tree.cpp): `x <= threshold` in float64,
+    missing values by each split's `missing_type` and `default_left`, tree i adding to output
+    i % num_tree_per_iteration, float64 sums (averaged for the rf boosting type)."""
+    import numpy as np
+
+    booster = estimator.booster_
+    dump = booster.dump_model()
+    objective = dump.get("objective", "").split()
+    name = objective[0] if objective else ""
+    options = dict(o.split(":", 1) for o in objective[1:] if ":" in o)
+    if name in ("regression", "regression_l1", "huber", "fair", "quantile", "mape"):
+        link = "identity"
+    elif name == "binary" and float(options.get("sigmoid", "1")) == 1.0:
+        link = "sigmoid"
+    elif name == "multiclass":
+        link = "softmax"
+    else:
+        raise NotConverted(f"lightgbm's objective {' '.join(objective)} is not converted")
+    if "linear_tree" in booster.params and booster.params["linear_tree"]:
+        raise NotConverted("lightgbm's linear trees are not converted")
+    per_iteration = int(dump["num_tree_per_iteration"])
+    trees = []
+    for i, info in enumerate(dump["tree_info"]):
+        nodes = [info["tree_structure"]]
+        left, right, feature, threshold, missing, default_left, value = [], [], [], [], [], [], []
+        at = 0
+        while at < len(nodes):  # breadth first: children after their parent, no recursion
+            node = nodes[at]
+            if "split_index" in node:
+                if node.get("decision_type") != "<=":
+                    raise NotConverted("lightgbm's categorical splits are not converted")
+                left.append(len(nodes))
+                right.append(len(nodes) + 1)
+                nodes += [node["left_child"], node["right_child"]]
+                feature.append(node["split_feature"])
+                threshold.append(float(node["threshold"]))
+                missing.append(LIGHTGBM_MISSING[node["missing_type"]])
+                default_left.append(bool(node["default_left"]))
+                value.append(0.0)
+            else:
+                if "leaf_coeff" in node:
+                    raise NotConverted("lightgbm's linear trees are not converted")
+                left.append(-1)
+                right.append(-1)
+                feature.append(0)
+                threshold.append(0.0)
+                missing.append(0)
+                default_left.append(False)
+                value.append(float(node["leaf_value"]))
+            at += 1
+        trees.append(_tree(i % per_iteration, left, right, feature, threshold, missing, default_left, value))
+    return {
+        "features": int(dump["max_feature_idx"]) + 1,
+        "outputs": per_iteration,
+        "leaf_width": 1,
+        "compare": "<=",
+        "precision": "f64",
+        "combine": "average" if dump.get("average_output") else "sum",
+        "link": link,
+        "base": np.zeros(per_iteration),
+        "trees": trees,
+    }
+
+
+def _sklearn_tree(tree, output, values):
+    """A fitted scikit-learn tree (`tree_` arrays): leaves have children -1; `values` per node."""
+    import numpy as np
+
+    t = tree.tree_
+    left = np.asarray(t.children_left, dtype=np.int64)
+    missing_left = getattr(t, "missing_go_to_left", np.zeros(len(left)))
+    return _tree(
+        output,
+        left,
+        t.children_right,
+        np.where(left < 0, 0, t.feature),
+        np.where(left < 0, 0.0, t.threshold),
+        np.zeros(len(left)),
+        missing_left,
+        values,
+    )
+
+
+def _sklearn_forest(estimator):
+    """Decision trees and forests: X cast to float32 then `x <= threshold` in float64; leaves
+    hold `tree_.value` (class fractions or per-target means), averaged over the trees."""
+    import numpy as np
+
+    trees = getattr(estimator, "estimators_", [estimator])
+    classifier = hasattr(estimator, "classes_")
+    if classifier and getattr(estimator, "n_outputs_", 1) != 1:
+        raise NotConverted("multi-output classification trees are not converted")
+    converted = []
+    for tree in trees:
+        value = tree.tree_.value
+        value = value[:, 0, :] if classifier else value[:, :, 0]
+        converted.append(_sklearn_tree(tree, 0, np.ascontiguousarray(value, dtype=np.float64)))
+    outputs = len(estimator.classes_) if classifier else estimator.n_outputs_
+    return {
+        "features": int(estimator.n_features_in_),
+        "outputs": int(outputs),
+        "leaf_width": int(outputs),
+        "compare": "<=f32",
+        "precision": "f64",
+        "combine": "average",
+        "link": "identity",
+        "base": np.zeros(outputs),
+        "trees": converted,
+    }
+
+
+def _sklearn_boosting(estimator):
+    """GradientBoosting: the init estimator's raw prediction plus, stage by stage, learning_rate
+    times each regression tree's value (per class for multiclass); sigmoid (binary) or softmax."""
+    import numpy as np
+
+    loss = getattr(estimator, "loss", "squared_error")
+    classifier = hasattr(estimator, "classes_")
+    stages = estimator.estimators_
+    outputs = stages.shape[1]
+    if classifier and loss != "log_loss":
+        raise NotConverted(f"gradient boosting's {loss} loss is not converted")
+    link = "identity" if not classifier else ("sigmoid" if outputs == 1 else "softmax")
+    one_row = np.zeros((1, estimator.n_features_in_))
+    # The init estimator (a DummyRegressor/Classifier prior, or zero) predicts a constant.
+    base = np.asarray(estimator._raw_predict_init(one_row), dtype=np.float64).reshape(-1)
+    trees = []
+    for stage in stages:
+        for k, tree in enumerate(stage):
+            value = tree.tree_.value[:, 0, 0] * estimator.learning_rate
+            trees.append(_sklearn_tree(tree, k, value))
+    return {
+        "features": int(estimator.n_features_in_),
+        "outputs": int(outputs),
+        "leaf_width": 1,
+        "compare": "<=f32",
+        "precision": "f64",
+        "combine": "sum",
+        "link": link,
+        "base": base,
+        "trees": trees,
+    }
+
+
+def _sklearn_hist_boosting(estimator):
+    """HistGradientBoosting: `_baseline_prediction` plus each predictor's node values (the
+    learning rate already in them), one predictor per class per iteration; `x <= num_threshold`
+    in float64, NaN to `missing_go_to_left`; sigmoid (binary) or softmax."""
+    import numpy as np
+
+    classifier = hasattr(estimator, "classes_")
+    loss = getattr(estimator, "loss", "")
+    if classifier and loss != "log_loss" or not classifier and loss not in ("squared_error", "absolute_error", "quantile"):
+        raise NotConverted(f"hist gradient boosting's {loss} loss is not converted")
+    outputs = int(estimator.n_trees_per_iteration_)
+    trees = []
+    for predictors in estimator._predictors:
+        for k, predictor in enumerate(predictors):
+            nodes = predictor.nodes
+            if nodes["is_categorical"].any():
+                raise NotConverted("hist gradient boosting's categorical splits are not converted")
+            leaf = nodes["is_leaf"].astype(bool)
+            trees.append(
+                _tree(
+                    k,
+                    np.where(leaf, -1, nodes["left"].astype(np.int64)),
+                    np.where(leaf, -1, nodes["right"].astype(np.int64)),
+                    np.where(leaf, 0, nodes["feature_idx"].astype(np.int64)),
+                    np.where(leaf, 0.0, nodes["num_threshold"]),
+                    np.zeros(len(nodes)),
+                    nodes["missing_go_to_left"],
+                    nodes["value"],
+                )
+            )
+    return {
+        "features": int(estimator.n_features_in_),
+        "outputs": outputs,
+        "leaf_width": 1,
+        "compare": "<=",
+        "precision": "f64",
+        "combine": "sum",
+        "link": "identity" if not classifier else ("sigmoid" if outputs == 1 else "softmax"),
+        "base": np.asarray(estimator._baseline_prediction, dtype=np.float64).reshape(-1),
+        "trees": trees,
+    }
+
+
+def _sklearn_bagging(estimator):
+    """Bagging over decision trees: the trees' outputs averaged, each tree reading its own
+    feature subset (`estimators_features_`, mapped back to the model's features); a tree that
+    saw fewer classes adds to its own classes' columns only."""
+    import numpy as np
+
+    kinds = {type(e).__name__ for e in estimator.estimators_}
+    if not kinds <= {"DecisionTreeRegressor", "DecisionTreeClassifier"}:
+        return None
+    classifier = hasattr(estimator, "classes_")
+    outputs = len(estimator.classes_) if classifier else int(estimator.estimators_[0].n_outputs_)
+    trees = []
+    for tree, features in zip(estimator.estimators_, estimator.estimators_features_):
+        converted = _sklearn_forest(tree)["trees"][0]
+        converted["feature"] = np.asarray(features, dtype=np.int64)[converted["feature"]]
+        if classifier:
+            value = np.zeros((len(converted["value"]), outputs))
+            value[:, np.asarray(tree.classes_, dtype=np.int64)] = converted["value"]
+            converted["value"] = value
+        trees.append(converted)
+    return {
+        "features": int(estimator.n_features_in_),
+        "outputs": outputs,
+        "leaf_width": outputs,
+        "compare": "<=f32",
+        "precision": "f64",
+        "combine": "average",
+        "link": "identity",
+        "base": np.zeros(outputs),
+        "trees": trees,
+    }
+
+
+CATBOOST_LINKS = {
+    "RMSE": "identity",
+    "MAE": "identity",
+    "Quantile": "identity",
+    "MultiRMSE": "identity",
+    "Logloss": "sigmoid",
+    "MultiClass": "softmax",
+}
+
+
+def _catboost_trees(estimator):
+    """From `save_model(format="json")`: each oblivious tree (one split per level, the leaf
+    index's bit k set by `float32(x) > border` at level k) expanded into a binary tree;
+    `scale * sum + bias`; a NaN takes the side its feature's `nan_value_treatment` gives."""
+    import json
+
+    import numpy as np
+
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "model.json")
+        estimator.save_model(path, format="json")
+        with open(path) as f:
+            model = json.load(f)
+    loss = model.get("model_info", {}).get("params", {}).get("loss_function", {}).get("type", "")
+    link = CATBOOST_LINKS.get(loss)
+    if link is None:
+        raise NotConverted(f"catboost's loss {loss or 'unknown'} is not converted")
+    info = model["features_info"]
+    if info.get("categorical_features") or info.get("text_features") or info.get("embedding_features"):
+        raise NotConverted("catboost's categorical, text and embedding features are not converted")
+    nan_left = {f["flat_feature_index"]: f.get("nan_value_treatment", "AsIs") != "AsTrue" for f in info["float_features"]}
+    index = {f["feature_index"]: f["flat_feature_index"] for f in info["float_features"]}
+    scale, bias = model["scale_and_bias"]
+    bias = np.asarray(bias, dtype=np.float64).reshape(-1)
+    outputs = len(bias)
+    trees = []
+    for tree in model["oblivious_trees"]:
+        splits = tree["splits"]
+        if any(s.get("split_type") != "FloatFeature" for s in splits):
+            raise NotConverted("catboost's non-numeric splits are not converted")
+        leaves = np.asarray(tree["leaf_values"], dtype=np.float64).reshape(-1, outputs) * scale
+        # Breadth first: node (level, bits so far); right sets the level's bit of the leaf index.
+        nodes, at = [(0, 0)], 0
+        left, right, feature, threshold, default_left, value = [], [], [], [], [], []
+        while at < len(nodes):
+            level, bits = nodes[at]
+            if level == len(splits):
+                left.append(-1)
+                right.append(-1)
+                feature.append(0)
+                threshold.append(0.0)
+                default_left.append(False)
+                value.append(leaves[bits])
+            else:
+                split = splits[level]
+                flat = index[split["float_feature_index"]]
+                left.append(len(nodes))
+                right.append(len(nodes) + 1)
+                nodes += [(level + 1, bits), (level + 1, bits | (1 << level))]
+                feature.append(flat)
+                threshold.append(float(np.float32(split["border"])))
+                default_left.append(nan_left[flat])
+                value.append(np.zeros(outputs))
+            at += 1
+        trees.append(_tree(0, left, right, feature, threshold, np.zeros(len(left)), default_left, value))
+    return {
+        "features": int(len(estimator.feature_names_)),
+        "outputs": outputs,
+        "leaf_width": outputs,
+        "compare": "<=f32",
+        "precision": "f64",
+        "combine": "sum",
+        "link": link,
+        "base": bias,
+        "trees": trees,
+    }
+
+
+def _sklearn_adaboost(estimator):
+    """AdaBoostClassifier (SAMME) over decision trees: each tree votes `w` for the class its
+    leaf predicts and `-w/(K-1)` for the others; the votes over the weight sum, divided by K-1,
+    go through softmax (for two classes too: softmax([-d/2, d/2]) with d = pred1 - pred0 is
+    softmax of the two votes)."""
+    import numpy as np
+
+    if any(type(e).__name__ != "DecisionTreeClassifier" for e in estimator.estimators_):
+        return None
+    k = len(estimator.classes_)
+    total = estimator.estimator_weights_.sum()
+    trees = []
+    for tree, weight in zip(estimator.estimators_, estimator.estimator_weights_):
+        converted = _sklearn_forest(tree)["trees"][0]
+        voted = np.asarray(tree.classes_, dtype=np.int64)[np.argmax(converted["value"], axis=1)]
+        votes = np.where(np.arange(k) == voted[:, None], weight, -1 / (k - 1) * weight)
+        converted["value"] = votes / total / (k - 1)
+        trees.append(converted)
+    return {
+        "features": int(estimator.n_features_in_),
+        "outputs": k,
+        "leaf_width": k,
+        "compare": "<=f32",
+        "precision": "f64",
+        "combine": "sum",
+        "link": "softmax",
+        "base": np.zeros(k),
+        "trees": trees,
+    }

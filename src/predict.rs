@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use ndarray::{Array2, ArrayView2};
 
+use crate::algorithms::Runtime;
 use crate::data::csv::Columns;
 use crate::data::{DataSource, CHUNK_ROWS};
 use crate::error::{warn, Error, Result};
@@ -35,6 +36,8 @@ pub struct PredictRequest {
     /// Input columns copied beside the predictions.
     pub keep: Vec<String>,
     pub on_error: OnError,
+    /// `--runtime`: python forces a Python model's library path even when it has a native form.
+    pub runtime: Option<Runtime>,
 }
 
 /// Returns how many rows were predicted.
@@ -70,7 +73,7 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
         Error::Model(why) => Error::model(&request.model, why),
         other => other,
     };
-    let model = runtime::load(&header, &payload).map_err(in_file)?;
+    let model = runtime::load_on(&header, &payload, request.runtime).map_err(in_file)?;
     let missing_ok = crate::algorithms::find(&header.algorithm)
         .is_ok_and(|a| a.takes_missing_values(header.runtime));
     let transformer = header.input.transformer();

@@ -4,6 +4,8 @@
 use ndarray::{Array2, ArrayView2};
 use serde_json::{Map, Value};
 
+use crate::algorithms::library;
+use crate::algorithms::native::ensemble::NativeTrees;
 use crate::algorithms::native::{Expected, Native, NativeModel};
 use crate::algorithms::params::Params;
 #[cfg(feature = "python")]
@@ -32,6 +34,10 @@ pub trait Estimator {
     fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>>;
     /// The bytes stored in the model file.
     fn payload(&self) -> Result<Vec<u8>>;
+    /// A Python tree ensemble right after its fit: whether it got its native form, or why not.
+    fn native_status(&self) -> Option<crate::model::NativeStatus> {
+        None
+    }
 }
 
 /// An algorithm on a runtime with its hyperparameters checked, ready to fit.
@@ -136,7 +142,6 @@ impl Plan {
     }
 
     /// Fits on `x` (moved: the Python runtime hands it to numpy without copying).
-    #[cfg_attr(not(feature = "python"), allow(unused_variables))]
     pub fn fit(
         &self,
         task: Task,
@@ -144,25 +149,55 @@ impl Plan {
         y: &Targets,
         seed: u64,
     ) -> Result<Box<dyn Estimator>> {
+        let none = ArrayView2::from_shape((0, x.ncols()), &[] as &[f64]).expect("no rows");
+        self.fit_held_out(task, x, y, seed, none)
+    }
+
+    /// `fit`, verifying a Python tree ensemble's native form on `held_out` (the test rows) as
+    /// well as on `x`.
+    #[cfg_attr(not(feature = "python"), allow(unused_variables))]
+    pub fn fit_held_out(
+        &self,
+        task: Task,
+        x: Array2<f64>,
+        y: &Targets,
+        seed: u64,
+        held_out: ArrayView2<f64>,
+    ) -> Result<Box<dyn Estimator>> {
         match self {
             Plan::Native { native, params } => {
                 Ok(Box::new(native.fit(params, x.view(), y, seed)?))
             }
             #[cfg(feature = "python")]
-            Plan::Python(prepared) => Ok(Box::new(prepared.fit(task, x, y, seed)?)),
+            Plan::Python(prepared) => Ok(Box::new(prepared.fit(task, x, y, seed, held_out)?)),
         }
     }
 }
 
 /// Rebuilds a model from a model file's header and payload, after checking that they agree: the
 /// header names an algorithm of the table for its task, and the payload is that model, shaped
-/// for the header's features, targets and classes.
+/// for the header's features, targets and classes. A Python model that carries a native form
+/// predicts through it, without starting Python.
 pub fn load(header: &Header, payload: &[u8]) -> Result<Box<dyn Estimator>> {
+    load_on(header, payload, None)
+}
+
+/// `load`, with `--runtime`: python forces a Python model's library path, rust its native form.
+pub fn load_on(
+    header: &Header,
+    payload: &[u8],
+    runtime: Option<Runtime>,
+) -> Result<Box<dyn Estimator>> {
     check_header(header)?;
     let algorithm = crate::algorithms::find(&header.algorithm)
         .map_err(|_| Error::Model(format!("names an unknown algorithm '{}'", header.algorithm)))?;
     match header.runtime {
         Runtime::Rust => {
+            if runtime == Some(Runtime::Python) {
+                return Err(Error::usage(
+                    "--runtime python: this model was trained on the rust runtime and has no Python form",
+                ));
+            }
             let native = algorithm.native_for(header.task).ok_or_else(|| {
                 Error::Model(format!(
                     "says {} {} on the rust runtime, which has no such model",
@@ -179,10 +214,66 @@ pub fn load(header: &Header, payload: &[u8]) -> Result<Box<dyn Estimator>> {
                 .map(|m| Box::new(m) as Box<dyn Estimator>)
                 .map_err(|why| native_refusal(header, native, &why))
         }
+        Runtime::Python => python_model(header, payload, runtime),
+    }
+}
+
+/// A Python model: its native form when it has one (and `runtime` is not python), else the
+/// library's model in the embedded interpreter.
+fn python_model(
+    header: &Header,
+    bytes: &[u8],
+    runtime: Option<Runtime>,
+) -> Result<Box<dyn Estimator>> {
+    let info = header
+        .python
+        .as_ref()
+        .ok_or_else(|| Error::Model("the header does not name the Python class".into()))?;
+    let (payload, form) = library::decode(bytes).map_err(Error::Model)?;
+    library::check_agreement(header, info, &payload)?;
+    let status = info.native.as_ref();
+    if status.is_some_and(|s| s.form.is_some()) != form.is_some() {
+        return Err(Error::Model(format!(
+            "has a header that says the payload {} a native form, and a payload that {}",
+            if form.is_some() { "lacks" } else { "carries" },
+            if form.is_some() {
+                "carries one"
+            } else {
+                "does not"
+            }
+        )));
+    }
+    match (form, runtime) {
+        (Some(form), None | Some(Runtime::Rust)) => {
+            let classes = payload
+                .classes
+                .iter()
+                .flatten()
+                .map(|&c| usize::try_from(c).unwrap_or(usize::MAX))
+                .collect();
+            let native = NativeTrees::new(
+                form,
+                header.task,
+                header.feature_names.len(),
+                header.target_names.len(),
+                classes,
+                header.classes.len(),
+            )
+            .map_err(|why| Error::Model(format!("the native form {why}")))?;
+            Ok(Box::new(native))
+        }
+        (None, Some(Runtime::Rust)) => Err(Error::usage(format!(
+            "--runtime rust: this {} model has no native form ({})",
+            header.algorithm,
+            status.map_or(
+                "written before native tree forms, or not a tree ensemble",
+                |s| s.note.as_str()
+            )
+        ))),
         #[cfg(feature = "python")]
-        Runtime::Python => Ok(Box::new(python::load(header, payload)?)),
+        _ => Ok(Box::new(python::load(header, &payload, bytes)?)),
         #[cfg(not(feature = "python"))]
-        Runtime::Python => Err(Error::Model(
+        _ => Err(Error::Model(
             "this model needs the python runtime, which this build of pgml-cli does not have"
                 .into(),
         )),

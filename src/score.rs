@@ -68,6 +68,8 @@ pub fn load_labelled(
 pub struct ScoreRequest {
     pub model: PathBuf,
     pub data: DataSource,
+    /// `--runtime`, as for predict.
+    pub runtime: Option<crate::algorithms::Runtime>,
 }
 
 pub struct Scored {
@@ -112,7 +114,7 @@ pub fn score(request: &ScoreRequest) -> Result<Scored> {
         Error::Model(why) => Error::model(&request.model, why),
         other => other,
     };
-    let model = runtime::load(&header, &payload).map_err(in_file)?;
+    let model = runtime::load_on(&header, &payload, request.runtime).map_err(in_file)?;
     if request.data.name() == header.data.source {
         warn(format!(
             "{} is the file the model was trained on: its train rows are among these, so the metrics are optimistic",

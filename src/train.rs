@@ -14,7 +14,7 @@ use crate::data::table::{Kind, RawColumn};
 use crate::data::{fingerprint, list, quote, DataSource, Labelled, Table, Targets};
 use crate::error::{warn, Error, Result};
 use crate::metrics::{self, Metrics};
-use crate::model::{self, DataInfo, Header, SplitInfo};
+use crate::model::{self, DataInfo, Header, PythonInfo, SplitInfo};
 use crate::preprocess::{ColumnOptions, Encode, Pipeline, Problems, Spec, TargetTable};
 use crate::progress::Progress;
 use crate::runtime::{Estimator, Plan};
@@ -310,7 +310,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
 
     let started = Instant::now();
     let model = progress.run(format!("fitting {}", choice.algorithm.name), || {
-        plan.fit(task, x_train, &y_train, request.seed)
+        plan.fit_held_out(task, x_train, &y_train, request.seed, x_test.view())
     })?;
     let fit_time = started.elapsed().as_secs_f64();
 
@@ -357,7 +357,10 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         metrics,
         search,
         input: pipeline,
-        python: plan.python_info(),
+        python: plan.python_info().map(|info| PythonInfo {
+            native: model.native_status(),
+            ..info
+        }),
     };
     let bytes = model::encode(&header, &model.payload()?)?;
     model::write_atomically(&request.output, &bytes, request.force)?;

@@ -147,7 +147,7 @@ fn assert_reloaded_equals_live(algorithm: &str, task: Task) {
         panic!("{algorithm} {task}: not a Python plan")
     };
     let (reloaded, live) = prepared
-        .fit_keeping_live(task, data.x.clone(), &data.targets, 0)
+        .fit_keeping_live(task, data.x.clone(), &data.targets, 0, data.x.view())
         .unwrap_or_else(|e| panic!("{algorithm} {task}: {e}"));
     let x = data.x.view();
     match (reloaded.predict(x).unwrap(), live.predict(x).unwrap()) {
@@ -243,6 +243,7 @@ fn deterministic_estimators_match_plain_scikit_learn() {
             precision: None,
             keep: Vec::new(),
             on_error: pgml_cli::predict::OnError::Fail,
+            runtime: None,
         })
         .unwrap();
         let ours: Vec<Vec<f64>> = read_csv(&out)

@@ -1,6 +1,7 @@
 //! The single table of algorithms: names (PostgresML's, kept forever), tasks, runtimes and the
 //! per-algorithm facts. Dispatch, `pgml-cli algorithms` and the tests all read it.
 
+pub mod library;
 pub mod native;
 pub mod params;
 #[cfg(feature = "python")]

@@ -69,6 +69,9 @@ pub fn run(args: Args) -> Result<i32> {
             versions.join(", ")
         );
     }
+    if let Some(forms) = forms(&header, &payload) {
+        let _ = writeln!(t, "forms         {}", s(&forms));
+    }
     let _ = writeln!(t, "hyperparams   {}", header.hyperparams);
     let _ = writeln!(t, "resolved      {}", header.resolved_hyperparams);
     let _ = writeln!(
@@ -131,4 +134,26 @@ pub fn run(args: Args) -> Result<i32> {
     }
     print(&t)?;
     Ok(0)
+}
+
+/// A Python model's forms: the library's format, and the native form or why it has none.
+fn forms(header: &model::Header, payload: &[u8]) -> Option<String> {
+    let python = header.python.as_ref()?;
+    let library = match crate::algorithms::library::decode(payload) {
+        Ok((library, form)) => {
+            let native = match (&python.native, form) {
+                (Some(status), Some(_)) => format!("native trees ({})", status.note),
+                (Some(status), None) => format!("no native form: {}", status.note),
+                (None, None) => {
+                    "no native form (written before native forms, or not a tree ensemble)".into()
+                }
+                (None, Some(_)) => {
+                    "a native form the header does not mention (refused by predict)".into()
+                }
+            };
+            format!("{} and {native}", library.format)
+        }
+        Err(why) => why,
+    };
+    Some(library)
 }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::algorithms::Runtime;
 use crate::data::DataSource;
 use crate::error::{Error, Result};
 use crate::model;
@@ -46,6 +47,10 @@ pub struct Args {
     /// cannot take): fail naming it, or skip it (left out of the output, counted on stderr)
     #[arg(long, value_enum, default_value_t = OnError::Fail)]
     on_error: OnError,
+    /// Python models with a native tree form predict through it without starting Python;
+    /// `python` forces the library's own path, `rust` refuses a model without a native form
+    #[arg(long, value_enum)]
+    runtime: Option<Runtime>,
     /// Print numbers with this many decimals, 0 to 30 [default: shortest exact form]
     #[arg(long, value_name = "DIGITS", value_parser = clap::value_parser!(u8).range(0..=30))]
     precision: Option<u8>,
@@ -112,6 +117,7 @@ pub fn run(args: Args) -> Result<i32> {
         output: args.output,
         keep: args.keep,
         on_error: args.on_error,
+        runtime: args.runtime,
         proba: args.proba,
         precision: args.precision.map(usize::from),
     };

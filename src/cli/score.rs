@@ -3,6 +3,7 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
+use crate::algorithms::Runtime;
 use crate::data::DataSource;
 use crate::error::Result;
 use crate::score::{self, ScoreRequest, Scored};
@@ -23,6 +24,10 @@ pub struct Args {
     /// NPY labels for NPY --data
     #[arg(long, value_name = "FILE")]
     labels: Option<PathBuf>,
+    /// Python models with a native tree form predict through it without starting Python;
+    /// `python` forces the library's own path, `rust` refuses a model without a native form
+    #[arg(long, value_enum)]
+    runtime: Option<Runtime>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     format: ReportFormat,
     /// Fail (exit 6) when a metric is below VALUE, e.g. f1=0.9 (repeatable)
@@ -41,6 +46,7 @@ pub fn run(args: Args) -> Result<i32> {
             args.labels.as_deref(),
             args.dialect.for_file(&args.data)?,
         ),
+        runtime: args.runtime,
     };
     let scored = score::score(&request)?;
     check_gate_names(scored.header.task, &args.min_metric, &args.max_metric)?;

@@ -81,6 +81,18 @@ pub struct PythonInfo {
     pub single_target: bool,
     /// Python and package versions (null: not installed).
     pub versions: BTreeMap<String, Option<String>>,
+    /// Tree ensembles: whether the payload also carries pgml-cli's native form, and if not why.
+    /// Absent for other models and in files written before native forms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub native: Option<NativeStatus>,
+}
+
+/// Whether a Python model's payload carries its native form (`form`: `trees`) or not (null).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct NativeStatus {
+    pub form: Option<String>,
+    /// What the form holds and how it was verified, or why the model has none.
+    pub note: String,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]

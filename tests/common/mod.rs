@@ -179,6 +179,7 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
             precision: None,
             keep: Vec::new(),
             on_error: OnError::Fail,
+            runtime: None,
         };
         predict::predict(&request).unwrap_or_else(|e| panic!("{algorithm} {task}: {e}"));
         read_csv(&out).1

@@ -4,6 +4,7 @@
 
 mod bayes;
 mod cluster;
+pub mod ensemble;
 mod linear;
 mod model;
 mod neighbors;

@@ -124,7 +124,10 @@ fn tree_seed(seed: u64, i: usize) -> u64 {
 }
 
 /// `work(i)` for every `i < count`, spread over the machine's cores; results in index order.
-fn on_all_cores<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Result<Vec<T>> {
+pub(super) fn on_all_cores<T: Send>(
+    count: usize,
+    work: impl Fn(usize) -> T + Sync,
+) -> Result<Vec<T>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(count)

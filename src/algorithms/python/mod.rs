@@ -11,13 +11,13 @@ use ndarray::{Array2, ArrayView2};
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, ToPyArray};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyModule};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::algorithms::ALGORITHMS;
+use crate::algorithms::library::{self, Payload};
+use crate::algorithms::native::ensemble::{self, NativeForm, NativeTrees};
 use crate::data::Targets;
 use crate::error::{Error, Result};
-use crate::model::{Header, PythonInfo};
+use crate::model::{Header, NativeStatus, PythonInfo};
 use crate::runtime::{Estimator, Prediction};
 use crate::task::Task;
 use interpreter::{error, with_python};
@@ -32,21 +32,13 @@ pub struct Prepared {
     pub versions: BTreeMap<String, Option<String>>,
 }
 
-/// What a model file's payload holds for a Python model.
-#[derive(Serialize, Deserialize)]
-struct Payload {
-    /// skops, xgboost-ubj, lightgbm-text or catboost-cbm (with /per-target for one model per target).
-    format: String,
-    /// Classification: the class index of each of the model's classes.
-    classes: Option<Vec<i64>>,
-    blobs: Vec<Vec<u8>>,
-}
-
 pub struct PythonModel {
     object: Py<PyAny>,
     task: Task,
     class_count: usize,
     payload: Vec<u8>,
+    /// Right after a fit of a tree ensemble: whether the payload carries the native form.
+    native: Option<NativeStatus>,
     /// Read from a model file: a library failing to predict with it means a bad file (exit 4),
     /// where right after a fit it means a failed fit (exit 5).
     from_file: bool,
@@ -127,6 +119,7 @@ impl Prepared {
             class: self.class.to_string(),
             single_target: self.single_target,
             versions: self.versions.clone(),
+            native: None,
         }
     }
 
@@ -146,9 +139,17 @@ impl Prepared {
         (package.to_string(), version)
     }
 
-    /// Fits, saves and reloads: the returned model is the one the file will hold.
-    pub fn fit(&self, task: Task, x: Array2<f64>, y: &Targets, seed: u64) -> Result<PythonModel> {
-        self.fit_keeping_live(task, x, y, seed)
+    /// Fits, saves and reloads: the returned model is the one the file will hold. A tree
+    /// ensemble also gets its native form, verified on the train rows and `held_out`.
+    pub fn fit(
+        &self,
+        task: Task,
+        x: Array2<f64>,
+        y: &Targets,
+        seed: u64,
+        held_out: ArrayView2<f64>,
+    ) -> Result<PythonModel> {
+        self.fit_keeping_live(task, x, y, seed, held_out)
             .map(|(reloaded, _)| reloaded)
     }
 
@@ -169,6 +170,7 @@ impl Prepared {
                 task,
                 class_count,
                 payload: Vec::new(),
+                native: None,
                 from_file: false,
             })
         })
@@ -184,6 +186,20 @@ impl Prepared {
         y: &Targets,
         seed: u64,
     ) -> Result<Bound<'py, PyAny>> {
+        self.fit_in_keeping_x(py, m, task, x, y, seed)
+            .map(|(fitted, _)| fitted)
+    }
+
+    /// `fit_in`, also returning the matrix as numpy holds it (for verifying the native form).
+    fn fit_in_keeping_x<'py>(
+        &self,
+        py: Python<'py>,
+        m: &Bound<'py, PyModule>,
+        task: Task,
+        x: Array2<f64>,
+        y: &Targets,
+        seed: u64,
+    ) -> Result<(Bound<'py, PyAny>, Bound<'py, PyArray2<f64>>)> {
         let fail = |e| error(py, e, &format!("fitting {}", self.class));
         let x = x.into_pyarray(py);
         let y: Bound<'_, PyAny> = match y {
@@ -192,19 +208,21 @@ impl Prepared {
             Targets::None => py.None().into_bound(py),
         };
         let params = to_python(py, &Value::Object(self.params.clone())).map_err(fail)?;
-        m.call_method1(
-            "fit",
-            (
-                self.class,
-                params,
-                seed,
-                task.name(),
-                x,
-                y,
-                self.single_target,
-            ),
-        )
-        .map_err(fail)
+        let fitted = m
+            .call_method1(
+                "fit",
+                (
+                    self.class,
+                    params,
+                    seed,
+                    task.name(),
+                    &x,
+                    y,
+                    self.single_target,
+                ),
+            )
+            .map_err(fail)?;
+        Ok((fitted, x))
     }
 
     /// `fit`, also returning the live estimator the file was written from (the round-trip test
@@ -215,6 +233,7 @@ impl Prepared {
         x: Array2<f64>,
         y: &Targets,
         seed: u64,
+        held_out: ArrayView2<f64>,
     ) -> Result<(PythonModel, PythonModel)> {
         let class_count = y.labels().len();
         let shape = Shape {
@@ -228,7 +247,7 @@ impl Prepared {
         };
         with_python(|py, m| {
             let fail = |e| error(py, e, &format!("fitting {}", self.class));
-            let fitted = self.fit_in(py, m, task, x, y, seed)?;
+            let (fitted, x) = self.fit_in_keeping_x(py, m, task, x, y, seed)?;
             let (format, blobs): (String, Vec<Vec<u8>>) = m
                 .call_method1("save", (&fitted,))
                 .and_then(|s| s.extract())
@@ -250,25 +269,38 @@ impl Prepared {
                 blobs,
             };
             let object = load_in(py, m, self.class, task, &payload, &shape)?;
-            let payload = postcard::to_stdvec(&payload)
+            let mut reloaded = PythonModel {
+                object,
+                task,
+                class_count,
+                payload: Vec::new(),
+                native: None,
+                from_file: false,
+            };
+            let train = x.readonly();
+            let (form, status) = native_form(
+                py,
+                m,
+                &fitted,
+                &reloaded,
+                &payload,
+                &shape,
+                [train.as_array(), held_out.reborrow()],
+            )?;
+            drop(train);
+            let payload = library::encode(&payload, form.as_ref())
                 .map_err(|e| Error::fit(format!("cannot encode the model: {e}")))?;
+            reloaded.payload = payload.clone();
+            reloaded.native = status.clone();
             let live = PythonModel {
                 object: fitted.unbind(),
                 task,
                 class_count,
-                payload: payload.clone(),
+                payload,
+                native: status,
                 from_file: false,
             };
-            Ok((
-                PythonModel {
-                    object,
-                    task,
-                    class_count,
-                    payload,
-                    from_file: false,
-                },
-                live,
-            ))
+            Ok((reloaded, live))
         })
     }
 }
@@ -310,82 +342,13 @@ fn load_in(
     .map_err(|e| error(py, e, "loading the model"))
 }
 
-/// The header names the algorithm table's class for its algorithm and task, and the payload has
-/// the format, blob count and classes that class writes: checked before Python sees a byte.
-fn check_agreement(header: &Header, info: &PythonInfo, payload: &Payload) -> Result<()> {
-    let refuse = |why: String| Err(Error::Model(why));
-    let Some(algorithm) = ALGORITHMS.iter().find(|a| a.name == header.algorithm) else {
-        return refuse(format!(
-            "the header names an unknown algorithm '{}'",
-            header.algorithm
-        ));
-    };
-    let Some(class) = algorithm.python_class(header.task) else {
-        return refuse(format!(
-            "{} has no Python class for {}",
-            algorithm.name, header.task
-        ));
-    };
-    if info.class != class || info.single_target != algorithm.python_single_target {
-        return refuse(format!(
-            "the header names the Python class {} (single target: {}), but {} for {} is {class} (single target: {})",
-            info.class, info.single_target, algorithm.name, header.task, algorithm.python_single_target
-        ));
-    }
-    if header.feature_names.is_empty() {
-        return refuse("the header names no features".into());
-    }
-    let targets = header.target_names.len();
-    let (format, per_target) = match class.split('.').next() {
-        Some("sklearn") => ("skops", false),
-        Some("xgboost") => ("xgboost-ubj", false),
-        Some("lightgbm") => ("lightgbm-text", true),
-        _ => ("catboost-cbm", false),
-    };
-    let per_target =
-        per_target && info.single_target && header.task == Task::Regression && targets > 1;
-    let (format, blobs) = if per_target {
-        (format!("{format}/per-target"), targets)
-    } else {
-        (format.to_string(), 1)
-    };
-    if payload.format != format || payload.blobs.len() != blobs {
-        return refuse(format!(
-            "the payload holds {} blob(s) as '{}'; {class} writes {blobs} as '{format}'",
-            payload.blobs.len(),
-            payload.format
-        ));
-    }
-    let classes_agree = match (&payload.classes, header.task) {
-        (Some(classes), Task::Classification) => {
-            !classes.is_empty()
-                && classes.windows(2).all(|w| w[0] < w[1])
-                && classes
-                    .iter()
-                    .all(|&c| usize::try_from(c).is_ok_and(|c| c < header.classes.len()))
-        }
-        (None, task) => task != Task::Classification,
-        _ => false,
-    };
-    if !classes_agree {
-        return refuse(format!(
-            "the payload's classes {:?} do not fit the header's {} classes",
-            payload.classes,
-            header.classes.len()
-        ));
-    }
-    Ok(())
-}
-
-/// Rebuilds a model from its file, warning once per package whose version differs from the writer's.
-pub fn load(header: &Header, bytes: &[u8]) -> Result<PythonModel> {
+/// Rebuilds a model from its file (`payload`, decoded from `bytes` and checked against the
+/// header by `library::check`), warning once per package whose version differs from the writer's.
+pub fn load(header: &Header, payload: &Payload, bytes: &[u8]) -> Result<PythonModel> {
     let info = header
         .python
         .as_ref()
         .ok_or_else(|| Error::Model("the header does not name the Python class".into()))?;
-    let payload: Payload = postcard::from_bytes(bytes)
-        .map_err(|e| Error::Model(format!("the Python model cannot be decoded: {e}")))?;
-    check_agreement(header, info, &payload)?;
     let shape = Shape {
         features: header.feature_names.len(),
         targets: header.target_names.len().max(1),
@@ -393,7 +356,7 @@ pub fn load(header: &Header, bytes: &[u8]) -> Result<PythonModel> {
         from_file: true,
     };
     let object = with_python(|py, m| {
-        let object = load_in(py, m, &info.class, header.task, &payload, &shape)?;
+        let object = load_in(py, m, &info.class, header.task, payload, &shape)?;
         let now = versions_by(py, m, "loaded_versions")?;
         for (package, written) in &info.versions {
             let current = now.get(package).cloned().flatten();
@@ -410,6 +373,7 @@ pub fn load(header: &Header, bytes: &[u8]) -> Result<PythonModel> {
         task: header.task,
         class_count: header.classes.len(),
         payload: bytes.to_vec(),
+        native: None,
         from_file: true,
     })
 }
@@ -425,9 +389,9 @@ impl PythonModel {
     }
 }
 
-impl Estimator for PythonModel {
-    fn predict(&self, x: ArrayView2<f64>) -> Result<Prediction> {
-        with_python(|py, _| {
+impl PythonModel {
+    fn predict_in(&self, py: Python<'_>, x: ArrayView2<f64>) -> Result<Prediction> {
+        {
             let fail = |e| self.failure(error(py, e, "predicting"));
             let out = self
                 .object
@@ -454,11 +418,11 @@ impl Estimator for PythonModel {
                         .to_vec(),
                 ),
             })
-        })
+        }
     }
 
-    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>> {
-        with_python(|py, _| {
+    fn predict_proba_in(&self, py: Python<'_>, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>> {
+        {
             let fail = |e| self.failure(error(py, e, "predicting probabilities"));
             let out = self
                 .object
@@ -476,10 +440,282 @@ impl Estimator for PythonModel {
                 all.column_mut(class as usize).assign(&proba.column(column));
             }
             Ok(Some(all))
-        })
+        }
+    }
+}
+
+impl Estimator for PythonModel {
+    fn predict(&self, x: ArrayView2<f64>) -> Result<Prediction> {
+        with_python(|py, _| self.predict_in(py, x))
+    }
+
+    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>> {
+        with_python(|py, _| self.predict_proba_in(py, x))
     }
 
     fn payload(&self) -> Result<Vec<u8>> {
         Ok(self.payload.clone())
     }
+
+    fn native_status(&self) -> Option<NativeStatus> {
+        self.native.clone()
+    }
+}
+
+/// The native form of a fitted tree ensemble (none for other models), kept only when its
+/// predictions (and probabilities) equal the reloaded library model's on every row of `rows`
+/// (the train and test rows); the status says what it holds, or why the model has none.
+fn native_form(
+    py: Python<'_>,
+    m: &Bound<'_, PyModule>,
+    fitted: &Bound<'_, PyAny>,
+    library: &PythonModel,
+    payload: &Payload,
+    shape: &Shape,
+    rows: [ArrayView2<f64>; 2],
+) -> Result<(Option<NativeForm>, Option<NativeStatus>)> {
+    let without = |note: String| Ok((None, Some(NativeStatus { form: None, note })));
+    let converted = match m.call_method1("native_trees", (fitted,)) {
+        Ok(converted) if converted.is_none() => return Ok((None, None)),
+        Ok(converted) => converted,
+        Err(e) => {
+            return without(format!(
+                "the conversion failed: {}",
+                error(py, e, "converting")
+            ))
+        }
+    };
+    if let Ok(why) = converted.extract::<String>() {
+        return without(why);
+    }
+    let form = match ensemble_from(&converted) {
+        Ok(ensemble) => NativeForm::Trees(ensemble),
+        Err(why) => return without(format!("the converted trees are unusable: {why}")),
+    };
+    let classes = payload
+        .classes
+        .iter()
+        .flatten()
+        .map(|&c| usize::try_from(c).unwrap_or(usize::MAX))
+        .collect();
+    let native = match NativeTrees::new(
+        form.clone(),
+        library.task,
+        shape.features,
+        shape.targets,
+        classes,
+        library.class_count,
+    ) {
+        Ok(native) => native,
+        Err(why) => return without(format!("the converted trees are unusable: they {why}")),
+    };
+    let mut largest: f64 = 0.0;
+    let mut checked = 0;
+    for x in rows.iter().filter(|x| x.nrows() > 0) {
+        match differences(py, &native, library, *x)? {
+            Ok(d) => largest = largest.max(d),
+            Err(why) => {
+                return without(format!(
+                    "the converted trees do not predict as the library does: {why}"
+                ))
+            }
+        }
+        checked += x.nrows();
+    }
+    let NativeForm::Trees(ensemble) = &form;
+    let note = format!(
+        "{} trees; predictions equal the library's on {checked} train and test rows (largest relative difference {largest:.1e})",
+        ensemble.trees.len()
+    );
+    Ok((
+        Some(form),
+        Some(NativeStatus {
+            form: Some("trees".into()),
+            note,
+        }),
+    ))
+}
+
+/// Native against library predictions on `x`: the largest relative difference, or why they
+/// differ (another class, or a difference over 1e-6 relative and 1e-9 absolute). Failing to
+/// predict (Ctrl-C, the library's error) is an error of the fit, not a reason. Values are
+/// relative to themselves; probabilities to their row's largest, since they share one scale:
+/// xgboost computes them in float32, and `1 - p` of a p near 1 keeps only p's absolute
+/// precision (a few float32 ulps, ~1e-7), which is no relative precision near zero.
+fn differences(
+    py: Python<'_>,
+    native: &NativeTrees,
+    library: &PythonModel,
+    x: ArrayView2<f64>,
+) -> Result<std::result::Result<f64, String>> {
+    let mut largest: f64 = 0.0;
+    let mut compare = |a: &Array2<f64>, b: &Array2<f64>, per_row: bool| {
+        if a.dim() != b.dim() {
+            return Err(format!(
+                "{:?} outputs against the library's {:?}",
+                a.dim(),
+                b.dim()
+            ));
+        }
+        for (row, (a, b)) in a.rows().into_iter().zip(b.rows()).enumerate() {
+            let scale = a
+                .iter()
+                .chain(b.iter())
+                .fold(0.0_f64, |m, v| m.max(v.abs()));
+            for (&a, &b) in a.iter().zip(b.iter()) {
+                let gap = (a - b).abs();
+                if gap <= 1e-9 {
+                    continue;
+                }
+                let relative = gap / if per_row { scale } else { a.abs().max(b.abs()) };
+                if relative.is_nan() || relative > 1e-6 {
+                    return Err(format!(
+                        "row {} gives {a} where the library gives {b}",
+                        row + 1
+                    ));
+                }
+                largest = largest.max(relative);
+            }
+        }
+        Ok(())
+    };
+    let outputs = (native.predict(x)?, library.predict_in(py, x)?);
+    let probabilities = (native.predict_proba(x)?, library.predict_proba_in(py, x)?);
+    let differ = |why: String| Ok(Err(why));
+    match outputs {
+        (Prediction::Values(a), Prediction::Values(b)) => {
+            if let Err(why) = compare(&a, &b, false) {
+                return differ(why);
+            }
+        }
+        (Prediction::Classes(a), Prediction::Classes(b)) => {
+            if let Some(row) = a.iter().zip(&b).position(|(a, b)| a != b) {
+                return differ(format!("row {} is predicted as another class", row + 1));
+            }
+        }
+        _ => return differ("the predictions are of another kind".into()),
+    }
+    match probabilities {
+        (Some(a), Some(b)) => {
+            if let Err(why) = compare(&a, &b, true) {
+                return differ(why);
+            }
+        }
+        (None, None) => {}
+        _ => return differ("one of them gives no probabilities".into()),
+    }
+    Ok(Ok(largest))
+}
+
+/// An `Ensemble` from `native_trees`' dict of numbers and flat numpy arrays (exact: no text).
+fn ensemble_from(dict: &Bound<'_, PyAny>) -> std::result::Result<ensemble::Ensemble, String> {
+    use ensemble::{Combine, Compare, Ensemble, Link, Missing, Node, Precision, Tree};
+    let get = |key: &str| dict.get_item(key).map_err(|e| format!("{key}: {e}"));
+    let text = |key: &str| -> std::result::Result<String, String> {
+        get(key)?.extract().map_err(|e| format!("{key}: {e}"))
+    };
+    let count = |key: &str| -> std::result::Result<u32, String> {
+        get(key)?.extract().map_err(|e| format!("{key}: {e}"))
+    };
+    let ints = |key: &str| -> std::result::Result<Vec<i64>, String> {
+        let array = get(key)?;
+        let array = array
+            .cast::<PyArray1<i64>>()
+            .map_err(|e| format!("{key}: {e}"))?;
+        Ok(array.to_owned_array().to_vec())
+    };
+    let floats = |key: &str| -> std::result::Result<Vec<f64>, String> {
+        let array = get(key)?;
+        let array = array
+            .cast::<PyArray1<f64>>()
+            .map_err(|e| format!("{key}: {e}"))?;
+        Ok(array.to_owned_array().to_vec())
+    };
+    let compare = match text("compare")?.as_str() {
+        "<f32" => Compare::LessF32,
+        "<=f32" => Compare::LessEqualCastF32,
+        "<=" => Compare::LessEqual,
+        other => return Err(format!("unknown comparison {other}")),
+    };
+    let precision = match text("precision")?.as_str() {
+        "f32" => Precision::F32,
+        _ => Precision::F64,
+    };
+    let combine = match text("combine")?.as_str() {
+        "sum" => Combine::Sum,
+        _ => Combine::Average,
+    };
+    let link = match text("link")?.as_str() {
+        "identity" => Link::Identity,
+        "sigmoid" => Link::Sigmoid,
+        "softmax" => Link::Softmax,
+        other => return Err(format!("unknown link {other}")),
+    };
+    let width = count("leaf_width")? as usize;
+    let (sizes, outputs) = (ints("tree_nodes")?, ints("tree_output")?);
+    let (left, right, feature) = (ints("left")?, ints("right")?, ints("feature")?);
+    let (missing, default_left) = (ints("missing")?, ints("default_left")?);
+    let (threshold, value) = (floats("threshold")?, floats("value")?);
+    let total = left.len();
+    if [
+        right.len(),
+        feature.len(),
+        missing.len(),
+        default_left.len(),
+        threshold.len(),
+    ]
+    .iter()
+    .any(|&n| n != total)
+        || value.len() != total.saturating_mul(width)
+        || sizes.len() != outputs.len()
+        || sizes.iter().any(|&n| n < 0)
+        || sizes.iter().map(|&n| n as usize).sum::<usize>() != total
+    {
+        return Err("arrays of different lengths".into());
+    }
+    let index = |v: i64| u32::try_from(v).map_err(|_| format!("index {v} out of range"));
+    let mut trees = Vec::with_capacity(sizes.len());
+    let mut start = 0;
+    for (&size, &output) in sizes.iter().zip(&outputs) {
+        let end = start + size as usize;
+        let mut tree = Tree {
+            output: index(output)?,
+            nodes: Vec::with_capacity(end - start),
+            leaves: Vec::new(),
+        };
+        for i in start..end {
+            if left[i] < 0 {
+                tree.nodes.push(Node::Leaf(index(
+                    (tree.leaves.len() / width.max(1)) as i64,
+                )?));
+                tree.leaves.extend(&value[i * width..(i + 1) * width]);
+            } else {
+                tree.nodes.push(Node::Split {
+                    feature: index(feature[i])?,
+                    threshold: threshold[i],
+                    left: index(left[i])?,
+                    right: index(right[i])?,
+                    missing: match missing[i] {
+                        0 => Missing::Nan,
+                        1 => Missing::ZeroOrNan,
+                        _ => Missing::AsZero,
+                    },
+                    default_left: default_left[i] != 0,
+                });
+            }
+        }
+        trees.push(tree);
+        start = end;
+    }
+    Ok(Ensemble {
+        features: count("features")?,
+        outputs: count("outputs")?,
+        leaf_width: width as u32,
+        compare,
+        precision,
+        combine,
+        base: floats("base")?,
+        link,
+        trees,
+    })
 }
