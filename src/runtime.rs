@@ -243,25 +243,40 @@ fn python_model(
             }
         )));
     }
-    match (form, runtime) {
-        (Some(form), None | Some(Runtime::Rust)) => {
+    // A form is checked whichever runtime predicts: a file with a damaged one is refused, not
+    // read around. Only tree ensembles have one, always of the kind `trees`.
+    let native = match form {
+        Some(form) => {
+            if status.and_then(|s| s.form.as_deref()) != Some("trees")
+                || !crate::algorithms::has_native_trees(&header.algorithm)
+            {
+                return Err(Error::Model(format!(
+                    "carries a native tree form, which a {} model cannot have",
+                    header.algorithm
+                )));
+            }
             let classes = payload
                 .classes
                 .iter()
                 .flatten()
                 .map(|&c| usize::try_from(c).unwrap_or(usize::MAX))
                 .collect();
-            let native = NativeTrees::new(
-                form,
-                header.task,
-                header.feature_names.len(),
-                header.target_names.len(),
-                classes,
-                header.classes.len(),
+            Some(
+                NativeTrees::new(
+                    form,
+                    header.task,
+                    header.feature_names.len(),
+                    header.target_names.len(),
+                    classes,
+                    header.classes.len(),
+                )
+                .map_err(|why| Error::Model(format!("the native form {why}")))?,
             )
-            .map_err(|why| Error::Model(format!("the native form {why}")))?;
-            Ok(Box::new(native))
         }
+        None => None,
+    };
+    match (native, runtime) {
+        (Some(native), None | Some(Runtime::Rust)) => Ok(Box::new(native)),
         (None, Some(Runtime::Rust)) => Err(Error::usage(format!(
             "--runtime rust: this {} model has no native form ({})",
             header.algorithm,

@@ -123,13 +123,32 @@ fn python_format(payload: &[u8]) -> String {
 
 /// Algorithm x task pairs, variants or payload kinds added after format 1, with the first format
 /// version that holds them: older versions cannot have a fixture of them (none yet).
-const ADDED_IN: &[(&str, u32)] = &[];
+const ADDED_IN: &[(&str, u32)] = &[
+    ("python native trees (catboost)", 2),
+    ("python native trees (lightgbm)", 2),
+    ("python native trees (sklearn)", 2),
+    ("python native trees (xgboost)", 2),
+];
+
+/// pgml-cli's own form of a Python-trained tree ensemble (no format bump: older readers ignore
+/// it), whose split and missing-value semantics differ by the library it came from: one fixture
+/// of each, so that a change to the form or its reading fails here.
+const NATIVE_TREE_SOURCES: &[&str] = &["catboost", "lightgbm", "sklearn", "xgboost"];
 
 /// What a fixture stands for in a format version's full set: its native algorithm x task and
 /// stored variant, or its Python payload kind.
 fn covers(header: &Header, payload: &[u8]) -> Vec<String> {
-    if header.runtime == Runtime::Python {
-        return vec![format!("python {}", python_format(payload))];
+    if let Some(python) = header
+        .python
+        .as_ref()
+        .filter(|_| header.runtime == Runtime::Python)
+    {
+        let mut covered = vec![format!("python {}", python_format(payload))];
+        if python.native.as_ref().is_some_and(|n| n.form.is_some()) {
+            let source = python.class.split('.').next().unwrap_or_default();
+            covered.push(format!("python native trees ({source})"));
+        }
+        return covered;
     }
     let pair = format!("{} {}", header.algorithm, header.task.name());
     let resolved = |key: &str| {
@@ -163,6 +182,11 @@ fn full_set(version: u32) -> BTreeSet<String> {
         .collect();
     wanted.extend(NATIVE_VARIANTS.iter().map(|v| v.to_string()));
     wanted.extend(PYTHON_FORMATS.iter().map(|f| format!("python {f}")));
+    wanted.extend(
+        NATIVE_TREE_SOURCES
+            .iter()
+            .map(|s| format!("python native trees ({s})")),
+    );
     wanted.retain(|item| {
         ADDED_IN
             .iter()

@@ -11,7 +11,7 @@ use std::process::Output;
 use common::{numbers, pgml, read_csv, repo};
 use ndarray::Array2;
 use pgml_cli::algorithms::library;
-use pgml_cli::algorithms::native::ensemble::{Ensemble, NativeForm, Node, Tree};
+use pgml_cli::algorithms::native::ensemble::{Ensemble, Link, NativeForm, Node, Tree};
 use pgml_cli::model;
 use serde_json::Value;
 
@@ -525,6 +525,17 @@ fn damaged_native_forms_are_refused() {
             Box::new(|e: &mut Ensemble| e.features = 5),
             "is for 5 features",
         ),
+        (
+            // Both children of a split are one node: no tree, and depths one pass cannot bound.
+            "shared child",
+            Box::new(|e: &mut Ensemble| edit_split(e, |_, _, l, r| *r = *l)),
+            "has two parents",
+        ),
+        (
+            "identity link",
+            Box::new(|e: &mut Ensemble| e.link = Link::Identity),
+            "do not fit classification",
+        ),
     ];
     let mut predicted = 0;
     for (name, damage, why) in cases {
@@ -534,7 +545,49 @@ fn damaged_native_forms_are_refused() {
         assert_refused(dir.path(), name, &header, &bytes, &data, why);
         predicted += 1;
     }
-    assert_eq!(predicted, 10);
+    assert_eq!(predicted, 12);
+
+    // Finite float64 leaves that overflow float32 sums to inf - inf: probabilities of NaN must
+    // not become class 0 (the library's bytes still predict, so --runtime python does).
+    let mut overflow = ensemble.clone();
+    for (tree, leaf) in [(0, 1e300), (3, -1e300)] {
+        overflow.trees[tree]
+            .leaves
+            .iter_mut()
+            .for_each(|v| *v = leaf);
+    }
+    let bytes = library::encode(&payload, Some(&NativeForm::Trees(overflow))).unwrap();
+    assert_refused(
+        dir.path(),
+        "overflow",
+        &header,
+        &bytes,
+        &data,
+        "no distribution",
+    );
+
+    // A form on a model that is no tree ensemble.
+    let linear = train(
+        dir.path(),
+        &data,
+        "target",
+        "classification",
+        "perceptron",
+        "{}",
+    );
+    let (mut forged, linear_bytes) = model::read(&linear).unwrap();
+    let (linear_payload, _) = library::decode(&linear_bytes).unwrap();
+    forged.python.as_mut().unwrap().native = header.python.as_ref().unwrap().native.clone();
+    let bytes =
+        library::encode(&linear_payload, Some(&NativeForm::Trees(ensemble.clone()))).unwrap();
+    assert_refused(
+        dir.path(),
+        "not trees",
+        &forged,
+        &bytes,
+        &data,
+        "a perceptron model cannot have",
+    );
 
     // The header and the payload disagree about the form; stray bytes after it.
     let without = library::encode(&payload, None).unwrap();
@@ -578,6 +631,17 @@ fn assert_refused(
     assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
     assert!(stderr.starts_with("pgml-cli: error: "), "{name}: {stderr}");
     assert!(stderr.contains(why), "{name}: expected '{why}' in {stderr}");
+    // A form that fails its checks is refused whichever runtime would predict.
+    if why != "no distribution" {
+        let out = predict(&path, data, &["--runtime", "python"], true);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(4),
+            "{name} --runtime python: {stderr}"
+        );
+        assert!(stderr.contains(why), "{name}: expected '{why}' in {stderr}");
+    }
 }
 
 /// Applies `f` to the feature, threshold and children of the first split of the ensemble.

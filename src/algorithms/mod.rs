@@ -52,6 +52,8 @@ pub struct Algorithm {
     pub python_single_target: bool,
     /// The Python estimator takes missing values (NaN) as they are: no imputation needed.
     pub python_missing_values: bool,
+    /// A tree ensemble: its Python models may carry pgml-cli's native tree form.
+    pub python_trees: bool,
 }
 
 impl Algorithm {
@@ -102,10 +104,12 @@ macro_rules! algorithm {
             python: &[$(($pt, $p)),*],
             python_single_target: false $(|| algorithm!(@is single_target $flag))*,
             python_missing_values: false $(|| algorithm!(@is missing_values $flag))*,
+            python_trees: false $(|| algorithm!(@is trees $flag))*,
         }
     };
     (@is single_target single_target) => { true };
     (@is missing_values missing_values) => { true };
+    (@is trees trees) => { true };
     (@is $wanted:ident $flag:ident) => { false };
 }
 
@@ -134,16 +138,16 @@ pub const ALGORITHMS: &[Algorithm] = &[
     algorithm!("svm"; native [R => Svr, C => Svc]; python [R => "sklearn.svm.SVR", C => "sklearn.svm.SVC"]; single_target),
     algorithm!("nu_svm"; native []; python [R => "sklearn.svm.NuSVR", C => "sklearn.svm.NuSVC"]; single_target),
     algorithm!("linear_svm"; native []; python [R => "sklearn.svm.LinearSVR", C => "sklearn.svm.LinearSVC"]; single_target),
-    algorithm!("ada_boost"; native []; python [R => "sklearn.ensemble.AdaBoostRegressor", C => "sklearn.ensemble.AdaBoostClassifier"]; single_target),
-    algorithm!("bagging"; native []; python [R => "sklearn.ensemble.BaggingRegressor", C => "sklearn.ensemble.BaggingClassifier"]),
-    algorithm!("extra_trees"; native []; python [R => "sklearn.ensemble.ExtraTreesRegressor", C => "sklearn.ensemble.ExtraTreesClassifier"]),
-    algorithm!("gradient_boosting_trees"; native []; python [R => "sklearn.ensemble.GradientBoostingRegressor", C => "sklearn.ensemble.GradientBoostingClassifier"]; single_target),
-    algorithm!("hist_gradient_boosting"; native []; python [R => "sklearn.ensemble.HistGradientBoostingRegressor", C => "sklearn.ensemble.HistGradientBoostingClassifier"]; single_target; missing_values),
-    algorithm!("random_forest"; native [R => RandomForestRegressor, C => RandomForestClassifier]; python [R => "sklearn.ensemble.RandomForestRegressor", C => "sklearn.ensemble.RandomForestClassifier"]),
-    algorithm!("xgboost"; native []; python [R => "xgboost.XGBRegressor", C => "xgboost.XGBClassifier"]; missing_values),
-    algorithm!("xgboost_random_forest"; native []; python [R => "xgboost.XGBRFRegressor", C => "xgboost.XGBRFClassifier"]; missing_values),
-    algorithm!("lightgbm"; native []; python [R => "lightgbm.LGBMRegressor", C => "lightgbm.LGBMClassifier"]; single_target; missing_values),
-    algorithm!("catboost"; native []; python [R => "catboost.CatBoostRegressor", C => "catboost.CatBoostClassifier"]; missing_values),
+    algorithm!("ada_boost"; native []; python [R => "sklearn.ensemble.AdaBoostRegressor", C => "sklearn.ensemble.AdaBoostClassifier"]; single_target; trees),
+    algorithm!("bagging"; native []; python [R => "sklearn.ensemble.BaggingRegressor", C => "sklearn.ensemble.BaggingClassifier"]; trees),
+    algorithm!("extra_trees"; native []; python [R => "sklearn.ensemble.ExtraTreesRegressor", C => "sklearn.ensemble.ExtraTreesClassifier"]; trees),
+    algorithm!("gradient_boosting_trees"; native []; python [R => "sklearn.ensemble.GradientBoostingRegressor", C => "sklearn.ensemble.GradientBoostingClassifier"]; single_target; trees),
+    algorithm!("hist_gradient_boosting"; native []; python [R => "sklearn.ensemble.HistGradientBoostingRegressor", C => "sklearn.ensemble.HistGradientBoostingClassifier"]; single_target; missing_values; trees),
+    algorithm!("random_forest"; native [R => RandomForestRegressor, C => RandomForestClassifier]; python [R => "sklearn.ensemble.RandomForestRegressor", C => "sklearn.ensemble.RandomForestClassifier"]; trees),
+    algorithm!("xgboost"; native []; python [R => "xgboost.XGBRegressor", C => "xgboost.XGBClassifier"]; missing_values; trees),
+    algorithm!("xgboost_random_forest"; native []; python [R => "xgboost.XGBRFRegressor", C => "xgboost.XGBRFClassifier"]; missing_values; trees),
+    algorithm!("lightgbm"; native []; python [R => "lightgbm.LGBMRegressor", C => "lightgbm.LGBMClassifier"]; single_target; missing_values; trees),
+    algorithm!("catboost"; native []; python [R => "catboost.CatBoostRegressor", C => "catboost.CatBoostClassifier"]; missing_values; trees),
     algorithm!("affinity_propagation"; native []; python [K => "sklearn.cluster.AffinityPropagation"]),
     algorithm!("birch"; native []; python [K => "sklearn.cluster.Birch"]),
     algorithm!("kmeans"; native [K => KMeans]; python [K => "sklearn.cluster.KMeans"]),
@@ -151,7 +155,7 @@ pub const ALGORITHMS: &[Algorithm] = &[
     algorithm!("mean_shift"; native []; python [K => "sklearn.cluster.MeanShift"]),
     algorithm!("pca"; native [D => Pca]; python [D => "sklearn.decomposition.PCA"]),
     // pgml-cli's additions.
-    algorithm!("decision_tree"; native [R => DecisionTreeRegressor, C => DecisionTreeClassifier]; python [R => "sklearn.tree.DecisionTreeRegressor", C => "sklearn.tree.DecisionTreeClassifier"]),
+    algorithm!("decision_tree"; native [R => DecisionTreeRegressor, C => DecisionTreeClassifier]; python [R => "sklearn.tree.DecisionTreeRegressor", C => "sklearn.tree.DecisionTreeClassifier"]; trees),
     algorithm!("knn"; native [R => KnnRegressor, C => KnnClassifier]; python [R => "sklearn.neighbors.KNeighborsRegressor", C => "sklearn.neighbors.KNeighborsClassifier"]),
     algorithm!("naive_bayes"; native [C => GaussianNb]; python [C => "sklearn.naive_bayes.GaussianNB"]),
     algorithm!("dbscan"; native [K => Dbscan]; python []),
@@ -202,6 +206,11 @@ pub fn find(name: &str) -> Result<&'static Algorithm> {
     Err(Error::usage(format!(
         "unknown algorithm '{name}'{hint} (`pgml-cli algorithms` lists them)"
     )))
+}
+
+/// Whether `name`'s Python models may carry pgml-cli's native tree form.
+pub fn has_native_trees(name: &str) -> bool {
+    find(name).is_ok_and(|a| a.python_trees)
 }
 
 /// What will train: the algorithm, the runtime, and the native implementation when the runtime is rust.

@@ -142,7 +142,12 @@ fn forms(header: &model::Header, payload: &[u8]) -> Option<String> {
     let library = match crate::algorithms::library::decode(payload) {
         Ok((library, form)) => {
             let native = match (&python.native, form) {
-                (Some(status), Some(_)) => format!("native trees ({})", status.note),
+                (Some(status), Some(_)) if status.form.is_some() => {
+                    format!("native trees ({})", status.note)
+                }
+                (Some(_), Some(_)) => {
+                    "a native form the header says it lacks (refused by predict)".into()
+                }
                 (Some(status), None) => format!("no native form: {}", status.note),
                 (None, None) => {
                     "no native form (written before native forms, or not a tree ensemble)".into()

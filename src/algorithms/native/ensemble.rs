@@ -287,6 +287,9 @@ impl Ensemble {
 
 /// xgboost's float32 sigmoid (`common::Sigmoid`, exponent clamped at 88.7), else float64's.
 fn sigmoid(m: f64, precision: Precision) -> f64 {
+    if m.is_nan() {
+        return m; // the clamp below would turn it into a confident 0
+    }
     match precision {
         Precision::F32 => {
             let e = (-(m as f32)).min(88.7_f32).exp();
@@ -380,8 +383,10 @@ impl Tree {
         if self.output as usize >= if width == 1 { outputs } else { 1 } {
             return Err(format!("adds to output {} of {outputs}", self.output));
         }
-        // Children come after their parent, so one pass in order sets every depth.
+        // Children come after their parent, and each node has one parent (a shared child would
+        // make a graph whose depth one pass cannot bound), so one pass in order sets every depth.
         let mut depth = vec![0u32; nodes];
+        let mut has_parent = vec![false; nodes];
         for (i, node) in self.nodes.iter().enumerate() {
             match *node {
                 Node::Split {
@@ -397,6 +402,11 @@ impl Tree {
                     }
                     if depth[i] >= MAX_DEPTH {
                         return Err(format!("is deeper than {MAX_DEPTH} levels"));
+                    }
+                    for child in [left, right] {
+                        if std::mem::replace(&mut has_parent[child as usize], true) {
+                            return Err(format!("node {child} has two parents"));
+                        }
                     }
                     depth[left as usize] = depth[i] + 1;
                     depth[right as usize] = depth[i] + 1;
@@ -449,8 +459,11 @@ impl NativeTrees {
         let width = ensemble.width();
         let fits = match task {
             Task::Regression => ensemble.link == Link::Identity && width == targets,
+            // Class scores are summed margins under a link, or averaged class fractions.
             Task::Classification => {
-                width == classes.len() && classes.iter().all(|&c| c < class_count)
+                (ensemble.link != Link::Identity || ensemble.combine == Combine::Average)
+                    && width == classes.len()
+                    && classes.iter().all(|&c| c < class_count)
             }
             Task::Clustering | Task::Decomposition => false,
         };
@@ -470,11 +483,32 @@ impl NativeTrees {
     }
 }
 
+impl NativeTrees {
+    /// The ensemble's class probabilities, refused unless each row is a distribution (finite,
+    /// in [0, 1], summing to 1): sums that overflowed, or a form crafted to give scores outside
+    /// [0, 1], must not become labels.
+    fn probabilities(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
+        let p = self.ensemble.probabilities(x)?;
+        for (row, values) in p.rows().into_iter().enumerate() {
+            let sum: f64 = values.sum();
+            let inside = values.iter().all(|v| (-1e-9..=1.0 + 1e-9).contains(v));
+            if !inside || (sum - 1.0).abs() > 1e-5 {
+                return Err(Error::Model(format!(
+                    "the native form gives row {} class probabilities that are no distribution ({})",
+                    row + 1,
+                    values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
+                )));
+            }
+        }
+        Ok(p)
+    }
+}
+
 impl Estimator for NativeTrees {
     fn predict(&self, x: ArrayView2<f64>) -> Result<Prediction> {
         Ok(match self.task {
             Task::Classification => {
-                let p = self.ensemble.probabilities(x)?;
+                let p = self.probabilities(x)?;
                 Prediction::Classes(
                     argmax_rows(&p)
                         .into_iter()
@@ -490,7 +524,7 @@ impl Estimator for NativeTrees {
         if self.task != Task::Classification {
             return Ok(None);
         }
-        let p = self.ensemble.probabilities(x)?;
+        let p = self.probabilities(x)?;
         let mut all = Array2::zeros((p.nrows(), self.class_count));
         for (column, &class) in self.classes.iter().enumerate() {
             all.column_mut(class).assign(&p.column(column));
