@@ -13,8 +13,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use toml_edit::{DocumentMut, Item, Value};
 
@@ -168,41 +166,13 @@ fn multiline(text: &str) -> Value {
 
 #[test]
 fn cli_cases() {
-    let bless = std::env::var_os("BLESS").is_some_and(|v| v == "1");
     let mut cases: Vec<PathBuf> = std::fs::read_dir("tests/cmd")
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     cases.sort();
-    let next = AtomicUsize::new(0);
-    let failures = Mutex::new(Vec::new());
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                while let Some(case) = cases.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let report = run_case(case, bless);
-                    if !report.is_empty() {
-                        failures
-                            .lock()
-                            .unwrap()
-                            .push(format!("{}:\n{report}", case.display()));
-                    }
-                }
-            });
-        }
-    });
-    let mut failures = failures.into_inner().unwrap();
-    failures.sort();
-    let verb = if bless { "blessed" } else { "failed" };
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases {verb}:\n{}\n(bless a deliberate change: BLESS=1 cargo test --release --locked --test cli)",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    golden::run_all(&cases, "cases", "cli", run_case);
     assert!(cases.len() >= 50, "only {} cases found", cases.len());
 }
 

@@ -25,8 +25,6 @@
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 #[path = "common/golden.rs"]
 mod golden;
@@ -407,36 +405,8 @@ fn scripts() -> Vec<PathBuf> {
 
 #[test]
 fn postgresml_1_0_suite() {
-    let bless = std::env::var_os("BLESS").is_some_and(|v| v == "1");
     let scripts = scripts();
-    let next = AtomicUsize::new(0);
-    let failures = Mutex::new(Vec::new());
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    std::thread::scope(|s| {
-        for _ in 0..threads.min(scripts.len()) {
-            s.spawn(|| {
-                while let Some(script) = scripts.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let report = run_script(script, bless);
-                    if !report.is_empty() {
-                        failures
-                            .lock()
-                            .unwrap()
-                            .push(format!("{}:\n{report}", script.display()));
-                    }
-                }
-            });
-        }
-    });
-    let mut failures = failures.into_inner().unwrap();
-    failures.sort();
-    let verb = if bless { "blessed" } else { "failed" };
-    assert!(
-        failures.is_empty(),
-        "{} of {} scripts {verb}:\n{}\n(bless a deliberate change: BLESS=1 cargo test --release --locked --test pgml_1_0)",
-        failures.len(),
-        scripts.len(),
-        failures.join("\n")
-    );
+    golden::run_all(&scripts, "scripts", "pgml_1_0", run_script);
     let names: Vec<String> = scripts
         .iter()
         .map(|p| p.file_stem().unwrap().to_string_lossy().to_string())

@@ -242,3 +242,42 @@ pub fn describe(what: &str, expected: &str, actual: &str, widen: &[(&str, f64)])
     }
     out
 }
+
+/// Runs every golden file, on every core, with `run(file, bless)` returning what did not match
+/// (empty when all did; with `bless`, having rewritten the file); blesses when `BLESS=1`, and
+/// fails naming each file that did not match.
+pub fn run_all(
+    files: &[std::path::PathBuf],
+    kind: &str,
+    test: &str,
+    run: impl Fn(&std::path::Path, bool) -> String + Sync,
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let bless = std::env::var_os("BLESS").is_some_and(|v| v == "1");
+    let next = AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(files.len()) {
+            s.spawn(|| {
+                while let Some(file) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let report = run(file, bless);
+                    if !report.is_empty() {
+                        let failure = format!("{}:\n{report}", file.display());
+                        failures.lock().unwrap().push(failure);
+                    }
+                }
+            });
+        }
+    });
+    let mut failures = failures.into_inner().unwrap();
+    failures.sort();
+    let verb = if bless { "blessed" } else { "failed" };
+    assert!(
+        failures.is_empty(),
+        "{} of {} {kind} {verb}:\n{}\n(bless a deliberate change: BLESS=1 cargo test --release --locked --test {test})",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+}
