@@ -28,6 +28,10 @@ class BadHyperparameters(Exception):
     """The estimator refused its keyword arguments."""
 
 
+class ClusterUnavailable(Exception):
+    """The Dask scheduler cannot be reached, or has no workers."""
+
+
 _shown = set()
 
 
@@ -354,8 +358,9 @@ def resolved(estimator):
     return out
 
 
-def fit(path, params, seed, task, x, y, single_target):
-    """Fits and returns a Fitted model. `y`: 2-D floats (regression), class indices, or None."""
+def fit(path, params, seed, task, x, y, single_target, cluster=None):
+    """Fits and returns a Fitted model. `y`: 2-D floats (regression), class indices, or None.
+    With `cluster` (a Dask scheduler address) the fit runs on that cluster's workers."""
     import numpy as np
 
     multi_target = task == "regression" and y.ndim == 2 and y.shape[1] > 1
@@ -369,14 +374,110 @@ def fit(path, params, seed, task, x, y, single_target):
                 from sklearn.multioutput import MultiOutputRegressor
 
                 estimator = MultiOutputRegressor(estimator)
-            estimator.fit(x, y)
+            fitted_on = y
         elif task == "classification":
             # Classes re-numbered 0..k-1 over those present (xgboost insists); mapped back on predict.
             classes, encoded = np.unique(y, return_inverse=True)
-            estimator.fit(x, encoded)
+            fitted_on = encoded
         else:
+            fitted_on = None
+        if cluster:
+            estimator = _fit_on_cluster(cluster, path, estimator, x, fitted_on)
+        elif fitted_on is None:
             estimator.fit(x)
+        else:
+            estimator.fit(x, fitted_on)
     return Fitted(path, task, _Live(estimator), classes, y.shape[1] if task == "regression" and y.ndim == 2 else 1)
+
+
+# Dask estimators of the classes --cluster can train: same keyword arguments as the local class.
+DASK_CLASSES = {
+    "xgboost.XGBRegressor": "xgboost.dask.DaskXGBRegressor",
+    "xgboost.XGBClassifier": "xgboost.dask.DaskXGBClassifier",
+    "xgboost.XGBRFRegressor": "xgboost.dask.DaskXGBRFRegressor",
+    "xgboost.XGBRFClassifier": "xgboost.dask.DaskXGBRFClassifier",
+    "lightgbm.LGBMRegressor": "lightgbm.DaskLGBMRegressor",
+    "lightgbm.LGBMClassifier": "lightgbm.DaskLGBMClassifier",
+}
+
+# Seconds to reach the scheduler and to wait for a first worker.
+CLUSTER_TIMEOUT = 10
+
+
+def cluster_classes():
+    return sorted(DASK_CLASSES)
+
+
+def check_cluster(path, multi_target):
+    """Refuses, before any data is read, what --cluster cannot train (Rust has checked the class)."""
+    if multi_target:
+        raise BadHyperparameters("--cluster trains one target at a time; several were given")
+    try:
+        import dask.array  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as e:
+        raise MissingPackage(f"--cluster needs the Python package 'dask[distributed,dataframe]': {e}") from None
+    _import(DASK_CLASSES[path])
+
+
+def _fit_on_cluster(address, path, estimator, x, y):
+    """Fits `estimator`'s Dask twin on the cluster at `address`, the rows sent to the workers in
+    one partition per worker, and returns the local estimator holding the fitted model (a plain
+    Booster: predicting needs no cluster)."""
+    import dask.array as da
+    import distributed
+    import numpy as np
+
+    check_cluster(path, y.ndim == 2)
+    dask_class = _import(DASK_CLASSES[path])
+    try:
+        client = distributed.Client(address, timeout=CLUSTER_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as e:
+        raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address}: {e}") from None
+    try:
+        try:
+            client.wait_for_workers(1, timeout=CLUSTER_TIMEOUT)
+        except (OSError, TimeoutError) as e:
+            raise ClusterUnavailable(f"the Dask cluster at {address} has no workers: {e}") from None
+        parts = max(1, min(len(client.scheduler_info()["workers"]), len(x)))
+        bounds = [(len(x) * i // parts, len(x) * (i + 1) // parts) for i in range(parts)]
+        # Scattered, not embedded in the task graph: each worker gets its partition directly.
+        xs = client.scatter([np.ascontiguousarray(x[a:b]) for a, b in bounds])
+        ys = client.scatter([np.ascontiguousarray(y[a:b]) for a, b in bounds])
+        dx = da.concatenate(
+            [da.from_delayed(f, shape=(b - a, x.shape[1]), dtype=x.dtype) for f, (a, b) in zip(xs, bounds)]
+        )
+        dy = da.concatenate([da.from_delayed(f, shape=(b - a,), dtype=y.dtype) for f, (a, b) in zip(ys, bounds)])
+        kwargs = estimator.get_params()
+        if _family(path) == "xgboost":
+            import socket
+
+            from xgboost import collective
+
+            # The tracker runs beside the scheduler; workers reach it where they reach the scheduler
+            # (xgboost's own guess is this machine's external address).
+            host = distributed.comm.get_address_host(client.scheduler.address)
+            kwargs["coll_cfg"] = collective.Config(tracker_host_ip=socket.gethostbyname(host))
+            # xgboost 3.2's Dask random forests take num_parallel_tree from n_estimators as given:
+            # left unset, that is one tree, not the local class's default of 100.
+            import xgboost
+
+            kwargs["n_estimators"] = xgboost.XGBModel.get_num_boosting_rounds(estimator)
+        twin = dask_class(**kwargs)
+        twin.client = client
+        with client.as_current(), warnings.catch_warnings():
+            # lightgbm's note that the workers' threads, not n_jobs, decide: always true here.
+            warnings.filterwarnings("ignore", message="Parameter n_jobs will be ignored")
+            twin.fit(dx, dy)
+        if _family(path) == "lightgbm":
+            return twin.to_local()
+        with tempfile.TemporaryDirectory() as d:
+            saved = os.path.join(d, "model.json")
+            twin.save_model(saved)
+            estimator.load_model(saved)
+        return estimator
+    finally:
+        client.close()
 
 
 class _Live:

@@ -40,6 +40,15 @@ pub trait Estimator {
     }
 }
 
+/// A Dask scheduler's address (`tcp://host:8786`), and whether the user asked for it.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub address: String,
+    /// `--cluster`: the fit must run there. From `DASK_SCHEDULER_ADDRESS` only: where the
+    /// algorithms a cluster can train go, the others fitting here as usual.
+    pub explicit: bool,
+}
+
 /// An algorithm on a runtime with its hyperparameters checked, ready to fit.
 pub enum Plan {
     Native {
@@ -90,6 +99,18 @@ impl Plan {
                 Err(Error::usage(format!(
                     "{name} needs the python runtime, which this build does not have"
                 )))
+            }
+        }
+    }
+
+    /// Fits on the Dask cluster (`train --cluster`): a Python plan of a class it can train.
+    pub fn on_cluster(&mut self, cluster: &Cluster, targets: usize) -> Result<()> {
+        match self {
+            #[cfg(feature = "python")]
+            Plan::Python(prepared) => prepared.on_cluster(&cluster.address, targets),
+            _ => {
+                let _ = (cluster, targets);
+                Err(Error::usage("--cluster fits on the python runtime"))
             }
         }
     }

@@ -17,7 +17,7 @@ use crate::metrics::{self, Metrics};
 use crate::model::{self, DataInfo, Header, PythonInfo, SplitInfo};
 use crate::preprocess::{ColumnOptions, Encode, Pipeline, Problems, Spec, TargetTable};
 use crate::progress::Progress;
-use crate::runtime::{Estimator, Plan};
+use crate::runtime::{Cluster, Estimator, Plan};
 use crate::search::{self, SearchResults, SearchSpec};
 use crate::task::Task;
 
@@ -42,6 +42,18 @@ pub struct TrainRequest {
     pub seed: u64,
     pub output: PathBuf,
     pub force: bool,
+    /// The Dask cluster to fit xgboost and lightgbm on.
+    pub cluster: Option<Cluster>,
+}
+
+impl TrainRequest {
+    /// The runtime asked for: `--cluster` fits on the python runtime.
+    fn runtime_asked(&self) -> Option<Runtime> {
+        match &self.cluster {
+            Some(c) if c.explicit => self.runtime.or(Some(Runtime::Python)),
+            _ => self.runtime,
+        }
+    }
 }
 
 /// A text column with more distinct values than this is refused unless forced categorical.
@@ -61,10 +73,18 @@ fn plans(
     candidates: &[Map<String, Value>],
     request: &TrainRequest,
 ) -> Result<Vec<Plan>> {
+    let targets = request.targets.len();
+    let cluster = cluster_for(choice, task, request.cluster.as_ref())?;
     let build = |choice: &algorithms::Choice| {
         candidates
             .iter()
-            .map(|params| Plan::new(choice, task, params, request.seed, request.targets.len()))
+            .map(|params| {
+                let mut plan = Plan::new(choice, task, params, request.seed, targets)?;
+                if let Some(cluster) = cluster {
+                    plan.on_cluster(cluster, targets)?;
+                }
+                Ok(plan)
+            })
             .collect::<Result<Vec<_>>>()
     };
     let Some(note) = &choice.note else {
@@ -84,6 +104,56 @@ fn plans(
             Err(build(&native).err().unwrap_or(python))
         }
     }
+}
+
+/// The cluster this algorithm fits on: `--cluster` for the algorithms a Dask cluster can train
+/// (refusing the others), `DASK_SCHEDULER_ADDRESS` for those only.
+fn cluster_for<'a>(
+    choice: &algorithms::Choice,
+    task: Task,
+    cluster: Option<&'a Cluster>,
+) -> Result<Option<&'a Cluster>> {
+    let Some(cluster) = cluster else {
+        return Ok(None);
+    };
+    #[cfg(feature = "python")]
+    let classes = if choice.runtime == Runtime::Python || cluster.explicit {
+        crate::algorithms::python::cluster_classes()?
+    } else {
+        Vec::new()
+    };
+    #[cfg(not(feature = "python"))]
+    let classes: Vec<String> = Vec::new();
+    let trainable = |a: &algorithms::Algorithm| {
+        a.python_class(task)
+            .is_some_and(|class| classes.iter().any(|c| c == class))
+    };
+    if choice.runtime == Runtime::Python && trainable(choice.algorithm) {
+        return Ok(Some(cluster));
+    }
+    if !cluster.explicit {
+        return Ok(None);
+    }
+    let names: Vec<&str> = algorithms::ALGORITHMS
+        .iter()
+        .filter(|a| trainable(a))
+        .map(|a| a.name)
+        .collect();
+    Err(Error::usage(if names.is_empty() {
+        "--cluster needs the python runtime, which this build does not have".to_string()
+    } else if choice.runtime == Runtime::Python {
+        format!(
+            "--cluster trains {} for {task}; not {}",
+            names.join(", "),
+            choice.algorithm.name
+        )
+    } else {
+        format!(
+            "--cluster fits on the python runtime; {} was asked for on the {} one",
+            choice.algorithm.name,
+            choice.runtime.name()
+        )
+    }))
 }
 
 /// Every hyperparameter name the candidates give, once.
@@ -109,7 +179,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let choice = algorithms::choose(
         &request.algorithm,
         task,
-        request.runtime,
+        request.runtime_asked(),
         &hyperparameter_names(&candidates),
     )?;
     check_targets(request)?;
@@ -395,7 +465,7 @@ pub fn train_each(
         let choice = algorithms::choose(
             name,
             task,
-            request.runtime,
+            request.runtime_asked(),
             &hyperparameter_names(&candidates),
         )?;
         runtimes.push(choice.runtime);

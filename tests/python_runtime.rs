@@ -230,6 +230,7 @@ fn deterministic_estimators_match_plain_scikit_learn() {
             seed: 0,
             output: model_path.clone(),
             force: false,
+            cluster: None,
         };
         let header = train::train(&request, Progress::new(true)).unwrap();
         let proba = task == Task::Classification && name == "linear";

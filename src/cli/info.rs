@@ -68,6 +68,13 @@ pub fn run(args: Args) -> Result<i32> {
             s(&python.class),
             versions.join(", ")
         );
+        if let Some(cluster) = &python.cluster {
+            let _ = writeln!(
+                t,
+                "cluster       fitted on the Dask cluster at {}",
+                s(cluster)
+            );
+        }
     }
     if let Some(forms) = forms(&header, &payload) {
         let _ = writeln!(t, "forms         {}", s(&forms));

@@ -12,6 +12,7 @@ use crate::model::Header;
 use crate::preprocess::Spec;
 use crate::progress::Progress;
 use crate::registry::{self, Recorded, Registry};
+use crate::runtime::Cluster;
 use crate::search;
 use crate::task::Task;
 use crate::train::{self, TrainRequest};
@@ -62,6 +63,10 @@ pub struct Args {
     /// hyperparameters given, else python]
     #[arg(long, value_enum)]
     runtime: Option<Runtime>,
+    /// Fit xgboost, xgboost_random_forest or lightgbm on this Dask cluster's workers
+    /// (tcp://scheduler:8786) [default: $DASK_SCHEDULER_ADDRESS, for those algorithms only]
+    #[arg(long, value_name = "ADDRESS")]
+    cluster: Option<String>,
     /// Hyperparameters as a JSON object, e.g. '{"alpha": 0.5}' (with --search: what every
     /// candidate starts from)
     #[arg(long, value_name = "JSON")]
@@ -218,6 +223,7 @@ pub fn run(args: Args) -> Result<i32> {
         seed: args.seed,
         output: output.clone(),
         force: args.force,
+        cluster: cluster(args.cluster)?,
     };
     if several {
         // In a project every model that trained is recorded, each under the deploy rule.
@@ -346,12 +352,16 @@ fn human_report(
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "trained {} ({}, {} runtime: {} {}) on {} of {} rows of {}",
+        "trained {} ({}, {} runtime: {} {}{}) on {} of {} rows of {}",
         header.algorithm,
         header.task,
         header.runtime.name(),
         header.backend.name,
         header.backend.version,
+        match header.python.as_ref().and_then(|p| p.cluster.as_deref()) {
+            Some(cluster) => format!(", on the Dask cluster at {cluster}"),
+            None => String::new(),
+        },
         header.split.train_rows,
         header.data.rows,
         header.data.source
@@ -575,4 +585,23 @@ pub fn check_gates(
     } else {
         Err(Error::Gate(failures.join("; ")))
     }
+}
+
+/// `--cluster`, else `DASK_SCHEDULER_ADDRESS` (Dask's own variable for where clients connect).
+fn cluster(flag: Option<String>) -> Result<Option<Cluster>> {
+    let (address, explicit) = match flag {
+        Some(address) => (address, true),
+        None => match std::env::var("DASK_SCHEDULER_ADDRESS") {
+            Ok(address) if !address.trim().is_empty() => (address, false),
+            _ => return Ok(None),
+        },
+    };
+    let address = address.trim().to_string();
+    if address.is_empty() || address.chars().any(char::is_whitespace) {
+        return Err(Error::usage(format!(
+            "--cluster {}: expected a Dask scheduler address such as tcp://host:8786",
+            crate::data::quote(&address)
+        )));
+    }
+    Ok(Some(Cluster { address, explicit }))
 }

@@ -85,6 +85,10 @@ pub struct PythonInfo {
     /// Absent for other models and in files written before native forms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub native: Option<NativeStatus>,
+    /// The Dask scheduler the model was fitted on (`train --cluster`); absent for a fit in
+    /// pgml-cli's own process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
 }
 
 /// Whether a Python model's payload carries its native form (`form`: `trees`) or not (null).

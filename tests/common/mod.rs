@@ -147,6 +147,7 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
         seed: 0,
         output: model.clone(),
         force: true,
+        cluster: None,
     };
     let header = train::train(&request, Progress::new(true))
         .unwrap_or_else(|e| panic!("{algorithm} {task}: {e}"));

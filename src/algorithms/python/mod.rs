@@ -30,6 +30,8 @@ pub struct Prepared {
     /// `get_params()` of the built estimator, defaults included.
     pub resolved: Value,
     pub versions: BTreeMap<String, Option<String>>,
+    /// The Dask scheduler to fit on (`--cluster`), else this process.
+    cluster: Option<String>,
 }
 
 pub struct PythonModel {
@@ -90,6 +92,7 @@ pub fn prepare(
             params: params.clone(),
             resolved,
             versions,
+            cluster: None,
         })
     })
 }
@@ -107,12 +110,33 @@ fn versions_by(
     Ok(serde_json::from_value(found).unwrap_or_default())
 }
 
+/// The estimator classes `train --cluster` can fit on a Dask cluster.
+pub fn cluster_classes() -> Result<Vec<String>> {
+    with_python(|py, m| {
+        m.call_method0("cluster_classes")
+            .and_then(|c| c.extract())
+            .map_err(|e| error(py, e, "cluster_classes"))
+    })
+}
+
 /// The Python packages the runtime finds, with versions (None: not installed).
 pub fn versions() -> Result<BTreeMap<String, Option<String>>> {
     with_python(|py, m| versions_by(py, m, "versions"))
 }
 
 impl Prepared {
+    /// Fits on the Dask cluster whose scheduler is at `address`: refused here, before any data
+    /// is read, for a class or a target count the cluster cannot train.
+    pub fn on_cluster(&mut self, address: &str, targets: usize) -> Result<()> {
+        with_python(|py, m| {
+            m.call_method1("check_cluster", (self.class, targets > 1))
+                .map(drop)
+                .map_err(|e| error(py, e, self.class))
+        })?;
+        self.cluster = Some(address.to_string());
+        Ok(())
+    }
+
     /// The header's record of who fitted it.
     pub fn info(&self) -> PythonInfo {
         PythonInfo {
@@ -120,6 +144,7 @@ impl Prepared {
             single_target: self.single_target,
             versions: self.versions.clone(),
             native: None,
+            cluster: self.cluster.clone(),
         }
     }
 
@@ -219,6 +244,7 @@ impl Prepared {
                     &x,
                     y,
                     self.single_target,
+                    self.cluster.as_deref(),
                 ),
             )
             .map_err(fail)?;

@@ -1,0 +1,346 @@
+//! `train --cluster`: xgboost and lightgbm fitted on a Dask cluster (a scheduler and two workers
+//! started here on loopback) score as the same fit in one process does, write a plain model that
+//! predicts without any cluster, and what a cluster cannot train is refused before any data is read.
+#![cfg(feature = "python")]
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{pgml, repo};
+use serde_json::Value;
+
+/// `dask scheduler` and two `dask worker`s (no nannies: one process each, so killing them ends
+/// them), killed on drop.
+struct Cluster {
+    address: String,
+    processes: Vec<Child>,
+}
+
+impl Cluster {
+    fn start(dir: &Path) -> Cluster {
+        let dask = repo(".venv/bin/dask");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let address = format!("tcp://127.0.0.1:{port}");
+        let spawn = |args: &[&str], log: &str| {
+            Command::new(&dask)
+                .args(args)
+                // Dashboards listen on loopback too (Dask's default is every interface).
+                .args(["--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(fs::File::create(dir.join(log)).unwrap())
+                .spawn()
+                .expect("start dask")
+        };
+        let mut cluster = Cluster {
+            address: address.clone(),
+            processes: vec![spawn(
+                &["scheduler", "--port", &port.to_string()],
+                "scheduler.log",
+            )],
+        };
+        for i in 0..2 {
+            let log = format!("worker{i}.log");
+            cluster.processes.push(spawn(
+                &["worker", &address, "--nthreads", "1", "--no-nanny"],
+                &log,
+            ));
+        }
+        // Both workers registered, so the rows go out in two partitions.
+        let started = Instant::now();
+        while (0..2).any(|i| {
+            !fs::read_to_string(dir.join(format!("worker{i}.log")))
+                .unwrap_or_default()
+                .contains("Registered to")
+        }) {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "the Dask workers did not register: {}",
+                fs::read_to_string(dir.join("worker0.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        cluster
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for p in self.processes.iter_mut().rev() {
+            let _ = p.kill();
+            let _ = p.wait();
+        }
+    }
+}
+
+/// A problem with some structure for trees to find: 3000 rows, 6 features, a regression target
+/// `y` and a class `high` (y above 0.5). Large enough that a fit's score does not hang on a few
+/// rows: the cluster fits on two partitions of it.
+fn waves_csv(dir: &Path) -> PathBuf {
+    let path = dir.join("waves.csv");
+    let mut text = String::from("a,b,c,d,e,f,y,high\n");
+    let mut state = 12345u64;
+    let mut uniform = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0
+    };
+    for _ in 0..3000 {
+        let x: Vec<f64> = (0..6).map(|_| uniform()).collect();
+        let y = (2.0 * x[0]).sin() + x[1] * x[2] + 0.5 * x[3].abs() + 0.1 * uniform();
+        let cells: Vec<String> = x.iter().map(|v| format!("{v:.6}")).collect();
+        text.push_str(&format!(
+            "{},{y:.6},{}\n",
+            cells.join(","),
+            u8::from(y > 0.5)
+        ));
+    }
+    fs::write(&path, text).unwrap();
+    path
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.env_remove("DASK_SCHEDULER_ADDRESS").output().unwrap()
+}
+
+/// Trains and returns (the JSON report, stderr).
+fn train(
+    data: &Path,
+    target: &str,
+    task: &str,
+    algorithm: &str,
+    out: &Path,
+    extra: &[&str],
+) -> (Value, String) {
+    let output = run(pgml()
+        .args(["train", "--format", "json", "--force", "--task", task])
+        .args(["--algorithm", algorithm, "--target", target])
+        .arg("--data")
+        .arg(data)
+        .arg("-o")
+        .arg(out)
+        .args(extra));
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{algorithm} {extra:?}: {stderr}");
+    (serde_json::from_slice(&output.stdout).unwrap(), stderr)
+}
+
+fn metric(report: &Value, name: &str) -> f64 {
+    report["metrics"][name]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no {name} in {report}"))
+}
+
+#[test]
+fn fits_on_a_dask_cluster_as_in_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = Cluster::start(dir.path());
+    let waves = waves_csv(dir.path());
+    let cases = [
+        ("y", "regression", "xgboost", "r2"),
+        ("y", "regression", "lightgbm", "r2"),
+        ("high", "classification", "xgboost_random_forest", "f1"),
+        ("high", "classification", "lightgbm", "f1"),
+    ];
+    for (target, task, algorithm, key) in cases {
+        let data = &waves;
+        let local = dir.path().join(format!("{algorithm}-{task}-local.pgml"));
+        let remote = dir.path().join(format!("{algorithm}-{task}-dask.pgml"));
+        let other = if target == "y" { "high" } else { "y" };
+        let (here, _) = train(data, target, task, algorithm, &local, &["--ignore", other]);
+        let (there, _) = train(
+            data,
+            target,
+            task,
+            algorithm,
+            &remote,
+            &["--ignore", other, "--cluster", &cluster.address],
+        );
+        let (a, b) = (metric(&here, key), metric(&there, key));
+        eprintln!("{algorithm} {task}: {key} {a} in one process, {b} on the cluster");
+        assert!(
+            a > 0.8,
+            "{algorithm} {task}: in-process {key} {a}: a weak baseline proves nothing"
+        );
+        assert!(
+            (a - b).abs() <= 1e-2,
+            "{algorithm} {task}: {key} {b} on the cluster, {a} in one process"
+        );
+        assert_eq!(
+            there["python"]["cluster"],
+            cluster.address.as_str(),
+            "{there}"
+        );
+        assert!(here["python"].get("cluster").is_none());
+
+        // The file holds a plain model: predicting needs neither the cluster nor Python (native
+        // trees), and equals the library's own prediction.
+        let predict = |runtime: &str| {
+            let out = run(pgml()
+                .args(["predict", "--runtime", runtime, "--model"])
+                .arg(&remote)
+                .arg("--data")
+                .arg(data)
+                .env(
+                    "PYTHONHOME",
+                    if runtime == "rust" {
+                        "/nonexistent"
+                    } else {
+                        ""
+                    },
+                ));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let native = predict("rust");
+        assert_eq!(
+            native.lines().count(),
+            fs::read_to_string(data).unwrap().lines().count()
+        );
+        if task == "classification" {
+            assert_eq!(native, predict("python"), "{algorithm}");
+        }
+    }
+
+    // DASK_SCHEDULER_ADDRESS sends what a cluster can train there, and nothing else.
+    let with_env = |algorithm: &str| {
+        let out = pgml()
+            .args([
+                "train",
+                "--task",
+                "regression",
+                "--target",
+                "y",
+                "--ignore",
+                "high",
+            ])
+            .arg("--force")
+            .args(["--algorithm", algorithm])
+            .arg("--data")
+            .arg(&waves)
+            .arg("-o")
+            .arg(dir.path().join("env.pgml"))
+            .env("DASK_SCHEDULER_ADDRESS", &cluster.address)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(with_env("xgboost").contains(&format!("on the Dask cluster at {}", cluster.address)));
+    let ridge = with_env("ridge");
+    assert!(
+        ridge.starts_with("trained ridge (regression, rust runtime"),
+        "{ridge}"
+    );
+    assert!(!ridge.contains("Dask"));
+}
+
+/// One failing `train` with `args`: its exit code and the one line it printed.
+fn refused(args: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(pgml()
+        .arg("train")
+        .args(args)
+        .arg("-o")
+        .arg(dir.path().join("m.pgml")));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.is_empty()).collect();
+    assert!(!dir.path().join("m.pgml").exists());
+    (
+        out.status.code().unwrap(),
+        lines.last().copied().unwrap_or("").to_string(),
+    )
+}
+
+#[test]
+fn what_a_cluster_cannot_train_is_refused_first() {
+    let iris = repo("datasets/iris.csv");
+    let iris = iris.to_str().unwrap();
+    let linnerud = repo("datasets/linnerud.csv");
+    // Nothing listens on port 1: each refusal below comes before any connection is tried.
+    let base = ["--cluster", "tcp://127.0.0.1:1", "--data"];
+    let classification = ["--target", "target", "--task", "classification"];
+    let (code, line) =
+        refused(&[&base[..], &[iris], &classification, &["--algorithm", "svm"]].concat());
+    assert_eq!(code, 2);
+    assert_eq!(
+        line,
+        "pgml-cli: error: --cluster trains xgboost, xgboost_random_forest, lightgbm for classification; not svm"
+    );
+    let (code, line) = refused(
+        &[
+            &base[..],
+            &[iris],
+            &classification,
+            &["--algorithm", "svm", "--runtime", "rust"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        line,
+        "pgml-cli: error: --cluster fits on the python runtime; svm was asked for on the rust one"
+    );
+    let (code, line) = refused(
+        &[
+            &base[..],
+            &[linnerud.to_str().unwrap()],
+            &[
+                "--target",
+                "Weight,Waist",
+                "--task",
+                "regression",
+                "--algorithm",
+                "lightgbm",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        line,
+        "pgml-cli: error: --cluster trains one target at a time; several were given"
+    );
+    let (code, line) = refused(&[
+        "--cluster",
+        " ",
+        "--data",
+        iris,
+        "--target",
+        "target",
+        "--task",
+        "classification",
+    ]);
+    assert_eq!(code, 2, "{line}");
+    // A scheduler that does not answer: exit 1 after the connect timeout, one line naming it.
+    let (code, line) = refused(
+        &[
+            &base[..],
+            &[iris],
+            &classification,
+            &["--algorithm", "xgboost"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        line.starts_with("pgml-cli: error: cannot reach the Dask scheduler at tcp://127.0.0.1:1: "),
+        "{line}"
+    );
+}
