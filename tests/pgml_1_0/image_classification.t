@@ -8,22 +8,22 @@ xgboost and lightgbm are pinned to one thread (see README.md).
   64 columns (64 number) -> 64 features
   recorded as model 1 of project 'Handwritten Digits', deployed
   test metrics on 449 rows (random sampling, seed 0):
-    accuracy                        0.959911
-    f1                              0.960039  (key metric)
-    f1_macro                        0.960634
-    log_loss                        0.125891
-    mcc                             0.955482
-    precision                       0.960864
-    precision_macro                 0.960239
-    recall                          0.959911
-    recall_macro                    0.961727
-    roc_auc                         0.998807
+    accuracy                        0.966592
+    f1                              0.966691  (key metric)
+    f1_macro                        0.967407
+    log_loss                        0.115613
+    mcc                             0.962899
+    precision                       0.967358
+    precision_macro                 0.966852
+    recall                          0.966592
+    recall_macro                    0.968526
+    roc_auc                         0.999052
   fit_time [..]s  score_time [..]s
   $ pgml-cli train --project 'Handwritten Digits' --data datasets/digits.csv --target target --task classification --algorithm linear --runtime python
   pgml-cli: warning: ConvergenceWarning: lbfgs failed to converge after 100 iteration(s) (status=1): STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT Increase the number of iterations to improve the convergence (max_iter=100). You might also want to scale the data as shown in: https://scikit-learn.org/stable/modules/preprocessing.html Please also refer to the documentation for alternative solver options: https://scikit-learn.org/stable/modules/linear_model.html#logistic-regression
   trained linear (classification, python runtime: scikit-learn [..]) on 1348 of 1797 rows of datasets/digits.csv
   64 columns (64 number) -> 64 features
-  recorded as model 2 of project 'Handwritten Digits', deployed
+  recorded as model 2 of project 'Handwritten Digits', not deployed (model 1 stays deployed: its f1 is not beaten)
   test metrics on 449 rows (random sampling, seed 0):
     accuracy                        0.962138
     f1                              0.962226  (key metric)
@@ -39,7 +39,7 @@ xgboost and lightgbm are pinned to one thread (see README.md).
   $ pgml-cli train --project 'Handwritten Digits' --data datasets/digits.csv --target target --task classification --algorithm ridge
   trained ridge (classification, python runtime: scikit-learn [..]) on 1348 of 1797 rows of datasets/digits.csv
   64 columns (64 number) -> 64 features
-  recorded as model 3 of project 'Handwritten Digits', not deployed (model 2 stays deployed: its f1 is not beaten)
+  recorded as model 3 of project 'Handwritten Digits', not deployed (model 1 stays deployed: its f1 is not beaten)
   test metrics on 449 rows (random sampling, seed 0):
     accuracy                        0.944321
     f1                              0.943772  (key metric)
@@ -53,7 +53,7 @@ xgboost and lightgbm are pinned to one thread (see README.md).
   $ pgml-cli train --project 'Handwritten Digits' --data datasets/digits.csv --target target --task classification --algorithm stochastic_gradient_descent
   trained stochastic_gradient_descent (classification, python runtime: scikit-learn [..]) on 1348 of 1797 rows of datasets/digits.csv
   64 columns (64 number) -> 64 features
-  recorded as model 4 of project 'Handwritten Digits', not deployed (model 2 stays deployed: its f1 is not beaten)
+  recorded as model 4 of project 'Handwritten Digits', not deployed (model 1 stays deployed: its f1 is not beaten)
   test metrics on 449 rows (random sampling, seed 0):
     accuracy                        0.844098
     f1                              0.850207  (key metric)
@@ -67,7 +67,7 @@ xgboost and lightgbm are pinned to one thread (see README.md).
   $ pgml-cli train --project 'Handwritten Digits' --data datasets/digits.csv --target target --task classification --algorithm perceptron
   trained perceptron (classification, python runtime: scikit-learn [..]) on 1348 of 1797 rows of datasets/digits.csv
   64 columns (64 number) -> 64 features
-  recorded as model 5 of project 'Handwritten Digits', not deployed (model 2 stays deployed: its f1 is not beaten)
+  recorded as model 5 of project 'Handwritten Digits', not deployed (model 1 stays deployed: its f1 is not beaten)
   test metrics on 449 rows (random sampling, seed 0):
     accuracy                        0.935412
     f1                              0.934834  (key metric)
@@ -82,7 +82,7 @@ xgboost and lightgbm are pinned to one thread (see README.md).
   pgml-cli: warning: FutureWarning: Class PassiveAggressiveClassifier is deprecated; this is deprecated in version 1.8 and will be removed in 1.10. Use `SGDClassifier(loss='hinge', penalty=None, learning_rate='pa1', eta0=1.0)` instead.
   trained passive_aggressive (classification, python runtime: scikit-learn [..]) on 1348 of 1797 rows of datasets/digits.csv
   64 columns (64 number) -> 64 features
-  recorded as model 6 of project 'Handwritten Digits', not deployed (model 2 stays deployed: its f1 is not beaten)
+  recorded as model 6 of project 'Handwritten Digits', not deployed (model 1 stays deployed: its f1 is not beaten)
   test metrics on 449 rows (random sampling, seed 0):
     accuracy                        0.951002
     f1                              0.950907  (key metric)
@@ -415,7 +415,7 @@ Not in 1.0: its lightgbm grew one tree per class, whose f1 at the default learni
 Every model the script recorded, the deployed one marked.
   $ pgml-cli models 'Handwritten Digits'  # tolerance 0.01%: the key_metric column, compared as the metrics of fits that stop at a tolerance are (1e-4)
      id  project             algorithm                    runtime  key_metric  created
-     1   Handwritten Digits  linear                       rust     0.960039    2026-01-01T00:00:00Z
+     1   Handwritten Digits  linear                       rust     0.966691    2026-01-01T00:00:00Z
      2   Handwritten Digits  linear                       python   0.962226    2026-01-01T00:00:00Z
      3   Handwritten Digits  ridge                        python   0.943772    2026-01-01T00:00:00Z
      4   Handwritten Digits  stochastic_gradient_descent  python   0.850207    2026-01-01T00:00:00Z

@@ -1,5 +1,6 @@
 //! Linear models. Regression models are stored as plain coefficients (backend-independent, so a
-//! model file never depends on a library's serialized layout); logistic regression as linfa's model.
+//! model file never depends on a library's serialized layout); logistic regression by Newton's
+//! method in pgml-cli's own layout (`logistic`), or as linfa's model where L-BFGS fits it.
 
 use linfa::prelude::*;
 use linfa_elasticnet::ElasticNet;
@@ -12,7 +13,7 @@ use ndarray_linalg::{JobSvd, QRInto, Solve, SVDDC};
 use serde::{Deserialize, Serialize};
 
 use super::model::all_finite;
-use super::{linfa_error, Classes};
+use super::{linfa_error, logistic, Classes};
 use crate::algorithms::params::Params;
 use crate::error::{Error, Result};
 
@@ -151,23 +152,33 @@ pub fn elastic_net(
     Ok(LinearModel { coef, intercept })
 }
 
+/// Variants are appended, never reordered: a stored model names its variant by position.
 #[derive(Serialize, Deserialize)]
 pub enum LogisticModel {
     Binary(FittedLogisticRegression<f64, usize>),
     Multinomial(MultiFittedLogisticRegression<f64, usize>),
+    /// Fitted by Newton's method (pgml-cli's own layout).
+    Newton(logistic::Logistic),
 }
 
-/// Logistic regression with scikit-learn's penalty: C scales the loss, so linfa's L2 weight is 1/C.
+/// Logistic regression with scikit-learn's penalty: by Newton's method where the Hessian is
+/// small, else linfa's L-BFGS (C scales the loss, so linfa's L2 weight is 1/C).
 pub fn logistic(
     params: &Params,
     x: ArrayView2<f64>,
     y: ArrayView1<usize>,
     classes: &Classes,
 ) -> Result<LogisticModel> {
-    let alpha = 1.0 / params.f64("C")?;
-    let max_iter = params.usize("max_iter")?.min(u64::MAX as usize) as u64;
+    let c = params.f64("C")?;
     let tol = params.f64("tol")?;
     let intercept = params.bool("fit_intercept")?;
+    if logistic::newton_fits(x.ncols(), classes.present.len(), c) {
+        let max_iter = params.usize("max_iter")?;
+        return logistic::fit(x, y, classes, c, intercept, tol, max_iter)
+            .map(LogisticModel::Newton);
+    }
+    let alpha = 1.0 / c;
+    let max_iter = params.usize("max_iter")?.min(u64::MAX as usize) as u64;
     let data = DatasetBase::new(x, y);
     if classes.present.len() == 2 {
         LogisticRegression::default()
@@ -191,10 +202,11 @@ pub fn logistic(
 }
 
 impl LogisticModel {
-    pub fn predict(&self, x: ArrayView2<f64>) -> Vec<usize> {
+    pub fn predict(&self, x: ArrayView2<f64>, count: usize) -> Vec<usize> {
         match self {
             LogisticModel::Binary(m) => m.predict(&x).to_vec(),
             LogisticModel::Multinomial(m) => m.predict(&x).to_vec(),
+            LogisticModel::Newton(m) => m.predict(x, count),
         }
     }
 
@@ -215,6 +227,7 @@ impl LogisticModel {
                     proba.column_mut(class).assign(&p.column(column));
                 }
             }
+            LogisticModel::Newton(m) => return m.predict_proba(x, classes.count),
         }
         proba
     }
@@ -239,6 +252,7 @@ impl LogisticModel {
     pub fn check(&self, features: usize, classes: &Classes) -> std::result::Result<(), String> {
         let known = |c: usize| classes.present.contains(&c);
         let (shape_ok, classes_ok, finite) = match self {
+            LogisticModel::Newton(m) => return m.check(features, classes),
             LogisticModel::Binary(m) => {
                 let labels = m.labels();
                 (

@@ -6,6 +6,7 @@ mod bayes;
 mod cluster;
 pub mod ensemble;
 mod linear;
+mod logistic;
 mod model;
 mod neighbors;
 mod pca;

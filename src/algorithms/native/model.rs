@@ -128,7 +128,7 @@ impl Regressor {
 impl Classifier {
     fn predict(&self, x: ArrayView2<f64>) -> Result<Vec<usize>> {
         match &self.model {
-            ClassifierModel::Logistic(m) => Ok(m.predict(x)),
+            ClassifierModel::Logistic(m) => Ok(m.predict(x, self.classes.count)),
             ClassifierModel::Svc(m) => Ok(m.predict(x, &self.classes)),
             ClassifierModel::Trees(m) => Ok(argmax_rows(&m.average(x)?)),
             ClassifierModel::Knn(m) => Ok(argmax_rows(&m.predict_proba(x, &self.classes))),
