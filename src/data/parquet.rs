@@ -435,3 +435,64 @@ fn each_value<'a>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{DictionaryArray, Int64Array, StringArray, TimestampMillisecondArray};
+
+    fn texts(array: &dyn Array) -> Vec<String> {
+        let mut out = Vec::new();
+        each_value(array, &mut |v| out.push(v.text())).unwrap();
+        out
+    }
+
+    /// Dates and timestamps as pandas writes them to CSV, which `parse_datetime` reads back.
+    #[test]
+    fn dates_and_timestamps_as_iso_text() {
+        assert_eq!(date_text(0, 0), "1970-01-01");
+        assert_eq!(date_text(-1, 0), "1969-12-31T23:59:59Z");
+        assert_eq!(
+            date_text(86400 + 3723, 500_000_000),
+            "1970-01-02T01:02:03.5Z"
+        );
+        assert_eq!(date_text(1_709_251_200, 0), "2024-03-01");
+        assert_eq!(date_text(i64::MAX / 2, 0), format!("{}s", i64::MAX / 2));
+        for (seconds, nanos) in [(-1, 0), (86400 + 3723, 500_000_000), (1_709_251_200, 0)] {
+            let parsed = super::super::table::parse_datetime(&date_text(seconds, nanos)).unwrap();
+            assert_eq!(
+                parsed.epoch_seconds,
+                seconds as f64 + f64::from(nanos) / 1e9
+            );
+        }
+        let millis = TimestampMillisecondArray::from(vec![Some(-1500), None, Some(86_400_000)]);
+        assert_eq!(texts(&millis), ["1969-12-31T23:59:58.5Z", "", "1970-01-02"]);
+    }
+
+    /// Dictionary cells are their values; null keys are missing; other types are refused.
+    #[test]
+    fn dictionaries_nulls_and_refused_types() {
+        let dictionary: DictionaryArray<arrow_array::types::Int8Type> =
+            vec![Some("b"), None, Some("a"), Some("b")]
+                .into_iter()
+                .collect();
+        assert_eq!(texts(&dictionary), ["b", "", "a", "b"]);
+        let ints = Int64Array::from(vec![Some(i64::MAX), None]);
+        assert_eq!(texts(&ints), [i64::MAX.to_string(), String::new()]);
+        let mut column = RawColumn::default();
+        let strings = StringArray::from(vec![Some("x"), Some("NA"), None, Some("3.5")]);
+        each_value(&strings, &mut |v| v.push_to(&mut column)).unwrap();
+        use super::super::table::Cell;
+        assert_eq!(
+            (0..4).map(|r| column.cell(r)).collect::<Vec<_>>(),
+            [
+                Cell::Text("x"),
+                Cell::Missing,
+                Cell::Missing,
+                Cell::Text("3.5")
+            ]
+        );
+        let binary = arrow_array::BinaryArray::from(vec![b"a".as_ref()]);
+        assert!(each_value(&binary, &mut |_| {}).is_err());
+    }
+}
