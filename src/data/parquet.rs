@@ -42,11 +42,14 @@ pub fn is_parquet(path: &Path) -> bool {
     {
         return true;
     }
+    // Only a regular file is opened: opening a FIFO would wait for a writer, and closing it
+    // again could fail the writer's next write.
     let sniff = || -> std::io::Result<bool> {
-        let mut file = File::open(path)?;
-        if !file.metadata()?.is_file() || file.metadata()?.len() < 8 {
+        let meta = std::fs::metadata(path)?;
+        if !meta.is_file() || meta.len() < 8 {
             return Ok(false);
         }
+        let mut file = File::open(path)?;
         let (mut head, mut tail) = ([0u8; 4], [0u8; 4]);
         file.read_exact(&mut head)?;
         std::io::Seek::seek(&mut file, std::io::SeekFrom::End(-4))?;
