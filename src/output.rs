@@ -1,11 +1,19 @@
-//! Writing predictions: CSV (or TSV) and JSON stream row by row; NPY is gathered and written at the end.
+//! Writing predictions: CSV (or TSV) and JSON stream row by row, Parquet by row group of typed
+//! columns; NPY is gathered and written at the end.
 //! Files are written to a temporary file and renamed into place, so a failed run leaves none.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::sync::Arc;
 
+use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringBuilder};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use ndarray::{Array1, Array2};
 use ndarray_npy::WriteNpyExt;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
 
 use crate::atomic;
 use crate::error::{Error, Result};
@@ -17,17 +25,19 @@ pub enum Format {
     Tsv,
     Json,
     Npy,
+    Parquet,
 }
 
 impl Format {
-    /// The format an output file's extension names (`p.json`, `p.npy`, `p.tsv`); CSV for any
-    /// other name and for stdout.
+    /// The format an output file's extension names (`p.json`, `p.npy`, `p.tsv`, `p.parquet`);
+    /// CSV for any other name and for stdout.
     pub fn for_output(path: Option<&Path>) -> Format {
         let ext = path.and_then(Path::extension).and_then(|e| e.to_str());
         match ext.map(str::to_ascii_lowercase).as_deref() {
             Some("json") => Format::Json,
             Some("npy") => Format::Npy,
             Some("tsv" | "tab") => Format::Tsv,
+            Some("parquet" | "pq") => Format::Parquet,
             _ => Format::Csv,
         }
     }
@@ -43,18 +53,120 @@ pub enum Cell<'a> {
     Text(&'a str),
 }
 
+/// What an output column holds, for a typed format (Parquet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    Float,
+    Integer,
+    Boolean,
+    Text,
+}
+
+impl Type {
+    /// How class labels are written: as booleans, integers or numbers when every label is one
+    /// (the type the training data had), else as text.
+    pub fn of_labels(labels: &[String]) -> Type {
+        let all = |is: &dyn Fn(&str) -> bool| labels.iter().all(|l| is(l));
+        if all(&|l| l == "true" || l == "false") {
+            Type::Boolean
+        } else if all(&|l| l.parse::<i64>().is_ok()) {
+            Type::Integer
+        } else if all(&|l| l.parse::<f64>().is_ok_and(f64::is_finite)) {
+            Type::Float
+        } else {
+            Type::Text
+        }
+    }
+}
+
+/// Output that can move to the Parquet writer.
+type Out = Box<dyn Write + Send>;
+
+/// Rows gathered before they go to the Parquet writer as one batch.
+const PARQUET_BATCH_ROWS: usize = 1 << 16;
+
+/// Rows per Parquet row group: the writer holds one row group's encoded pages at a time.
+const PARQUET_ROW_GROUP_ROWS: usize = 1 << 18;
+
 enum Sink {
-    Csv(Box<csv::Writer<Box<dyn Write>>>),
+    Csv(Box<csv::Writer<Out>>),
     /// JSON: an array of objects, one per row; `rows` counts them for the separators.
     Json {
-        out: Box<dyn Write>,
+        out: Out,
         rows: usize,
     },
     Npy {
-        out: Box<dyn Write>,
+        out: Out,
         values: Vec<f64>,
         rows: usize,
     },
+    Parquet {
+        writer: Box<ArrowWriter<Out>>,
+        schema: SchemaRef,
+        columns: Vec<Builder>,
+        rows: usize,
+    },
+}
+
+/// One Parquet column being gathered.
+enum Builder {
+    Float(Float64Builder),
+    Integer(Int64Builder),
+    Boolean(BooleanBuilder),
+    Text(StringBuilder),
+}
+
+impl Builder {
+    fn new(kind: Type) -> Builder {
+        match kind {
+            Type::Float => Builder::Float(Float64Builder::new()),
+            Type::Integer => Builder::Integer(Int64Builder::new()),
+            Type::Boolean => Builder::Boolean(BooleanBuilder::new()),
+            Type::Text => Builder::Text(StringBuilder::new()),
+        }
+    }
+
+    fn data_type(kind: Type) -> DataType {
+        match kind {
+            Type::Float => DataType::Float64,
+            Type::Integer => DataType::Int64,
+            Type::Boolean => DataType::Boolean,
+            Type::Text => DataType::Utf8,
+        }
+    }
+
+    /// Appends a cell; one that is not of the column's type (a label `Type::of_labels` did
+    /// not see) is null.
+    fn append(&mut self, cell: &Cell) {
+        match (self, cell) {
+            (Builder::Float(b), Cell::Number(v)) => b.append_value(*v),
+            (Builder::Float(b), Cell::Integer(i)) => b.append_value(*i as f64),
+            (Builder::Float(b), Cell::Label(t) | Cell::Text(t)) => b.append_option(t.parse().ok()),
+            (Builder::Integer(b), Cell::Integer(i)) => b.append_value(*i),
+            (Builder::Integer(b), Cell::Label(t) | Cell::Text(t)) => {
+                b.append_option(t.parse().ok())
+            }
+            (Builder::Boolean(b), Cell::Label(t) | Cell::Text(t)) => b.append_option(match *t {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            }),
+            (Builder::Text(b), Cell::Label(t) | Cell::Text(t)) => b.append_value(t),
+            (Builder::Text(b), Cell::Number(v)) => b.append_value(v.to_string()),
+            (Builder::Text(b), Cell::Integer(i)) => b.append_value(i.to_string()),
+            (Builder::Integer(b), Cell::Number(_)) => b.append_null(),
+            (Builder::Boolean(b), Cell::Number(_) | Cell::Integer(_)) => b.append_null(),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Float(b) => Arc::new(b.finish()),
+            Builder::Integer(b) => Arc::new(b.finish()),
+            Builder::Boolean(b) => Arc::new(b.finish()),
+            Builder::Text(b) => Arc::new(b.finish()),
+        }
+    }
 }
 
 pub struct PredictionWriter {
@@ -67,30 +179,26 @@ pub struct PredictionWriter {
 }
 
 impl PredictionWriter {
-    /// Writes to `path`, or stdout for `None` / `-`.
+    /// Writes to `path`, or stdout for `None` / `-`; `types` (one per column) for Parquet.
     pub fn create(
         path: Option<&Path>,
         format: Format,
         columns: Vec<String>,
+        types: &[Type],
         precision: Option<usize>,
     ) -> Result<Self> {
-        let (out, target, name): (Box<dyn Write>, _, String) =
-            match path.filter(|p| *p != Path::new("-")) {
-                None => (
-                    Box::new(BufWriter::new(std::io::stdout().lock())),
-                    None,
-                    "<stdout>".into(),
-                ),
-                Some(path) => {
-                    let name = path.display().to_string();
-                    let (file, commit) = atomic::create(path)?;
-                    (
-                        Box::new(BufWriter::new(file)) as Box<dyn Write>,
-                        Some(commit),
-                        name,
-                    )
-                }
-            };
+        let (out, target, name): (Out, _, String) = match path.filter(|p| *p != Path::new("-")) {
+            None => (
+                Box::new(BufWriter::new(std::io::stdout())),
+                None,
+                "<stdout>".into(),
+            ),
+            Some(path) => {
+                let name = path.display().to_string();
+                let (file, commit) = atomic::create(path)?;
+                (Box::new(BufWriter::new(file)) as Out, Some(commit), name)
+            }
+        };
         let sink = match format {
             Format::Csv | Format::Tsv => {
                 let delimiter = if format == Format::Tsv { b'\t' } else { b',' };
@@ -108,6 +216,26 @@ impl PredictionWriter {
                 values: Vec::new(),
                 rows: 0,
             },
+            Format::Parquet => {
+                let fields: Vec<Field> = columns
+                    .iter()
+                    .zip(types)
+                    .map(|(name, &kind)| Field::new(name, Builder::data_type(kind), true))
+                    .collect();
+                let schema = Arc::new(Schema::new(fields));
+                let properties = WriterProperties::builder()
+                    .set_compression(Compression::SNAPPY)
+                    .set_max_row_group_row_count(Some(PARQUET_ROW_GROUP_ROWS))
+                    .build();
+                let writer = ArrowWriter::try_new(out, schema.clone(), Some(properties))
+                    .map_err(|e| parquet_error(&name, e))?;
+                Sink::Parquet {
+                    writer: Box::new(writer),
+                    schema,
+                    columns: types.iter().map(|&kind| Builder::new(kind)).collect(),
+                    rows: 0,
+                }
+            }
         };
         Ok(PredictionWriter {
             columns,
@@ -169,6 +297,22 @@ impl PredictionWriter {
                 *rows += 1;
                 Ok(())
             }
+            Sink::Parquet {
+                writer,
+                schema,
+                columns,
+                rows,
+            } => {
+                for (column, cell) in columns.iter_mut().zip(row) {
+                    column.append(cell);
+                }
+                *rows += 1;
+                if *rows == PARQUET_BATCH_ROWS {
+                    *rows = 0;
+                    write_batch(writer, schema, columns, &self.name)?;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -200,6 +344,18 @@ impl PredictionWriter {
                     ndarray_npy::WriteNpyError::Io(e) => io(e),
                     other => Error::Io(format!("{name}: {other}")),
                 })?;
+                out.flush().map_err(io)?;
+            }
+            Sink::Parquet {
+                mut writer,
+                schema,
+                mut columns,
+                rows,
+            } => {
+                if rows > 0 {
+                    write_batch(&mut writer, &schema, &mut columns, &name)?;
+                }
+                let mut out = writer.into_inner().map_err(|e| parquet_error(&name, e))?;
                 out.flush().map_err(io)?;
             }
         }
@@ -255,6 +411,29 @@ fn label_number(label: &str) -> Option<f64> {
         "true" => Some(1.0),
         "false" => Some(0.0),
         _ => label.parse().ok(),
+    }
+}
+
+/// The gathered rows as one batch to the writer, which starts a row group when one is full.
+fn write_batch(
+    writer: &mut ArrowWriter<Out>,
+    schema: &SchemaRef,
+    columns: &mut [Builder],
+    name: &str,
+) -> Result<()> {
+    let arrays = columns.iter_mut().map(Builder::finish).collect();
+    let batch = RecordBatch::try_new(schema.clone(), arrays)
+        .map_err(|e| Error::Io(format!("{name}: {e}")))?;
+    writer.write(&batch).map_err(|e| parquet_error(name, e))
+}
+
+fn parquet_error(name: &str, err: parquet::errors::ParquetError) -> Error {
+    match err {
+        parquet::errors::ParquetError::External(e) => match e.downcast::<std::io::Error>() {
+            Ok(e) => Error::io(name, *e),
+            Err(e) => Error::Io(format!("{name}: {e}")),
+        },
+        other => Error::Io(format!("{name}: {other}")),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::data::csv::Columns;
 use crate::data::{DataSource, CHUNK_ROWS};
 use crate::error::{warn, Error, Result};
 use crate::model::{self, Header};
-use crate::output::{Cell, Format, PredictionWriter};
+use crate::output::{Cell, Format, PredictionWriter, Type};
 use crate::runtime::{self, Estimator, Prediction};
 use crate::task::Task;
 
@@ -134,6 +134,7 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
                     request.output.as_deref(),
                     request.format,
                     output_columns(&header, request, table.first().map_or(0, Vec::len)),
+                    &output_types(&header, request, table.first().map_or(0, Vec::len)),
                     request.precision,
                 )?),
             };
@@ -156,6 +157,7 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
             request.output.as_deref(),
             request.format,
             output_columns(&header, request, 0),
+            &output_types(&header, request, 0),
             request.precision,
         )?,
     };
@@ -201,6 +203,21 @@ fn output_columns(header: &Header, request: &PredictRequest, width: usize) -> Ve
         names.push(name);
     }
     names
+}
+
+/// The columns' types, as `output_columns` names them: kept columns as their source text,
+/// labels as `Type::of_labels`, clusters as integers, everything else as floats.
+fn output_types(header: &Header, request: &PredictRequest, width: usize) -> Vec<Type> {
+    let (kind, count) = match header.task {
+        Task::Classification if request.proba => (Type::Float, header.classes.len()),
+        Task::Classification => (Type::of_labels(&header.classes), 1),
+        Task::Regression => (Type::Float, header.target_names.len()),
+        Task::Clustering => (Type::Integer, 1),
+        Task::Decomposition => (Type::Float, width),
+    };
+    let mut types = vec![Type::Text; request.keep.len()];
+    types.resize(request.keep.len() + count, kind);
+    types
 }
 
 /// A value before formatting: class indices become the original labels at the end.

@@ -852,9 +852,9 @@ fn check_targets(request: &TrainRequest) -> Result<()> {
             quote(twice)
         )));
     }
-    let csv = matches!(request.data, DataSource::Csv(..));
+    let named = matches!(request.data, DataSource::Csv(..) | DataSource::Parquet(..));
     match (task.supervised(), request.targets.len()) {
-        (true, 0) if csv => Err(Error::usage(format!("{task} needs --target COLUMN"))),
+        (true, 0) if named => Err(Error::usage(format!("{task} needs --target COLUMN"))),
         (false, n) if n > 0 => Err(Error::usage(format!("{task} takes no --target"))),
         (true, n) if n > 1 && task == Task::Classification => Err(Error::usage(
             "classification takes exactly one --target column",
@@ -912,7 +912,9 @@ pub fn now() -> String {
 
 /// The default model path: `<data file stem>-<algorithm>.pgml` in the current directory.
 pub fn default_output(data: &DataSource, algorithm: &str) -> PathBuf {
-    let (DataSource::Csv(path, _) | DataSource::Npy { features: path, .. }) = data;
+    let (DataSource::Csv(path, _)
+    | DataSource::Npy { features: path, .. }
+    | DataSource::Parquet(path)) = data;
     let stem = crate::data::input::stem(path)
         .and_then(|s| s.to_str())
         .filter(|s| *s != "-")

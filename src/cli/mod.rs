@@ -37,9 +37,9 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Train a model on a CSV or NPY dataset, report its test metrics and save it
+    /// Train a model on a CSV, Parquet or NPY dataset, report its test metrics and save it
     Train(Box<train::Args>),
-    /// Predict with a saved model for new rows (CSV, NPY or stdin)
+    /// Predict with a saved model for new rows (CSV, Parquet, NPY or stdin)
     Predict(predict::Args),
     /// Score a saved model on labelled rows: metrics, per-class report, confusion matrix
     Score(score::Args),

@@ -26,7 +26,7 @@ pub struct Args {
     /// ./.pgml/registry.db]
     #[arg(long, value_name = "PATH")]
     store: Option<PathBuf>,
-    /// Rows to predict: CSV with a header (columns matched by name), NPY (by position), or - for CSV on stdin
+    /// Rows to predict: CSV with a header or Parquet (columns matched by name), NPY (by position), or - for CSV on stdin
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
     /// Where to write predictions [default: stdout]

@@ -16,7 +16,7 @@ pub struct Args {
     /// Model file written by `pgml-cli train`
     #[arg(long, value_name = "FILE")]
     model: PathBuf,
-    /// Labelled rows: CSV with the model's columns and target(s), NPY with --labels, or - for CSV on stdin
+    /// Labelled rows: CSV or Parquet with the model's columns and target(s), NPY with --labels, or - for CSV on stdin
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
     #[command(flatten)]

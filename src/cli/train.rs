@@ -21,7 +21,7 @@ use super::{metric, print, print_json, DialectArgs, ReportFormat};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Training data: CSV with a header, an NPY features matrix, or - for CSV on stdin
+    /// Training data: CSV with a header, Parquet, an NPY features matrix, or - for CSV on stdin
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
     #[command(flatten)]

@@ -177,76 +177,19 @@ impl CsvReader {
                 ),
             ));
         }
-        let mut index = HashMap::new();
-        for (i, name) in header.iter().enumerate() {
-            if index.insert(name, i).is_some() {
-                return Err(Error::data(
-                    &source,
-                    format!("column {} appears twice in the header", quote(name)),
-                ));
-            }
-        }
-        let (targets, keep) = (columns.targets, columns.keep);
-        let find = |name: &String| {
-            index.get(name.as_str()).copied().ok_or_else(|| {
-                let why = if keep.contains(name) {
-                    ", asked for by --keep"
-                } else if targets.contains(name) && columns.predicting {
-                    ", the model's target"
-                } else if columns.predicting {
-                    ", which the model was trained on"
-                } else {
-                    ""
-                };
-                let columns = match other_delimiter(&header, dialect.delimiter) {
-                    Some(delimiter) => format!(
-                        "the header is one column {}: is the delimiter {delimiter}? \
-                         try --delimiter {delimiter}",
-                        quote(&header[0])
-                    ),
-                    None => format!("columns: {}", list(header.iter())),
-                };
-                Error::data(
-                    &source,
-                    format!("no column {}{why} ({columns})", quote(name)),
-                )
-            })
-        };
-        for name in columns
-            .targets
-            .iter()
-            .chain(columns.ignore)
-            .chain(columns.keep)
-        {
-            find(name)?;
-        }
-        let feature_names: Vec<String> = match columns.features {
-            Some(features) => features.to_vec(),
-            None => header
-                .iter()
-                .filter(|h| {
-                    let named = |list: &[String]| list.iter().any(|t| t == h);
-                    !named(columns.targets) && !named(columns.ignore)
-                })
-                .map(String::from)
-                .collect(),
-        };
-        if let Some(both) = feature_names.iter().find(|f| columns.targets.contains(f)) {
-            return Err(Error::usage(format!(
-                "column {} is both a feature and a target",
-                quote(both)
-            )));
-        }
-        if feature_names.is_empty() {
-            return Err(Error::data(&source, "has no feature columns"));
-        }
-        let (target_names, kept_names) = (columns.targets.to_vec(), columns.keep.to_vec());
-        let wanted: Vec<usize> = feature_names
-            .iter()
-            .chain(&target_names)
-            .chain(&kept_names)
-            .map(&find)
-            .collect::<Result<_>>()?;
+        let names: Vec<&str> = header.iter().collect();
+        let hint = other_delimiter(&header, dialect.delimiter).map(|delimiter| {
+            format!(
+                "the header is one column {}: is the delimiter {delimiter}? try --delimiter {delimiter}",
+                quote(&header[0])
+            )
+        });
+        let Selection {
+            feature_names,
+            target_names,
+            kept_names,
+            wanted,
+        } = select(&source, &names, columns, hint)?;
         let mut splitter = Splitter {
             source: source.clone(),
             reader,
@@ -380,6 +323,97 @@ impl Parser {
             kept,
         })
     }
+}
+
+/// The columns a reader takes from a header, and where they are in it.
+pub struct Selection {
+    pub feature_names: Vec<String>,
+    pub target_names: Vec<String>,
+    pub kept_names: Vec<String>,
+    /// Header positions of the features, then the targets, then the kept columns.
+    pub wanted: Vec<usize>,
+}
+
+/// Chooses `columns` from a header (any source's column names): every name must be there once;
+/// the features default to every column that is neither a target nor ignored. `hint` replaces
+/// the list of columns in a "no column" message (a CSV read with the wrong delimiter).
+pub fn select(
+    source: &str,
+    header: &[&str],
+    columns: &Columns,
+    hint: Option<String>,
+) -> Result<Selection> {
+    let mut index = HashMap::new();
+    for (i, &name) in header.iter().enumerate() {
+        if index.insert(name, i).is_some() {
+            return Err(Error::data(
+                source,
+                format!("column {} appears twice in the header", quote(name)),
+            ));
+        }
+    }
+    let (targets, keep) = (columns.targets, columns.keep);
+    let find = |name: &String| {
+        index.get(name.as_str()).copied().ok_or_else(|| {
+            let why = if keep.contains(name) {
+                ", asked for by --keep"
+            } else if targets.contains(name) && columns.predicting {
+                ", the model's target"
+            } else if columns.predicting {
+                ", which the model was trained on"
+            } else {
+                ""
+            };
+            let columns = hint
+                .clone()
+                .unwrap_or_else(|| format!("columns: {}", list(header.iter().copied())));
+            Error::data(
+                source,
+                format!("no column {}{why} ({columns})", quote(name)),
+            )
+        })
+    };
+    for name in columns
+        .targets
+        .iter()
+        .chain(columns.ignore)
+        .chain(columns.keep)
+    {
+        find(name)?;
+    }
+    let feature_names: Vec<String> = match columns.features {
+        Some(features) => features.to_vec(),
+        None => header
+            .iter()
+            .filter(|h| {
+                let named = |list: &[String]| list.iter().any(|t| t == *h);
+                !named(columns.targets) && !named(columns.ignore)
+            })
+            .map(|h| h.to_string())
+            .collect(),
+    };
+    if let Some(both) = feature_names.iter().find(|f| columns.targets.contains(f)) {
+        return Err(Error::usage(format!(
+            "column {} is both a feature and a target",
+            quote(both)
+        )));
+    }
+    if feature_names.is_empty() {
+        return Err(Error::data(source, "has no feature columns"));
+    }
+    let (target_names, kept_names) = (columns.targets.to_vec(), columns.keep.to_vec());
+    let wanted: Vec<usize> = feature_names
+        .iter()
+        .chain(&target_names)
+        .chain(&kept_names)
+        .map(&find)
+        .collect::<Result<_>>()?;
+    Ok(Selection {
+        feature_names,
+        target_names,
+        kept_names,
+        wanted,
+    })
 }
 
 /// The delimiter a one-column header seems to be split by instead of `delimiter`, quoted as

@@ -1,10 +1,11 @@
-//! Input data: loaders (CSV, NPY, the bundled toy datasets), the `Table` they produce, its
+//! Input data: loaders (CSV, NPY, Parquet, the bundled toy datasets), the `Table` they produce, its
 //! targets, and the split.
 
 pub mod bundled;
 pub mod csv;
 pub mod input;
 pub mod npy;
+pub mod parquet;
 pub mod split;
 pub mod table;
 
@@ -701,10 +702,13 @@ pub enum DataSource {
         features: std::path::PathBuf,
         labels: Option<std::path::PathBuf>,
     },
+    /// A Parquet file (named columns, typed).
+    Parquet(std::path::PathBuf),
 }
 
 impl DataSource {
-    /// NPY when the file ends in `.npy` or labels are given; CSV in `dialect` otherwise.
+    /// NPY when the file ends in `.npy` or labels are given; Parquet for a `.parquet`/`.pq`
+    /// file or one with Parquet's magic; CSV in `dialect` otherwise.
     pub fn from_args(
         data: &std::path::Path,
         labels: Option<&std::path::Path>,
@@ -715,6 +719,8 @@ impl DataSource {
                 features: data.to_path_buf(),
                 labels: labels.map(|l| l.to_path_buf()),
             }
+        } else if parquet::is_parquet(data) {
+            DataSource::Parquet(data.to_path_buf())
         } else {
             DataSource::Csv(data.to_path_buf(), dialect)
         }
@@ -722,7 +728,9 @@ impl DataSource {
 
     pub fn name(&self) -> String {
         let path = match self {
-            DataSource::Csv(p, _) | DataSource::Npy { features: p, .. } => p,
+            DataSource::Csv(p, _)
+            | DataSource::Npy { features: p, .. }
+            | DataSource::Parquet(p) => p,
         };
         if path == std::path::Path::new("-") {
             "<stdin>".into()
@@ -769,6 +777,9 @@ impl DataSource {
                     source, input, *dialect, columns, chunk_rows,
                 )?))
             }
+            DataSource::Parquet(path) => Ok(Reader::Parquet(parquet::ParquetReader::open(
+                path, columns, chunk_rows,
+            )?)),
             DataSource::Npy {
                 features: path,
                 labels,
@@ -780,7 +791,7 @@ impl DataSource {
                     || (!columns.predicting && !columns.targets.is_empty())
                 {
                     return Err(Error::usage(
-                        "--features, --target, --ignore and --keep name CSV columns; NPY input takes --labels",
+                        "--features, --target, --ignore and --keep name CSV or Parquet columns; NPY input takes --labels",
                     ));
                 }
                 let (source, x) = npy::read_features(path)?;
@@ -835,6 +846,7 @@ impl DataSource {
 /// Chunks of rows from any source.
 pub enum Reader {
     Csv(csv::CsvReader),
+    Parquet(parquet::ParquetReader),
     /// NPY is read whole (a matrix file), then handed out in chunks like CSV.
     Npy {
         source: String,
@@ -853,6 +865,7 @@ impl Reader {
     pub fn source(&self) -> &str {
         match self {
             Reader::Csv(r) => r.source(),
+            Reader::Parquet(r) => r.source(),
             Reader::Npy { source, .. } => source,
         }
     }
@@ -871,6 +884,7 @@ impl Reader {
     pub fn feature_names(&self) -> &[String] {
         match self {
             Reader::Csv(r) => &r.feature_names,
+            Reader::Parquet(r) => &r.feature_names,
             Reader::Npy { names, .. } => names,
         }
     }
@@ -878,6 +892,7 @@ impl Reader {
     pub fn target_names(&self) -> &[String] {
         match self {
             Reader::Csv(r) => &r.target_names,
+            Reader::Parquet(r) => &r.target_names,
             Reader::Npy { target_names, .. } => target_names,
         }
     }
@@ -886,6 +901,7 @@ impl Reader {
     pub fn read_chunk(&mut self) -> Result<Option<csv::Chunk>> {
         match self {
             Reader::Csv(r) => r.read_chunk(),
+            Reader::Parquet(r) => r.read_chunk(),
             Reader::Npy {
                 x,
                 targets,

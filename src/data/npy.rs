@@ -136,23 +136,26 @@ impl Value {
         }
     }
 
-    /// The shortest text that reads back as the value (an f32 as f32: 0.1, not 0.10000000149);
-    /// far from 1 in exponent form (1e160, not 161 digits).
+    /// The value's exact text (`float_text` for floats).
     fn to_text(&self) -> String {
-        fn float(plain: String, exponent: String) -> String {
-            if plain.len() > 20 {
-                exponent
-            } else {
-                plain
-            }
-        }
         match *self {
-            Value::F64(v) => float(v.to_string(), format!("{v:e}")),
-            Value::F32(v) => float(v.to_string(), format!("{v:e}")),
+            Value::F64(v) => float_text(v),
+            Value::F32(v) => float_text(v),
             Value::Int(v) => v.to_string(),
             Value::Uint(v) => v.to_string(),
             Value::Bool(v) => u8::from(v).to_string(),
         }
+    }
+}
+
+/// The shortest text that reads back as `v` in its own type (an f32 as f32: 0.1, not
+/// 0.10000000149); far from 1 in exponent form (1e160, not 161 digits).
+pub fn float_text<T: std::fmt::Display + std::fmt::LowerExp>(v: T) -> String {
+    let plain = v.to_string();
+    if plain.len() > 20 {
+        format!("{v:e}")
+    } else {
+        plain
     }
 }
 
