@@ -98,7 +98,8 @@ fn version(client: &mut impl GenericClient, shown: &str) -> Result<i64> {
     let err = |e| db_error(shown, e);
     let not_a_registry =
         |why: &str| Error::Model(format!("{shown} is not a pgml-cli registry ({why})"));
-    let has_version: bool = one(client, sql::POSTGRES_HAS_VERSION, shown)?;
+    let tables = client.query_one(sql::POSTGRES_TABLES, &[]).map_err(err)?;
+    let has_version = column::<i64>(&tables, 0, shown)? > 0;
     let version = if has_version {
         let row = client
             .query_one(sql::SCHEMA_VERSION_GET, &[])
@@ -109,15 +110,12 @@ fn version(client: &mut impl GenericClient, shown: &str) -> Result<i64> {
             Some(v) => return Err(not_a_registry(&format!("its schema_version is {v}"))),
             None => return Err(not_a_registry("its schema_version table is empty")),
         }
+    } else if column::<i64>(&tables, 1, shown)? == 0 {
+        0
     } else {
-        match one::<i64>(client, sql::POSTGRES_TABLE_COUNT, shown)? {
-            0 => 0,
-            _ => {
-                return Err(not_a_registry(
-                    "a pgml_cli schema without a schema_version table",
-                ))
-            }
-        }
+        return Err(not_a_registry(
+            "a pgml_cli schema without a schema_version table",
+        ));
     };
     if version > sql::SCHEMA_VERSION {
         return Err(Error::Model(format!(
@@ -127,17 +125,6 @@ fn version(client: &mut impl GenericClient, shown: &str) -> Result<i64> {
         )));
     }
     Ok(version)
-}
-
-fn one<T: for<'a> FromSql<'a>>(
-    client: &mut impl GenericClient,
-    query: &str,
-    shown: &str,
-) -> Result<T> {
-    let row = client
-        .query_one(query, &[])
-        .map_err(|e| db_error(shown, e))?;
-    column(&row, 0, shown)
 }
 
 /// A column of the type the schema gives it; another type means someone altered the tables.

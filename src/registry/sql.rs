@@ -62,10 +62,12 @@ pub const POSTGRES_CREATE_SCHEMA: &str = "CREATE SCHEMA IF NOT EXISTS pgml_cli";
 /// PostgreSQL only: one migration at a time across machines (the key is b"pgml_cli"), held to
 /// the end of the transaction.
 pub const POSTGRES_MIGRATION_LOCK: &str = "SELECT pg_advisory_xact_lock(8099562767073373289)";
-/// PostgreSQL only: whether the version table exists, and how many tables the schema holds.
-pub const POSTGRES_HAS_VERSION: &str = "SELECT to_regclass('schema_version') IS NOT NULL";
-pub const POSTGRES_TABLE_COUNT: &str =
-    "SELECT count(*) FROM pg_tables WHERE schemaname = 'pgml_cli'";
+/// PostgreSQL only: whether the version table exists, and how many tables the schema holds, in
+/// one statement (one snapshot: in two, another machine's new registry could appear between).
+/// Read from the catalogue's rows, not through `to_regclass`, which resolves the search path as
+/// the session last saw it and misses a schema another session has just created.
+pub const POSTGRES_TABLES: &str = "SELECT count(*) FILTER (WHERE tablename = 'schema_version'),
+    count(*) FROM pg_tables WHERE schemaname = 'pgml_cli'";
 
 /// SQLite only: how many tables the database holds (an empty one becomes a registry).
 pub const SQLITE_TABLE_COUNT: &str = "SELECT count(*) FROM sqlite_master WHERE type = 'table'";
