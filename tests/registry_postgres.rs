@@ -52,7 +52,8 @@ shared_flows!(
     crafted_registries_are_refused,
     concurrent_trains_all_land_and_the_best_is_deployed,
     names_are_printed_escaped,
-    several_algorithms_are_all_recorded
+    several_algorithms_are_all_recorded,
+    a_killed_writer_leaves_no_half_model
 );
 
 #[test]

@@ -621,3 +621,70 @@ pub fn several_algorithms_are_all_recorded(store: &Store) {
     assert_eq!(report["deployed_model_id"], 2);
     assert_eq!(store.models("many").len(), 3);
 }
+
+/// Imports killed (SIGKILL) at staggered moments: some land, none half; the next one lands.
+pub fn a_killed_writer_leaves_no_half_model(store: &Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.pgml");
+    let data = repo("datasets/digits.csv");
+    let out = pgml()
+        .args([
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--target",
+            "target",
+        ])
+        .args(["--task", "classification", "-q", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    store.ok(&["models", "import", file.to_str().unwrap(), "--project", "p"]);
+    // Imports killed at every point from start-up to the commit: some land, none half.
+    let mut killed = 0;
+    for delay in 0..30u64 {
+        let mut child = pgml()
+            .args([
+                "models",
+                "import",
+                file.to_str().unwrap(),
+                "--project",
+                "p",
+                "--store",
+            ])
+            .arg(&store.path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(delay * 300));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            killed += 1;
+        }
+        child.wait().unwrap();
+    }
+    assert!(killed > 0, "no import was killed mid-way");
+    if store.url().is_none() {
+        let check: String = store
+            .sql()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+    }
+    // Every model that is there is whole, and a new write goes through.
+    let models = store.models("p");
+    for model in &models {
+        let id = model["id"].to_string();
+        let out = dir.path().join(format!("{id}.pgml"));
+        store.ok(&["models", "export", &id, "-o", out.to_str().unwrap()]);
+        assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&file).unwrap());
+    }
+    store.ok(&["models", "import", file.to_str().unwrap(), "--project", "p"]);
+    assert_eq!(store.models("p").len(), models.len() + 1);
+}
