@@ -317,3 +317,34 @@ fn deploy(tx: &mut dyn Tx, project: &str, strategy: &Strategy) -> Result<ModelRo
         .ok_or_else(|| Error::Io(format!("{}: model {model_id} vanished", tx.name())))?;
     Ok(row)
 }
+
+/// A registry's schema version from what its database holds: `(whether the version table exists,
+/// how many tables there are)`, read in one statement, then the version table (read only when it
+/// exists). 0 for an empty database; `foreign` says what one with other tables is.
+pub fn schema_version(
+    name: &str,
+    (has_version, tables): (bool, i64),
+    foreign: &str,
+    version: impl FnOnce() -> Result<Option<i64>>,
+) -> Result<i64> {
+    let not_a_registry =
+        |why: &str| Error::Model(format!("{name} is not a pgml-cli registry ({why})"));
+    let version = match (has_version, tables) {
+        // Versions start at 1; a migration indexes by the version, so nothing else may pass.
+        (true, _) => match version()? {
+            Some(v) if v >= 1 => v,
+            Some(v) => return Err(not_a_registry(&format!("its schema_version is {v}"))),
+            None => return Err(not_a_registry("its schema_version table is empty")),
+        },
+        (false, 0) => 0,
+        (false, _) => return Err(not_a_registry(foreign)),
+    };
+    if version > sql::SCHEMA_VERSION {
+        return Err(Error::Model(format!(
+            "{name} is a registry of schema version {version}; this pgml-cli {} knows versions up to {}; upgrade pgml-cli",
+            env!("CARGO_PKG_VERSION"),
+            sql::SCHEMA_VERSION
+        )));
+    }
+    Ok(version)
+}

@@ -7,7 +7,7 @@
 use postgres::types::{FromSql, ToSql};
 use postgres::{error::SqlState, GenericClient, IsolationLevel, Row, Transaction};
 
-use super::ops::{Backend, Param, Tx};
+use super::ops::{self, Backend, Param, Tx};
 use super::{sql, ModelRow, ProjectRow};
 use crate::error::{Error, Result};
 
@@ -21,7 +21,7 @@ impl Postgres {
     pub fn open(url: &str, create: bool) -> Result<Postgres> {
         let (mut client, shown) = crate::postgres::connect(url)?;
         client
-            .batch_execute(sql::POSTGRES_SEARCH_PATH)
+            .batch_execute(sql::POSTGRES_SESSION)
             .map_err(|e| db_error(&shown, e))?;
         let version = version(&mut client, &shown)?;
         if version == 0 && !create {
@@ -96,35 +96,18 @@ impl Backend for Postgres {
 /// 0 where there is no registry yet; a `pgml_cli` schema with other tables is not a registry.
 fn version(client: &mut impl GenericClient, shown: &str) -> Result<i64> {
     let err = |e| db_error(shown, e);
-    let not_a_registry =
-        |why: &str| Error::Model(format!("{shown} is not a pgml-cli registry ({why})"));
     let tables = client.query_one(sql::POSTGRES_TABLES, &[]).map_err(err)?;
-    let has_version = column::<i64>(&tables, 0, shown)? > 0;
-    let version = if has_version {
+    let tables = (
+        column::<i64>(&tables, 0, shown)? > 0,
+        column::<i64>(&tables, 1, shown)?,
+    );
+    let foreign = "a pgml_cli schema without a schema_version table";
+    ops::schema_version(shown, tables, foreign, || {
         let row = client
             .query_one(sql::SCHEMA_VERSION_GET, &[])
             .map_err(err)?;
-        // Versions start at 1; a migration indexes by the version, so nothing else may pass.
-        match column::<Option<i64>>(&row, 0, shown)? {
-            Some(v) if v >= 1 => v,
-            Some(v) => return Err(not_a_registry(&format!("its schema_version is {v}"))),
-            None => return Err(not_a_registry("its schema_version table is empty")),
-        }
-    } else if column::<i64>(&tables, 1, shown)? == 0 {
-        0
-    } else {
-        return Err(not_a_registry(
-            "a pgml_cli schema without a schema_version table",
-        ));
-    };
-    if version > sql::SCHEMA_VERSION {
-        return Err(Error::Model(format!(
-            "{shown} is a registry of schema version {version}; this pgml-cli {} knows versions up to {}; upgrade pgml-cli",
-            env!("CARGO_PKG_VERSION"),
-            sql::SCHEMA_VERSION
-        )));
-    }
-    Ok(version)
+        column(&row, 0, shown)
+    })
 }
 
 /// A column of the type the schema gives it; another type means someone altered the tables.
@@ -148,6 +131,10 @@ fn db_error(shown: &str, e: postgres::Error) -> Error {
                 message(&e)
             ))
         }
+        Some(&SqlState::LOCK_NOT_AVAILABLE) => Error::Io(format!(
+            "{shown}: the registry stayed locked by another writer for 60 s ({})",
+            message(&e)
+        )),
         _ => Error::Io(format!("{shown}: {}", message(&e))),
     }
 }

@@ -55,9 +55,10 @@ pub fn postgres_ddl(step: &str) -> String {
     .replace("BLOB", "BYTEA")
 }
 
-/// PostgreSQL only: the registry's tables live in their own schema (beside the users' data, and
-/// apart from the pgml extension's `pgml` schema); every statement below names them unqualified.
-pub const POSTGRES_SEARCH_PATH: &str = "SET search_path TO pgml_cli";
+/// PostgreSQL only, once per connection: the registry's tables live in their own schema (beside
+/// the users' data, and apart from the pgml extension's `pgml` schema), which every statement
+/// here leaves unqualified; a lock held longer than SQLite's busy timeout is an error, not a hang.
+pub const POSTGRES_SESSION: &str = "SET search_path TO pgml_cli; SET lock_timeout = '60s'";
 pub const POSTGRES_CREATE_SCHEMA: &str = "CREATE SCHEMA IF NOT EXISTS pgml_cli";
 /// PostgreSQL only: one migration at a time across machines (the key is b"pgml_cli"), held to
 /// the end of the transaction.
@@ -69,11 +70,10 @@ pub const POSTGRES_MIGRATION_LOCK: &str = "SELECT pg_advisory_xact_lock(80995627
 pub const POSTGRES_TABLES: &str = "SELECT count(*) FILTER (WHERE tablename = 'schema_version'),
     count(*) FROM pg_tables WHERE schemaname = 'pgml_cli'";
 
-/// SQLite only: how many tables the database holds (an empty one becomes a registry).
-pub const SQLITE_TABLE_COUNT: &str = "SELECT count(*) FROM sqlite_master WHERE type = 'table'";
-/// SQLite only: whether the version table exists.
-pub const SQLITE_HAS_VERSION: &str =
-    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
+/// SQLite only: whether the version table exists, and how many tables the database holds (an
+/// empty one becomes a registry), in one statement as for PostgreSQL.
+pub const SQLITE_TABLES: &str = "SELECT count(*) FILTER (WHERE name = 'schema_version'), count(*)
+    FROM sqlite_master WHERE type = 'table'";
 
 pub const SCHEMA_VERSION_GET: &str = "SELECT max(version) FROM schema_version";
 pub const SCHEMA_VERSION_SET: &str = "UPDATE schema_version SET version = $1";

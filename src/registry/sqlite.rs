@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
-use super::ops::{Backend, Param, Tx};
+use super::ops::{self, Backend, Param, Tx};
 use super::{sql, ModelRow, ProjectRow};
 use crate::error::{Error, Result};
 
@@ -60,7 +60,6 @@ impl Sqlite {
         self.conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
         // The version first: a file that is no database fails here, before anything is written.
         let version = self.version()?;
-        self.check_not_newer(version)?;
         // Switching to WAL needs the database to itself: when another process holds it (several
         // opening a new registry at once) SQLite keeps the old mode without waiting, so wait
         // here, within the busy timeout. Once switched, the mode is the file's for good.
@@ -93,49 +92,18 @@ impl Sqlite {
     /// 0 for an empty database; an SQLite file with other tables is not a registry.
     fn version(&self) -> Result<i64> {
         let err = |e| db_error(&self.path, e);
-        let has_version: i64 = self
+        let tables = self
             .conn
-            .query_row(sql::SQLITE_HAS_VERSION, [], |r| r.get(0))
+            .query_row(sql::SQLITE_TABLES, [], |r| {
+                Ok((r.get::<_, i64>(0)? > 0, r.get(1)?))
+            })
             .map_err(err)?;
-        if has_version == 1 {
-            let version: Option<i64> = self
-                .conn
+        let foreign = "an SQLite database without a schema_version table";
+        ops::schema_version(&self.name, tables, foreign, || {
+            self.conn
                 .query_row(sql::SCHEMA_VERSION_GET, [], |r| r.get(0))
-                .map_err(err)?;
-            // Versions start at 1; a migration indexes by the version, so nothing else may pass.
-            return match version {
-                Some(v) if v >= 1 => Ok(v),
-                Some(v) => Err(self.not_a_registry(&format!("its schema_version is {v}"))),
-                None => Err(self.not_a_registry("its schema_version table is empty")),
-            };
-        }
-        let tables: i64 = self
-            .conn
-            .query_row(sql::SQLITE_TABLE_COUNT, [], |r| r.get(0))
-            .map_err(err)?;
-        match tables {
-            0 => Ok(0),
-            _ => Err(self.not_a_registry("an SQLite database without a schema_version table")),
-        }
-    }
-
-    fn check_not_newer(&self, version: i64) -> Result<()> {
-        if version > sql::SCHEMA_VERSION {
-            return Err(Error::Model(format!(
-                "{} is a registry of schema version {version}; this pgml-cli {} knows versions up to {}; upgrade pgml-cli",
-                self.path.display(),
-                env!("CARGO_PKG_VERSION"),
-                sql::SCHEMA_VERSION
-            )));
-        }
-        Ok(())
-    }
-
-    fn not_a_registry(&self, why: &str) -> Error {
-        Error::Model(format!(
-            "{} is not a pgml-cli registry ({why})",
-            self.path.display()
-        ))
+                .map_err(err)
+        })
     }
 
     /// Brings an older registry (or an empty file) to `SCHEMA_VERSION` in one transaction; the
@@ -147,7 +115,6 @@ impl Sqlite {
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err)?;
         let result = (|| {
             let version = self.version()?;
-            self.check_not_newer(version)?;
             for step in &sql::MIGRATIONS[version as usize..] {
                 self.conn.execute_batch(step).map_err(err)?;
             }
