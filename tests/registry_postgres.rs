@@ -260,8 +260,8 @@ fn racing_deploys_take_turns() {
         "registry postgresql: {ITERATIONS} pairs of racing rollbacks in {:.2} s",
         started.elapsed().as_secs_f64()
     );
-    for i in 0..ITERATIONS {
-        let mut pair = [results[0][i], results[1][i]];
+    for (i, (a, b)) in results[0].iter().zip(&results[1]).enumerate() {
+        let mut pair = [*a, *b];
         pair.sort();
         assert_eq!(pair, [1, 2], "iteration {i}");
     }
