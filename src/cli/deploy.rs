@@ -1,7 +1,7 @@
 //! `pgml-cli deploy`
 
 use crate::error::{one_line, Error, Result};
-use crate::registry::{self, ModelRow, Registry, Strategy};
+use crate::registry::{self, ModelRow, Strategy};
 
 use super::{metric, print, print_json, ReportFormat, StoreArgs};
 

@@ -102,8 +102,9 @@ impl DialectArgs {
 /// Where the project registry is (deploy, models, projects).
 #[derive(clap::Args)]
 pub struct StoreArgs {
-    /// Registry database [default: $PGML_STORE, else ./.pgml/registry.db]
-    #[arg(long, value_name = "PATH")]
+    /// Registry: a database file or a postgresql:// URL [default: $PGML_STORE, else
+    /// ./.pgml/registry.db]
+    #[arg(long, value_name = "PATH|URL")]
     store: Option<std::path::PathBuf>,
 }
 

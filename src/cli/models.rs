@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::error::{one_line, Error, Result};
 use crate::model;
-use crate::registry::{self, Registry};
+use crate::registry;
 
 use super::{metric, print, print_json, ReportFormat};
 
@@ -14,8 +14,9 @@ pub struct Args {
     action: Option<Action>,
     /// List only this project's models
     project: Option<String>,
-    /// Registry database [default: $PGML_STORE, else ./.pgml/registry.db]
-    #[arg(long, value_name = "PATH", global = true)]
+    /// Registry: a database file or a postgresql:// URL [default: $PGML_STORE, else
+    /// ./.pgml/registry.db]
+    #[arg(long, value_name = "PATH|URL", global = true)]
     store: Option<PathBuf>,
     /// Listing format [default: human]
     #[arg(long, value_enum)]
@@ -76,7 +77,8 @@ pub fn run(args: Args) -> Result<i32> {
             no_deploy,
         }) => {
             let mut registry = registry::open_or_create(&store)?;
-            let (_, recorded) = registry::record_file(&mut registry, &project, &file, !no_deploy)?;
+            let (_, recorded) =
+                registry::record_file(registry.as_mut(), &project, &file, !no_deploy)?;
             let deployed = match recorded.deployed {
                 true => "deployed".to_string(),
                 false => match recorded.deployed_model_id {

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::model;
 use crate::output::Format;
 use crate::predict::{self, OnError, PredictRequest};
-use crate::registry::{self, Registry};
+use crate::registry;
 
 use super::DialectArgs;
 
@@ -22,9 +22,9 @@ pub struct Args {
     /// Predict with this project's deployed model (from the registry)
     #[arg(long, value_name = "NAME")]
     project: Option<String>,
-    /// Registry database for --project or a model id [default: $PGML_STORE, else
-    /// ./.pgml/registry.db]
-    #[arg(long, value_name = "PATH")]
+    /// Registry for --project or a model id: a database file or a postgresql:// URL
+    /// [default: $PGML_STORE, else ./.pgml/registry.db]
+    #[arg(long, value_name = "PATH|URL")]
     store: Option<PathBuf>,
     /// Rows to predict: CSV with a header or Parquet (columns matched by name), NPY (by position), or - for CSV on stdin
     #[arg(long, value_name = "FILE")]
@@ -87,13 +87,12 @@ pub fn run(args: Args) -> Result<i32> {
     };
     let stored = match id {
         Some(source) => {
-            let path = registry::location(args.store.as_deref());
-            let mut store = registry::open(&path)?;
+            let mut store = registry::open(&registry::location(args.store.as_deref()))?;
             let id = match source {
                 Source::Id(id) => id,
                 Source::Project(project) => store.deployed(&project)?,
             };
-            let name = PathBuf::from(format!("{} model {id}", path.display()));
+            let name = PathBuf::from(format!("{} model {id}", store.name()));
             let (_, _, bytes) = store.model_file(id)?;
             let (header, payload) = model::decode(&name, &bytes)?;
             Some((name, header, payload))

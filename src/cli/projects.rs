@@ -1,7 +1,7 @@
 //! `pgml-cli projects`
 
 use crate::error::{Error, Result};
-use crate::registry::{self, Registry};
+use crate::registry;
 
 use super::{print, print_json, ReportFormat, StoreArgs};
 

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::Header;
 use crate::preprocess::Spec;
 use crate::progress::Progress;
-use crate::registry::{self, Recorded, Registry};
+use crate::registry::{self, Recorded};
 use crate::runtime::Cluster;
 use crate::search;
 use crate::task::Task;
@@ -97,8 +97,9 @@ pub struct Args {
     /// --output is given
     #[arg(long, value_name = "NAME")]
     project: Option<String>,
-    /// Registry database for --project [default: $PGML_STORE, else ./.pgml/registry.db]
-    #[arg(long, value_name = "PATH", requires = "project")]
+    /// Registry for --project: a database file or a postgresql:// URL [default: $PGML_STORE,
+    /// else ./.pgml/registry.db]
+    #[arg(long, value_name = "PATH|URL", requires = "project")]
     store: Option<PathBuf>,
     /// Record the model in the project without deploying it
     #[arg(long, requires = "project")]
@@ -230,7 +231,8 @@ pub fn run(args: Args) -> Result<i32> {
         let mut recorded = Vec::new();
         let mut record = |path: &std::path::Path| -> Result<()> {
             if let Some((name, store)) = &mut project {
-                recorded.push(registry::record_file(store, name, path, !args.no_deploy)?.1);
+                recorded
+                    .push(registry::record_file(store.as_mut(), name, path, !args.no_deploy)?.1);
             }
             Ok(())
         };
@@ -301,7 +303,7 @@ pub fn run(args: Args) -> Result<i32> {
     // A model that fails its gates is not recorded, so it can never be deployed.
     let recorded = match (&mut project, &gates) {
         (Some((name, store)), Ok(())) => {
-            Some(registry::record_file(store, name, &output, !args.no_deploy)?.1)
+            Some(registry::record_file(store.as_mut(), name, &output, !args.no_deploy)?.1)
         }
         _ => None,
     };

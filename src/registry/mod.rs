@@ -1,7 +1,10 @@
 //! The project registry: many models per project, one deployed (PostgresML's projects, deploy
-//! and rollback), in one embedded database file. `Registry` is what the commands use; `sqlite`
-//! implements it, and every statement lives in `sql` so a PostgreSQL registry can reuse them.
+//! and rollback), in one embedded database file or in PostgreSQL. `Registry` is what the
+//! commands use; `ops` implements it once over a transaction's queries, which `sqlite` and
+//! `postgres` answer; every statement lives in `sql`.
 
+mod ops;
+mod postgres;
 mod sql;
 mod sqlite;
 
@@ -13,12 +16,13 @@ use crate::error::{Error, Result};
 use crate::model::{self, Header};
 use crate::task::Task;
 
+pub use self::postgres::Postgres;
 pub use sqlite::Sqlite;
 
 /// Where the registry is when `--store` is not given and `PGML_STORE` is unset.
 pub const DEFAULT_LOCATION: &str = ".pgml/registry.db";
 
-/// `--store`, else `$PGML_STORE`, else `./.pgml/registry.db`.
+/// `--store`, else `$PGML_STORE`, else `./.pgml/registry.db`: a file, or a `postgresql://` URL.
 pub fn location(store: Option<&Path>) -> PathBuf {
     store
         .map(Path::to_path_buf)
@@ -91,6 +95,8 @@ impl Strategy {
 pub const NEW_SCORE: &str = "new_score";
 
 pub trait Registry {
+    /// The registry as messages name it (a path, or a URL without its password).
+    fn name(&self) -> &str;
     /// Refuses a project that exists with another task (before any training).
     fn check_project(&mut self, project: &str, task: Task) -> Result<()>;
     /// Adds a model file's bytes to `project` (created with the model's task on first use) and,
@@ -152,19 +158,27 @@ pub fn key_metric_name(task: &str) -> &'static str {
     <Task as clap::ValueEnum>::from_str(task, false).map_or("key metric", |t| t.key_metric())
 }
 
-/// Opens the registry at `path` for reading and deploying (it must exist).
-pub fn open(path: &Path) -> Result<Sqlite> {
-    Sqlite::open(path, false)
+/// Opens the registry at `store` (from `location`) for reading and deploying (it must exist).
+pub fn open(store: &Path) -> Result<Box<dyn Registry>> {
+    open_store(store, false)
 }
 
-/// Opens the registry at `path`, creating it and its directory on first use.
-pub fn open_or_create(path: &Path) -> Result<Sqlite> {
-    Sqlite::open(path, true)
+/// Opens the registry at `store`, creating it (and a file's directory) on first use.
+pub fn open_or_create(store: &Path) -> Result<Box<dyn Registry>> {
+    open_store(store, true)
+}
+
+fn open_store(store: &Path, create: bool) -> Result<Box<dyn Registry>> {
+    // A URL passes through `--store`'s path unchanged.
+    match store.to_str().filter(|s| crate::postgres::is_url(s)) {
+        Some(url) => Ok(Box::new(Postgres::open(url, create)?)),
+        None => Ok(Box::new(Sqlite::open(store, create)?)),
+    }
 }
 
 /// Reads and checks a model file, then records it (train's output, import).
 pub fn record_file(
-    registry: &mut impl Registry,
+    registry: &mut dyn Registry,
     project: &str,
     path: &Path,
     deploy: bool,

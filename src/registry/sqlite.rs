@@ -5,12 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
-use super::{sql, ModelRow, ProjectRow, Recorded, Registry, Strategy, NEW_SCORE};
+use super::ops::{self, Backend, Param, Tx};
+use super::{sql, ModelRow, ProjectRow};
 use crate::error::{Error, Result};
-use crate::model::{self, Header};
-use crate::task::Task;
 
 /// How long a writer waits for another one; a write holds the lock for milliseconds, so this
 /// is only reached when something holds the database open in a transaction.
@@ -18,6 +17,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct Sqlite {
     path: PathBuf,
+    /// The path as messages show it.
+    name: String,
     conn: Connection,
 }
 
@@ -46,6 +47,7 @@ impl Sqlite {
         let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
         let mut registry = Sqlite {
             path: path.to_path_buf(),
+            name: path.display().to_string(),
             conn,
         };
         registry.setup()?;
@@ -58,7 +60,6 @@ impl Sqlite {
         self.conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
         // The version first: a file that is no database fails here, before anything is written.
         let version = self.version()?;
-        self.check_not_newer(version)?;
         // Switching to WAL needs the database to itself: when another process holds it (several
         // opening a new registry at once) SQLite keeps the old mode without waiting, so wait
         // here, within the busy timeout. Once switched, the mode is the file's for good.
@@ -91,49 +92,18 @@ impl Sqlite {
     /// 0 for an empty database; an SQLite file with other tables is not a registry.
     fn version(&self) -> Result<i64> {
         let err = |e| db_error(&self.path, e);
-        let has_version: i64 = self
+        let tables = self
             .conn
-            .query_row(sql::SQLITE_HAS_VERSION, [], |r| r.get(0))
+            .query_row(sql::SQLITE_TABLES, [], |r| {
+                Ok((r.get::<_, i64>(0)? > 0, r.get(1)?))
+            })
             .map_err(err)?;
-        if has_version == 1 {
-            let version: Option<i64> = self
-                .conn
+        let foreign = "an SQLite database without a schema_version table";
+        ops::schema_version(&self.name, tables, foreign, || {
+            self.conn
                 .query_row(sql::SCHEMA_VERSION_GET, [], |r| r.get(0))
-                .map_err(err)?;
-            // Versions start at 1; a migration indexes by the version, so nothing else may pass.
-            return match version {
-                Some(v) if v >= 1 => Ok(v),
-                Some(v) => Err(self.not_a_registry(&format!("its schema_version is {v}"))),
-                None => Err(self.not_a_registry("its schema_version table is empty")),
-            };
-        }
-        let tables: i64 = self
-            .conn
-            .query_row(sql::SQLITE_TABLE_COUNT, [], |r| r.get(0))
-            .map_err(err)?;
-        match tables {
-            0 => Ok(0),
-            _ => Err(self.not_a_registry("an SQLite database without a schema_version table")),
-        }
-    }
-
-    fn check_not_newer(&self, version: i64) -> Result<()> {
-        if version > sql::SCHEMA_VERSION {
-            return Err(Error::Model(format!(
-                "{} is a registry of schema version {version}; this pgml-cli {} knows versions up to {}; upgrade pgml-cli",
-                self.path.display(),
-                env!("CARGO_PKG_VERSION"),
-                sql::SCHEMA_VERSION
-            )));
-        }
-        Ok(())
-    }
-
-    fn not_a_registry(&self, why: &str) -> Error {
-        Error::Model(format!(
-            "{} is not a pgml-cli registry ({why})",
-            self.path.display()
-        ))
+                .map_err(err)
+        })
     }
 
     /// Brings an older registry (or an empty file) to `SCHEMA_VERSION` in one transaction; the
@@ -145,7 +115,6 @@ impl Sqlite {
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err)?;
         let result = (|| {
             let version = self.version()?;
-            self.check_not_newer(version)?;
             for step in &sql::MIGRATIONS[version as usize..] {
                 self.conn.execute_batch(step).map_err(err)?;
             }
@@ -158,35 +127,6 @@ impl Sqlite {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
         result
-    }
-
-    fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
-        move |e| db_error(&self.path, e)
-    }
-}
-
-fn project_id(path: &Path, conn: &Connection, project: &str) -> Result<(i64, String)> {
-    conn.query_row(sql::PROJECT_GET, params![project], |r| {
-        Ok((r.get(0)?, r.get(2)?))
-    })
-    .optional()
-    .map_err(|e| db_error(path, e))?
-    .ok_or_else(|| Error::usage(format!("no project '{project}' in {}", path.display())))
-}
-
-/// A model's row, whether it is deployed, and its project's id.
-fn model_row(path: &Path, conn: &Connection, id: i64) -> Result<Option<(ModelRow, i64)>> {
-    let err = |e| db_error(path, e);
-    let row = conn
-        .query_row(sql::MODEL_GET, params![id], read_model)
-        .optional()
-        .map_err(err)?;
-    match row {
-        Some((mut row, project_id)) => {
-            row.deployed = deployed(conn, project_id).map_err(err)? == Some(row.id);
-            Ok(Some((row, project_id)))
-        }
-        None => Ok(None),
     }
 }
 
@@ -241,271 +181,133 @@ fn read_model(r: &rusqlite::Row) -> rusqlite::Result<(ModelRow, i64)> {
     ))
 }
 
-fn deployed(conn: &Connection, project_id: i64) -> rusqlite::Result<Option<i64>> {
-    conn.query_row(sql::DEPLOYED, params![project_id], |r| r.get(0))
-        .optional()
+/// A transaction's (or the connection's) statements, with the messages' names.
+struct SqliteTx<'a> {
+    conn: &'a Connection,
+    path: &'a Path,
+    name: &'a str,
 }
 
-impl Registry for Sqlite {
-    fn check_project(&mut self, project: &str, task: Task) -> Result<()> {
-        let existing: Option<String> = self
-            .conn
-            .query_row(sql::PROJECT_GET, params![project], |r| r.get(2))
-            .optional()
-            .map_err(self.err())?;
-        match existing {
-            Some(existing) if existing != task.name() => Err(Error::usage(format!(
-                "project '{project}' in {} is a {existing} project; this model is {task}",
-                self.path.display()
-            ))),
-            _ => Ok(()),
-        }
+fn bind<'p>(params: &'p [Param]) -> Vec<&'p dyn rusqlite::ToSql> {
+    params
+        .iter()
+        .map(|p| -> &dyn rusqlite::ToSql {
+            match p {
+                Param::Int(v) => v,
+                Param::Text(v) => v,
+                Param::OptText(v) => v,
+                Param::OptReal(v) => v,
+                Param::Bytes(v) => v,
+            }
+        })
+        .collect()
+}
+
+impl SqliteTx<'_> {
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: &[Param],
+        read: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let err = |e| db_error(self.path, e);
+        let mut statement = self.conn.prepare(sql).map_err(err)?;
+        let rows = statement
+            .query_map(bind(params).as_slice(), read)
+            .and_then(|rows| rows.collect())
+            .map_err(err)?;
+        Ok(rows)
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn name(&self) -> &str {
+        self.name
     }
 
-    fn record(
-        &mut self,
-        project: &str,
-        header: &Header,
-        bytes: &[u8],
-        deploy: bool,
-    ) -> Result<Recorded> {
-        let path = self.path.clone();
-        let err = |e| db_error(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
-        let now = crate::train::now();
-        tx.execute(
-            sql::PROJECT_CREATE,
-            params![project, header.task.name(), now],
-        )
-        .map_err(err)?;
-        let (project_id, task): (i64, String) = tx
-            .query_row(sql::PROJECT_GET, params![project], |r| {
-                Ok((r.get(0)?, r.get(2)?))
-            })
-            .map_err(err)?;
-        if task != header.task.name() {
-            return Err(Error::usage(format!(
-                "project '{project}' in {} is a {task} project; this model is {}",
-                path.display(),
-                header.task
-            )));
-        }
-        let json = |v: &serde_json::Value| v.to_string();
-        let metrics = crate::model::metrics_json(&header.metrics);
-        // Search results, once the header carries them, are kept beside the model.
-        let search = serde_json::to_value(header)
-            .ok()
-            .and_then(|h| h.get("search").filter(|s| !s.is_null()).map(json));
-        let key = super::key_metric(header);
-        let model_id: i64 = tx
-            .query_row(
-                sql::MODEL_INSERT,
-                params![
-                    project_id,
-                    header.algorithm,
-                    header.runtime.name(),
-                    header.task.name(),
-                    json(&header.hyperparams),
-                    json(&metrics),
-                    key,
-                    search,
-                    now,
-                    bytes
-                ],
-                |r| r.get(0),
-            )
-            .map_err(err)?;
-        let mut deployed_now = false;
-        let mut current = deployed(&tx, project_id).map_err(err)?;
-        if deploy {
-            let current_key = match current {
-                Some(id) => {
-                    tx.query_row(sql::MODEL_GET, params![id], read_model)
-                        .map_err(err)?
-                        .0
-                        .key_metric
-                }
-                None => None,
-            };
-            if current.is_none() || super::beats(key, current_key) {
-                tx.execute(sql::DEPLOY, params![project_id, model_id, NEW_SCORE, now])
-                    .map_err(err)?;
-                deployed_now = true;
-                current = Some(model_id);
-            }
-        }
-        tx.commit().map_err(err)?;
-        Ok(Recorded {
-            model_id,
-            deployed: deployed_now,
-            deployed_model_id: current,
+    fn project_for_write(&self) -> &'static str {
+        sql::PROJECT_GET
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Param]) -> Result<()> {
+        self.conn
+            .execute(sql, bind(params).as_slice())
+            .map_err(|e| db_error(self.path, e))?;
+        Ok(())
+    }
+
+    fn ints(&mut self, sql: &str, params: &[Param]) -> Result<Vec<i64>> {
+        self.rows(sql, params, |r| r.get(0))
+    }
+
+    fn scores(&mut self, sql: &str, params: &[Param]) -> Result<Vec<(i64, f64)>> {
+        self.rows(sql, params, |r| Ok((r.get(0)?, r.get(1)?)))
+    }
+
+    fn models(&mut self, sql: &str, params: &[Param]) -> Result<Vec<(ModelRow, i64)>> {
+        self.rows(sql, params, read_model)
+    }
+
+    fn project(&mut self, sql: &str, name: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .rows(sql, &[Param::Text(name)], |r| Ok((r.get(0)?, r.get(2)?)))?
+            .pop())
+    }
+
+    fn projects(&mut self) -> Result<Vec<(i64, ProjectRow)>> {
+        self.rows(sql::PROJECT_LIST, &[], |r| {
+            Ok((
+                r.get(0)?,
+                ProjectRow {
+                    name: r.get(1)?,
+                    task: r.get(2)?,
+                    created: r.get(3)?,
+                    models: r.get(4)?,
+                    deployed_model_id: None,
+                },
+            ))
         })
     }
 
-    fn deploy(&mut self, project: &str, strategy: &Strategy) -> Result<ModelRow> {
-        let path = self.path.clone();
-        let err = |e| db_error(&path, e);
+    fn blob(&mut self, id: i64) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .rows(sql::MODEL_BLOB, &[Param::Int(id)], |r| r.get(0))?
+            .pop())
+    }
+}
+
+impl Backend for Sqlite {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn write<T>(&mut self, op: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        self.transaction(TransactionBehavior::Immediate, op)
+    }
+
+    fn read<T>(&mut self, op: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        self.transaction(TransactionBehavior::Deferred, op)
+    }
+}
+
+impl Sqlite {
+    /// Runs `op` in one transaction, committed when it succeeds (rolled back when dropped).
+    fn transaction<T>(
+        &mut self,
+        behavior: TransactionBehavior,
+        op: impl FnOnce(&mut dyn Tx) -> Result<T>,
+    ) -> Result<T> {
+        let path = &self.path;
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
-        let (project_id, task) = project_id(&path, &tx, project)?;
-        let count: i64 = tx
-            .query_row(sql::MODEL_COUNT, params![project_id], |r| r.get(0))
-            .map_err(err)?;
-        if count == 0 {
-            return Err(Error::usage(format!("project '{project}' has no models")));
-        }
-        let one = |query: &str, p: &[&dyn rusqlite::ToSql]| -> Result<Option<i64>> {
-            tx.query_row(query, p, |r| r.get(0)).optional().map_err(err)
-        };
-        let of = |algorithm: &Option<String>| match algorithm {
-            Some(a) => format!(" of algorithm '{a}'"),
-            None => String::new(),
-        };
-        let model_id = match strategy {
-            Strategy::BestScore(algorithm) => {
-                let (query, p): (&str, Vec<&dyn rusqlite::ToSql>) = match algorithm {
-                    Some(a) => (sql::SCORES_ALGORITHM, vec![&project_id, a]),
-                    None => (sql::SCORES, vec![&project_id]),
-                };
-                let mut statement = tx.prepare(query).map_err(err)?;
-                let scores = statement
-                    .query_map(p.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))
-                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<(i64, f64)>>>())
-                    .map_err(err)?;
-                super::best_score(&scores)
-            }
-            .ok_or_else(|| {
-                let key = super::key_metric_name(&task);
-                Error::usage(format!(
-                    "project '{project}' has no model{} with a {key} score",
-                    of(algorithm)
-                ))
-            })?,
-            Strategy::MostRecent(algorithm) => match algorithm {
-                Some(a) => one(sql::MOST_RECENT_ALGORITHM, &[&project_id, a])?,
-                None => one(sql::MOST_RECENT, &[&project_id])?,
-            }
-            .ok_or_else(|| {
-                Error::usage(format!("project '{project}' has no model{}", of(algorithm)))
-            })?,
-            Strategy::Rollback => {
-                let current = deployed(&tx, project_id).map_err(err)?.ok_or_else(|| {
-                    Error::usage(format!(
-                        "project '{project}' has no deployment to roll back"
-                    ))
-                })?;
-                one(sql::ROLLBACK, &[&project_id, &current])?.ok_or_else(|| {
-                    Error::usage(format!(
-                        "project '{project}' has no earlier deployment to roll back to (model {current} is the only one deployed)"
-                    ))
-                })?
-            }
-            Strategy::Specific(id) => match model_row(&path, &tx, *id)? {
-                Some((_, pid)) if pid == project_id => *id,
-                Some((row, _)) => {
-                    return Err(Error::usage(format!(
-                        "model {id} belongs to project '{}', not '{project}'",
-                        row.project
-                    )))
-                }
-                None => return Err(Error::usage(format!("no model {id} in {}", path.display()))),
-            },
-        };
-        tx.execute(
-            sql::DEPLOY,
-            params![project_id, model_id, strategy.name(), crate::train::now()],
-        )
-        .map_err(err)?;
-        let (row, _) = model_row(&path, &tx, model_id)?
-            .ok_or_else(|| Error::Io(format!("{}: model {model_id} vanished", path.display())))?;
-        tx.commit().map_err(err)?;
-        Ok(row)
-    }
-
-    fn models(&mut self, project: Option<&str>) -> Result<Vec<ModelRow>> {
-        let mut rows = Vec::new();
-        let mut statement = match project {
-            Some(name) => {
-                project_id(&self.path, &self.conn, name)?;
-                self.conn.prepare(sql::MODEL_LIST_PROJECT)
-            }
-            None => self.conn.prepare(sql::MODEL_LIST_ALL),
-        }
-        .map_err(self.err())?;
-        let listed = match project {
-            Some(name) => statement.query_map(params![name], read_model),
-            None => statement.query_map([], read_model),
-        }
-        .map_err(self.err())?;
-        let mut current = std::collections::HashMap::new();
-        for row in listed {
-            let (mut row, project_id) = row.map_err(self.err())?;
-            if let std::collections::hash_map::Entry::Vacant(e) = current.entry(project_id) {
-                e.insert(deployed(&self.conn, project_id).map_err(self.err())?);
-            }
-            row.deployed = current[&project_id] == Some(row.id);
-            rows.push(row);
-        }
-        Ok(rows)
-    }
-
-    fn projects(&mut self) -> Result<Vec<ProjectRow>> {
-        let mut statement = self.conn.prepare(sql::PROJECT_LIST).map_err(self.err())?;
-        let listed = statement
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    ProjectRow {
-                        name: r.get(1)?,
-                        task: r.get(2)?,
-                        created: r.get(3)?,
-                        models: r.get(4)?,
-                        deployed_model_id: None,
-                    },
-                ))
-            })
-            .map_err(self.err())?;
-        let mut rows = Vec::new();
-        for row in listed {
-            let (id, mut row) = row.map_err(self.err())?;
-            row.deployed_model_id = deployed(&self.conn, id).map_err(self.err())?;
-            rows.push(row);
-        }
-        Ok(rows)
-    }
-
-    fn deployed(&mut self, project: &str) -> Result<i64> {
-        let (id, _) = project_id(&self.path, &self.conn, project)?;
-        deployed(&self.conn, id)
-            .map_err(self.err())?
-            .ok_or_else(|| Error::usage(format!("project '{project}' has no deployed model")))
-    }
-
-    fn model_file(&mut self, id: i64) -> Result<(ModelRow, Header, Vec<u8>)> {
-        let (row, _) = model_row(&self.path, &self.conn, id)?
-            .ok_or_else(|| Error::usage(format!("no model {id} in {}", self.path.display())))?;
-        let bytes: Vec<u8> = self
-            .conn
-            .query_row(sql::MODEL_BLOB, params![id], |r| r.get(0))
-            .map_err(self.err())?;
-        let name = PathBuf::from(format!("{} model {id}", self.path.display()));
-        let (header, _) = model::decode(&name, &bytes)?;
-        // The file must be the model the row describes (a crafted registry may swap them).
-        if header.task.name() != row.task || header.algorithm != row.algorithm {
-            return Err(Error::Model(format!(
-                "{}: the stored file is a {} {} model, the registry lists a {} {} one",
-                name.display(),
-                header.task,
-                header.algorithm,
-                row.task,
-                row.algorithm
-            )));
-        }
-        Ok((row, header, bytes))
+            .transaction_with_behavior(behavior)
+            .map_err(|e| db_error(path, e))?;
+        let value = op(&mut SqliteTx {
+            conn: &tx,
+            path,
+            name: &self.name,
+        })?;
+        tx.commit().map_err(|e| db_error(path, e))?;
+        Ok(value)
     }
 }
