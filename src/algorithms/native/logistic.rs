@@ -93,10 +93,7 @@ pub fn fit(
             }
         }
         let size = gradient.iter().fold(0.0f64, |m, g| m.max(g.abs())) / n;
-        let step = hessian
-            .factorizec(UPLO::Lower)
-            .and_then(|f| f.solvec(&gradient.mapv(|g| -g)))
-            .map_err(|e| Error::fit(format!("logistic regression: Newton step failed: {e}")))?;
+        let step = newton_step(&hessian, &gradient)?;
         // Backtracking (Armijo) on the full objective: Newton's step is 1 near the minimum.
         let start = at.loss + penalty_of(&w, p, penalty);
         let slope = gradient.dot(&step);
@@ -136,6 +133,40 @@ pub fn fit(
         intercept,
         classes: present.clone(),
     })
+}
+
+/// Solves `hessian · step = -gradient`. Scaled to a unit diagonal first: features of very
+/// different scales (dates as seconds beside 0/1 columns) otherwise make the Cholesky
+/// factorization fail in floating point. Where it still fails (nearly collinear columns with a
+/// weak penalty), a growing ridge damps the step, which the line search then accepts.
+fn newton_step(hessian: &Array2<f64>, gradient: &Array1<f64>) -> Result<Array1<f64>> {
+    let scale = hessian.diag().mapv(|d| {
+        if d > 0.0 && d.is_finite() {
+            1.0 / d.sqrt()
+        } else {
+            1.0
+        }
+    });
+    let scaled = hessian * &scale.view().insert_axis(Axis(1)) * &scale.view().insert_axis(Axis(0));
+    let rhs = -(gradient * &scale);
+    let mut ridge = 0.0;
+    loop {
+        let mut damped = scaled.clone();
+        damped.diag_mut().mapv_inplace(|d| d + ridge);
+        match damped.factorizec(UPLO::Lower).and_then(|f| f.solvec(&rhs)) {
+            Ok(step) if all_finite(step.iter()) => return Ok(step * &scale),
+            _ if ridge < 1e3 => ridge = if ridge == 0.0 { 1e-10 } else { ridge * 100.0 },
+            Ok(_) => break,
+            Err(e) => {
+                return Err(Error::fit(format!(
+                    "logistic regression: no Newton step: {e}"
+                )))
+            }
+        }
+    }
+    Err(Error::fit(
+        "logistic regression: no finite Newton step (non-finite features or weights)",
+    ))
 }
 
 fn penalty_of(w: &Array1<f64>, p: usize, penalty: f64) -> f64 {
