@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod panic;
+pub mod postgres;
 pub mod predict;
 pub mod preprocess;
 pub mod progress;

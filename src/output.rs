@@ -1,5 +1,6 @@
 //! Writing predictions: CSV (or TSV) and JSON stream row by row; NPY is gathered and written at the end.
-//! Files are written to a temporary file and renamed into place, so a failed run leaves none.
+//! Files are written to a temporary file and renamed into place, so a failed run leaves none;
+//! a PostgreSQL table is created and filled in one transaction, to the same effect.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -8,6 +9,7 @@ use ndarray::{Array1, Array2};
 use ndarray_npy::WriteNpyExt;
 
 use crate::atomic;
+use crate::data::postgres::{SqlType, SqlValue, TableWriter};
 use crate::error::{Error, Result};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -54,6 +56,11 @@ enum Sink {
         out: Box<dyn Write>,
         values: Vec<f64>,
         rows: usize,
+    },
+    /// A new PostgreSQL table, one typed column per output column.
+    Table {
+        writer: TableWriter,
+        types: Vec<SqlType>,
     },
 }
 
@@ -118,9 +125,47 @@ impl PredictionWriter {
         })
     }
 
+    /// Creates the table `?table=` of `url` names, with these columns and types.
+    pub fn table(
+        url: &str,
+        columns: Vec<String>,
+        types: Vec<SqlType>,
+        replace: bool,
+    ) -> Result<Self> {
+        let definitions: Vec<(String, SqlType)> =
+            columns.iter().cloned().zip(types.iter().copied()).collect();
+        let writer = TableWriter::create(url, &definitions, replace)?;
+        Ok(PredictionWriter {
+            columns,
+            precision: None,
+            name: writer.name().to_string(),
+            sink: Sink::Table { writer, types },
+            target: None,
+        })
+    }
+
     pub fn write_row(&mut self, row: &[Cell]) -> Result<()> {
         let io = |e| Error::io(&self.name, e);
         match &mut self.sink {
+            Sink::Table { writer, types } => {
+                let values =
+                    row.iter()
+                        .zip(types.iter())
+                        .zip(&self.columns)
+                        .map(|((cell, &ty), column)| match cell {
+                            Cell::Number(v) => Ok(SqlValue::Float8(*v)),
+                            Cell::Integer(i) => Ok(SqlValue::Int8(*i)),
+                            Cell::Label(text) | Cell::Text(text) => SqlValue::parse(text, ty)
+                                .map_err(|why| {
+                                    Error::data(
+                                        &self.name,
+                                        format!("column {}: {why}", crate::data::quote(column)),
+                                    )
+                                }),
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                writer.write_row(values)
+            }
             Sink::Csv(writer) => {
                 let fields: Vec<String> = row
                     .iter()
@@ -177,6 +222,7 @@ impl PredictionWriter {
         let name = self.name.clone();
         let io = |e| Error::io(&name, e);
         match self.sink {
+            Sink::Table { writer, .. } => writer.finish()?,
             Sink::Csv(mut writer) => writer.flush().map_err(io)?,
             Sink::Json { mut out, rows } => {
                 out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })

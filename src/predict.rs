@@ -6,6 +6,7 @@ use ndarray::{Array2, ArrayView2};
 
 use crate::algorithms::Runtime;
 use crate::data::csv::Columns;
+use crate::data::postgres::SqlType;
 use crate::data::{DataSource, CHUNK_ROWS};
 use crate::error::{warn, Error, Result};
 use crate::model::{self, Header};
@@ -29,7 +30,10 @@ pub enum OnError {
 pub struct PredictRequest {
     pub model: PathBuf,
     pub data: DataSource,
+    /// A file, stdout (`None`), or a `postgresql://...?table=` URL (a new table).
     pub output: Option<PathBuf>,
+    /// A table output replaces one of the same name.
+    pub replace: bool,
     pub format: Format,
     pub proba: bool,
     pub precision: Option<usize>,
@@ -130,11 +134,11 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
                 .map_err(|why| Error::model(&request.model, why))?;
             let writer = match &mut writer {
                 Some(w) => w,
-                None => writer.insert(PredictionWriter::create(
-                    request.output.as_deref(),
-                    request.format,
-                    output_columns(&header, request, table.first().map_or(0, Vec::len)),
-                    request.precision,
+                None => writer.insert(open_output(
+                    &header,
+                    request,
+                    &reader,
+                    table.first().map_or(0, Vec::len),
                 )?),
             };
             for (row, &r) in table.iter().zip(&kept_rows) {
@@ -152,12 +156,7 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
     }
     let writer = match writer {
         Some(w) => w,
-        None => PredictionWriter::create(
-            request.output.as_deref(),
-            request.format,
-            output_columns(&header, request, 0),
-            request.precision,
-        )?,
+        None => open_output(&header, request, &reader, 0)?,
     };
     writer.finish()?;
     if !unseen.unseen.is_empty() {
@@ -180,6 +179,35 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
         ));
     }
     Ok(predicted)
+}
+
+/// The output for `width` prediction columns: a file, stdout, or a new PostgreSQL table whose
+/// kept columns have the source's types where it has them.
+fn open_output(
+    header: &Header,
+    request: &PredictRequest,
+    reader: &crate::data::Reader,
+    width: usize,
+) -> Result<PredictionWriter> {
+    let columns = output_columns(header, request, width);
+    match request.output.as_deref().and_then(|o| o.to_str()) {
+        Some(url) if crate::postgres::is_url(url) => {
+            let prediction = match header.task {
+                Task::Classification if !request.proba => SqlType::of_labels(&header.classes),
+                Task::Clustering => SqlType::Int8,
+                _ => SqlType::Float8,
+            };
+            let mut types = reader.kept_types();
+            types.resize(columns.len(), prediction);
+            PredictionWriter::table(url, columns, types, request.replace)
+        }
+        _ => PredictionWriter::create(
+            request.output.as_deref(),
+            request.format,
+            columns,
+            request.precision,
+        ),
+    }
 }
 
 /// Column names: the kept columns, then targets, class labels (`--proba`), `cluster`, or

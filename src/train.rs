@@ -782,7 +782,7 @@ fn check_targets(request: &TrainRequest) -> Result<()> {
             quote(twice)
         )));
     }
-    let csv = matches!(request.data, DataSource::Csv(..));
+    let csv = !matches!(request.data, DataSource::Npy { .. });
     match (task.supervised(), request.targets.len()) {
         (true, 0) if csv => Err(Error::usage(format!("{task} needs --target COLUMN"))),
         (false, n) if n > 0 => Err(Error::usage(format!("{task} takes no --target"))),
@@ -840,9 +840,15 @@ pub fn now() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-/// The default model path: `<data file stem>-<algorithm>.pgml` in the current directory.
+/// The default model path: `<data file stem>-<algorithm>.pgml` in the current directory
+/// (`<table>-<algorithm>.pgml`, `query-<algorithm>.pgml` from PostgreSQL).
 pub fn default_output(data: &DataSource, algorithm: &str) -> PathBuf {
-    let (DataSource::Csv(path, _) | DataSource::Npy { features: path, .. }) = data;
+    let path = match data {
+        DataSource::Csv(path, _) | DataSource::Npy { features: path, .. } => path,
+        DataSource::Postgres(pg) => {
+            return PathBuf::from(format!("{}-{algorithm}.pgml", pg.stem()))
+        }
+    };
     let stem = crate::data::input::stem(path)
         .and_then(|s| s.to_str())
         .filter(|s| *s != "-")

@@ -177,76 +177,20 @@ impl CsvReader {
                 ),
             ));
         }
-        let mut index = HashMap::new();
-        for (i, name) in header.iter().enumerate() {
-            if index.insert(name, i).is_some() {
-                return Err(Error::data(
-                    &source,
-                    format!("column {} appears twice in the header", quote(name)),
-                ));
-            }
-        }
-        let (targets, keep) = (columns.targets, columns.keep);
-        let find = |name: &String| {
-            index.get(name.as_str()).copied().ok_or_else(|| {
-                let why = if keep.contains(name) {
-                    ", asked for by --keep"
-                } else if targets.contains(name) && columns.predicting {
-                    ", the model's target"
-                } else if columns.predicting {
-                    ", which the model was trained on"
-                } else {
-                    ""
-                };
-                let columns = match other_delimiter(&header, dialect.delimiter) {
-                    Some(delimiter) => format!(
-                        "the header is one column {}: is the delimiter {delimiter}? \
-                         try --delimiter {delimiter}",
-                        quote(&header[0])
-                    ),
-                    None => format!("columns: {}", list(header.iter())),
-                };
-                Error::data(
-                    &source,
-                    format!("no column {}{why} ({columns})", quote(name)),
+        let names: Vec<String> = header.iter().map(String::from).collect();
+        let Wanted {
+            indices: wanted,
+            feature_names,
+            target_names,
+            kept_names,
+        } = choose_columns(&source, &names, columns, &|| {
+            other_delimiter(&header, dialect.delimiter).map(|delimiter| {
+                format!(
+                    "the header is one column {}: is the delimiter {delimiter}? try --delimiter {delimiter}",
+                    quote(&header[0])
                 )
             })
-        };
-        for name in columns
-            .targets
-            .iter()
-            .chain(columns.ignore)
-            .chain(columns.keep)
-        {
-            find(name)?;
-        }
-        let feature_names: Vec<String> = match columns.features {
-            Some(features) => features.to_vec(),
-            None => header
-                .iter()
-                .filter(|h| {
-                    let named = |list: &[String]| list.iter().any(|t| t == h);
-                    !named(columns.targets) && !named(columns.ignore)
-                })
-                .map(String::from)
-                .collect(),
-        };
-        if let Some(both) = feature_names.iter().find(|f| columns.targets.contains(f)) {
-            return Err(Error::usage(format!(
-                "column {} is both a feature and a target",
-                quote(both)
-            )));
-        }
-        if feature_names.is_empty() {
-            return Err(Error::data(&source, "has no feature columns"));
-        }
-        let (target_names, kept_names) = (columns.targets.to_vec(), columns.keep.to_vec());
-        let wanted: Vec<usize> = feature_names
-            .iter()
-            .chain(&target_names)
-            .chain(&kept_names)
-            .map(&find)
-            .collect::<Result<_>>()?;
+        })?;
         let mut splitter = Splitter {
             source: source.clone(),
             reader,
@@ -384,6 +328,99 @@ impl Parser {
 
 /// The delimiter a one-column header seems to be split by instead of `delimiter`, quoted as
 /// `--delimiter` takes it (`';'`, `tab`): the commonest of `,` `;` tab `|` in the one name.
+/// The columns a reader takes, by their index in the source's header.
+pub struct Wanted {
+    /// The features, the targets, then the kept columns.
+    pub indices: Vec<usize>,
+    pub feature_names: Vec<String>,
+    pub target_names: Vec<String>,
+    pub kept_names: Vec<String>,
+}
+
+/// Finds `columns` among a source's `header`: features by name (or every column neither a
+/// target nor ignored), targets and kept ones; a missing column is named with why it was wanted
+/// and what the header has (or `hint`, when it says better).
+pub fn choose_columns(
+    source: &str,
+    header: &[String],
+    columns: &Columns,
+    hint: &dyn Fn() -> Option<String>,
+) -> Result<Wanted> {
+    if header.is_empty() {
+        return Err(Error::data(source, "has no columns"));
+    }
+    let mut index = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        if index.insert(name.as_str(), i).is_some() {
+            return Err(Error::data(
+                source,
+                format!("column {} appears twice in the header", quote(name)),
+            ));
+        }
+    }
+    let (targets, keep) = (columns.targets, columns.keep);
+    let find = |name: &String| {
+        index.get(name.as_str()).copied().ok_or_else(|| {
+            let why = if keep.contains(name) {
+                ", asked for by --keep"
+            } else if targets.contains(name) && columns.predicting {
+                ", the model's target"
+            } else if columns.predicting {
+                ", which the model was trained on"
+            } else {
+                ""
+            };
+            let columns = hint()
+                .unwrap_or_else(|| format!("columns: {}", list(header.iter().map(String::as_str))));
+            Error::data(
+                source,
+                format!("no column {}{why} ({columns})", quote(name)),
+            )
+        })
+    };
+    for name in columns
+        .targets
+        .iter()
+        .chain(columns.ignore)
+        .chain(columns.keep)
+    {
+        find(name)?;
+    }
+    let feature_names: Vec<String> = match columns.features {
+        Some(features) => features.to_vec(),
+        None => header
+            .iter()
+            .filter(|h| {
+                let named = |list: &[String]| list.iter().any(|t| t == *h);
+                !named(columns.targets) && !named(columns.ignore)
+            })
+            .cloned()
+            .collect(),
+    };
+    if let Some(both) = feature_names.iter().find(|f| columns.targets.contains(f)) {
+        return Err(Error::usage(format!(
+            "column {} is both a feature and a target",
+            quote(both)
+        )));
+    }
+    if feature_names.is_empty() {
+        return Err(Error::data(source, "has no feature columns"));
+    }
+    let (target_names, kept_names) = (columns.targets.to_vec(), columns.keep.to_vec());
+    let indices = feature_names
+        .iter()
+        .chain(&target_names)
+        .chain(&kept_names)
+        .map(&find)
+        .collect::<Result<_>>()?;
+    Ok(Wanted {
+        indices,
+        feature_names,
+        target_names,
+        kept_names,
+    })
+}
+
 fn other_delimiter(header: &csv::StringRecord, delimiter: u8) -> Option<&'static str> {
     if header.len() != 1 {
         return None;

@@ -5,6 +5,7 @@ pub mod bundled;
 pub mod csv;
 pub mod input;
 pub mod npy;
+pub mod postgres;
 pub mod split;
 pub mod table;
 
@@ -701,6 +702,8 @@ pub enum DataSource {
         features: std::path::PathBuf,
         labels: Option<std::path::PathBuf>,
     },
+    /// A PostgreSQL table or query.
+    Postgres(postgres::PgSource),
 }
 
 impl DataSource {
@@ -720,9 +723,29 @@ impl DataSource {
         }
     }
 
+    /// A `postgresql://` --data takes its rows from `query` when given; `--query` names
+    /// nothing else.
+    pub fn with_query(self, query: Option<String>) -> Result<Self> {
+        match self {
+            DataSource::Csv(path, _) | DataSource::Npy { features: path, .. }
+                if crate::postgres::is_url(&path.to_string_lossy()) =>
+            {
+                Ok(DataSource::Postgres(postgres::PgSource::new(
+                    &path.to_string_lossy(),
+                    query,
+                )?))
+            }
+            _ if query.is_some() => Err(Error::usage(
+                "--query reads from PostgreSQL: give --data 'postgresql://user@host/db'",
+            )),
+            source => Ok(source),
+        }
+    }
+
     pub fn name(&self) -> String {
         let path = match self {
             DataSource::Csv(p, _) | DataSource::Npy { features: p, .. } => p,
+            DataSource::Postgres(pg) => return pg.name(),
         };
         if path == std::path::Path::new("-") {
             "<stdin>".into()
@@ -763,6 +786,9 @@ impl DataSource {
     /// features are taken by position and must be as many as `columns.features` names.
     pub fn reader(&self, columns: &Columns, chunk_rows: usize) -> Result<Reader> {
         match self {
+            DataSource::Postgres(pg) => Ok(Reader::Postgres(postgres::PgReader::new(
+                pg, columns, chunk_rows,
+            )?)),
             DataSource::Csv(path, dialect) => {
                 let (source, input) = input::open_input(path)?;
                 Ok(Reader::Csv(csv::CsvReader::new(
@@ -835,6 +861,7 @@ impl DataSource {
 /// Chunks of rows from any source.
 pub enum Reader {
     Csv(csv::CsvReader),
+    Postgres(postgres::PgReader),
     /// NPY is read whole (a matrix file), then handed out in chunks like CSV.
     Npy {
         source: String,
@@ -853,6 +880,7 @@ impl Reader {
     pub fn source(&self) -> &str {
         match self {
             Reader::Csv(r) => r.source(),
+            Reader::Postgres(r) => r.source(),
             Reader::Npy { source, .. } => source,
         }
     }
@@ -871,6 +899,7 @@ impl Reader {
     pub fn feature_names(&self) -> &[String] {
         match self {
             Reader::Csv(r) => &r.feature_names,
+            Reader::Postgres(r) => &r.feature_names,
             Reader::Npy { names, .. } => names,
         }
     }
@@ -878,7 +907,18 @@ impl Reader {
     pub fn target_names(&self) -> &[String] {
         match self {
             Reader::Csv(r) => &r.target_names,
+            Reader::Postgres(r) => &r.target_names,
             Reader::Npy { target_names, .. } => target_names,
+        }
+    }
+
+    /// The output-table column each kept column becomes: a Postgres source's integers stay
+    /// integers, anything else is text.
+    pub fn kept_types(&self) -> Vec<postgres::SqlType> {
+        match self {
+            Reader::Postgres(r) => r.kept_types.clone(),
+            Reader::Csv(r) => vec![postgres::SqlType::Text; r.kept_names.len()],
+            Reader::Npy { .. } => Vec::new(),
         }
     }
 
@@ -886,6 +926,7 @@ impl Reader {
     pub fn read_chunk(&mut self) -> Result<Option<csv::Chunk>> {
         match self {
             Reader::Csv(r) => r.read_chunk(),
+            Reader::Postgres(r) => r.read_chunk(),
             Reader::Npy {
                 x,
                 targets,

@@ -99,7 +99,8 @@ impl RawColumn {
         self.push_code(NOT_TEXT);
     }
 
-    fn push_text(&mut self, text: &str) {
+    /// A text cell from a typed source (a category, a date's ISO text), never read as a number.
+    pub fn push_text(&mut self, text: &str) {
         let code = match self.index.get(text) {
             Some(&code) => code,
             None => {
