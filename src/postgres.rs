@@ -4,6 +4,7 @@
 //! and model header shows the URL as `display` builds it, without one.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use postgres::config::{Host, SslMode};
@@ -28,10 +29,33 @@ pub fn is_url(s: &str) -> bool {
 pub fn connect(url: &str) -> Result<(Client, String)> {
     let config = config(url, &process_env)?;
     let shown = display(&config);
-    let client = config
-        .connect(NoTls)
-        .map_err(|e| Error::Io(format!("{shown}: cannot connect: {}", describe(&e))))?;
-    Ok((client, shown))
+    // The driver's timeout bounds the TCP connect only: a server that accepts and never
+    // answers would hang the login, so the whole of it is bounded here (a late thread is left).
+    let timeout = config
+        .get_connect_timeout()
+        .copied()
+        .unwrap_or(CONNECT_TIMEOUT)
+        * u32::try_from(config.get_hosts().len().max(1)).unwrap_or(1);
+    let (send, answer) = std::sync::mpsc::sync_channel(1);
+    let tls = match config.get_ssl_mode() {
+        SslMode::Disable => None,
+        _ => Some(tls()?),
+    };
+    std::thread::spawn(move || {
+        send.send(match tls {
+            Some(tls) => config.connect(tls),
+            None => config.connect(NoTls),
+        })
+    });
+    match answer.recv_timeout(timeout) {
+        Ok(connected) => connected
+            .map(|client| (client, shown.clone()))
+            .map_err(|e| Error::Io(format!("{shown}: cannot connect: {}", describe(&e)))),
+        Err(_) => Err(Error::Io(format!(
+            "{shown}: cannot connect: no answer from the server within {} s",
+            timeout.as_secs()
+        ))),
+    }
 }
 
 /// `url` as messages show it (`display`), without connecting; a URL that does not parse is
@@ -45,6 +69,69 @@ pub fn shown(url: &str) -> String {
     }) {
         Ok(config) => display(&config),
         Err(_) => redacted(url),
+    }
+}
+
+/// TLS as libpq's `sslmode=prefer` and `require` have it: the connection is encrypted, the
+/// server's certificate is not checked (libpq checks it only under verify-ca / verify-full),
+/// though its handshake signature is.
+fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Io(format!("TLS: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(EncryptOnly(provider)))
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// Accepts any server certificate (see `tls`), checking the handshake's signatures.
+#[derive(Debug)]
+struct EncryptOnly(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for EncryptOnly {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 
