@@ -42,10 +42,12 @@ pub fn connect(url: &str) -> Result<(Client, String)> {
         _ => Some(tls()?),
     };
     std::thread::spawn(move || {
-        send.send(match tls {
+        let connected = match tls {
             Some(tls) => config.connect(tls),
             None => config.connect(NoTls),
-        })
+        };
+        // After a timeout nobody listens: the result is dropped.
+        let _ = send.send(connected);
     });
     match answer.recv_timeout(timeout) {
         Ok(connected) => connected

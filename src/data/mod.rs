@@ -727,6 +727,12 @@ impl DataSource {
     /// nothing else.
     pub fn with_query(self, query: Option<String>) -> Result<Self> {
         match self {
+            DataSource::Npy {
+                features: path,
+                labels: Some(_),
+            } if crate::postgres::is_url(&path.to_string_lossy()) => Err(Error::usage(
+                "--labels goes with NPY --data; a PostgreSQL source takes --target",
+            )),
             DataSource::Csv(path, _) | DataSource::Npy { features: path, .. }
                 if crate::postgres::is_url(&path.to_string_lossy()) =>
             {
