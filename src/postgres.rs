@@ -378,6 +378,16 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A driver error about `source`: what the server refused in the SQL or the data is a data
+/// error (exit 3); a connection that failed, was lost or shut down is an I/O error (exit 1).
+pub fn error(source: &str, e: &postgres::Error) -> Error {
+    let connection = |code: &str| code.starts_with("08") || code.starts_with("57P");
+    match e.as_db_error() {
+        Some(db) if !connection(db.code().code()) => Error::data(source, describe(e)),
+        _ => Error::Io(format!("{source}: {}", describe(e))),
+    }
+}
+
 /// A driver error as one readable line: the server's own message (and hint) for a database
 /// error, else the error and its causes (`error connecting to server: Connection refused`).
 pub fn describe(e: &postgres::Error) -> String {

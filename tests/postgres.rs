@@ -561,10 +561,10 @@ fn bad_input_is_one_line_and_a_documented_exit_code() {
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }
 
-/// A run that fails after predictions were written leaves no table: neither a new one nor,
-/// under --replace, a change to the old one.
+/// A run that fails after predictions were written, or loses its connection, leaves no table:
+/// neither a new one nor, under --replace, a change to the old one; nor a registered model.
 #[test]
-fn a_failed_prediction_leaves_no_table() {
+fn a_failed_or_lost_run_leaves_no_table_and_no_model() {
     let Some(server) = PgServer::start() else {
         return;
     };
@@ -611,6 +611,55 @@ fn a_failed_prediction_leaves_no_table() {
     }
     assert_eq!(server.psql("SELECT to_regclass('fresh') IS NULL"), "t\n");
     assert_eq!(server.psql("SELECT id, y FROM kept"), "1|1\n");
+    // The connection lost mid-stream (the server ends it at row 15000): exit 1, no table, and
+    // under --project no model registered.
+    let lost = "SELECT id, y, x + CASE WHEN id = 15000 THEN pg_terminate_backend(pg_backend_pid())::int ELSE 0 END AS x FROM big";
+    let output = format!("{}?table=lost", server.url);
+    let out = run(
+        home,
+        &[
+            "predict",
+            "--model",
+            "m.pgml",
+            "--data",
+            &server.url,
+            "--query",
+            lost,
+            "--key",
+            "id",
+            "-o",
+            &output,
+        ],
+        &[],
+    );
+    let (code, line) = fails(&out);
+    assert_eq!(code, 1, "{line}");
+    assert_eq!(server.psql("SELECT to_regclass('lost') IS NULL"), "t\n");
+    let out = run(
+        home,
+        &[
+            "train",
+            "--project",
+            "p",
+            "--store",
+            "reg.db",
+            "--task",
+            "regression",
+            "--target",
+            "y",
+            "--ignore",
+            "id",
+            "--data",
+            &server.url,
+            "--query",
+            lost,
+        ],
+        &[],
+    );
+    let (code, line) = fails(&out);
+    assert_eq!(code, 1, "{line}");
+    let models = ok(&run(home, &["models", "--store", "reg.db"], &[]));
+    assert_eq!(models.lines().count(), 1, "{models}");
     // Skipping the row instead: every other row is written.
     let output = format!("{}?table=fresh", server.url);
     ok(&run(

@@ -16,7 +16,7 @@ use super::csv::{Chunk, Columns};
 use super::table::RawColumn;
 use super::{quote, MAX_MAGNITUDE};
 use crate::error::{Error, Result};
-use crate::postgres::{connect, describe, quote_identifier, quote_table, table_param};
+use crate::postgres::{connect, error, quote_identifier, quote_table, table_param};
 
 /// Most bytes of cells in one chunk, as for CSV: memory stays flat whatever the row width.
 const CHUNK_BYTES: usize = 8 << 20;
@@ -354,11 +354,11 @@ impl PgReader {
     pub fn new(pg: &PgSource, columns: &Columns, chunk_rows: usize) -> Result<PgReader> {
         let source = pg.name();
         let (mut client, _) = connect(&pg.url)?;
-        let db_error = |e: postgres::Error| Error::data(&source, describe(&e));
+        let db_error = |e: postgres::Error| error(&source, &e);
         // The user's own SQL runs read-only: a query cannot change the database.
         client
             .batch_execute("BEGIN TRANSACTION READ ONLY")
-            .map_err(|e| Error::Io(format!("{source}: {}", describe(&e))))?;
+            .map_err(|e| error(&source, &e))?;
         let table = match table_param(&pg.url) {
             Some(table) => Some(
                 quote_table(&table)
@@ -479,14 +479,10 @@ impl Stream {
         statement: postgres::Statement,
         send: SyncSender<Result<Chunk>>,
     ) {
-        let lost = |e: postgres::Error| Error::Io(format!("{}: {}", self.source, describe(&e)));
         let mut rows = match client.query_raw(&statement, std::iter::empty::<&dyn ToSql>()) {
             Ok(rows) => rows,
             Err(e) => {
-                let _ = send.send(Err(match e.as_db_error() {
-                    Some(_) => Error::data(&self.source, describe(&e)),
-                    None => lost(e),
-                }));
+                let _ = send.send(Err(error(&self.source, &e)));
                 return;
             }
         };
@@ -500,10 +496,7 @@ impl Stream {
                     Ok(Some(row)) => row,
                     Ok(None) => break,
                     Err(e) => {
-                        failed = Some(match e.as_db_error() {
-                            Some(_) => Error::data(&self.source, describe(&e)),
-                            None => lost(e),
-                        });
+                        failed = Some(error(&self.source, &e));
                         break;
                     }
                 };
@@ -547,7 +540,7 @@ impl Stream {
         for (j, (&i, &ty)) in self.indices.iter().zip(&self.types).enumerate() {
             let cell = row
                 .try_get::<_, Option<Raw>>(i)
-                .map_err(|e| Error::Io(format!("{}: {}", self.source, describe(&e))))?;
+                .map_err(|e| error(&self.source, &e))?;
             let value = match cell {
                 None => Value::Missing,
                 Some(Raw(raw)) => {
@@ -699,7 +692,10 @@ impl TableWriter {
             } else {
                 ""
             };
-            Error::data(&name, format!("{}{hint}", describe(&e)))
+            match error(&name, &e) {
+                Error::Data(why) => Error::Data(format!("{why}{hint}")),
+                other => other,
+            }
         })?;
         let copy = format!(
             "COPY {quoted} ({}) FROM STDIN (FORMAT binary)",
@@ -713,7 +709,7 @@ impl TableWriter {
         let (send, batches) = sync_channel::<Batch>(2);
         let thread_name = name.clone();
         let thread = std::thread::spawn(move || -> Result<()> {
-            let failed = |e: postgres::Error| Error::Io(format!("{thread_name}: {}", describe(&e)));
+            let failed = |e: postgres::Error| error(&thread_name, &e);
             let writer = client.copy_in(&copy).map_err(failed)?;
             let mut writer = postgres::binary_copy::BinaryCopyInWriter::new(writer, &types);
             let width = types.len();
