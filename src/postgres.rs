@@ -27,7 +27,7 @@ pub fn is_url(s: &str) -> bool {
 /// A client connected to the database `url` names, and the URL as shown to users: without
 /// the password (e.g. `postgresql://postgres@127.0.0.1:5432/db`).
 pub fn connect(url: &str) -> Result<(Client, String)> {
-    let config = config(url, &process_env)?;
+    let (config, verify) = config(url, &process_env)?;
     let shown = display(&config);
     // The driver's timeout bounds the TCP connect only: a server that accepts and never
     // answers would hang the login, so the whole of it is bounded here (a late thread is left).
@@ -39,7 +39,7 @@ pub fn connect(url: &str) -> Result<(Client, String)> {
     let (send, answer) = std::sync::mpsc::sync_channel(1);
     let tls = match config.get_ssl_mode() {
         SslMode::Disable => None,
-        _ => Some(tls()?),
+        _ => Some(tls(&verify).map_err(|why| Error::Io(format!("{shown}: TLS: {why}")))?),
     };
     std::thread::spawn(move || {
         let connected = match tls {
@@ -69,23 +69,102 @@ pub fn shown(url: &str) -> String {
             .then(|| process_env(name))
             .flatten()
     }) {
-        Ok(config) => display(&config),
+        Ok((config, _)) => display(&config),
         Err(_) => redacted(url),
     }
 }
 
-/// TLS as libpq's `sslmode=prefer` and `require` have it: the connection is encrypted, the
-/// server's certificate is not checked (libpq checks it only under verify-ca / verify-full),
-/// though its handshake signature is.
-fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+/// TLS as libpq has it: under prefer and require the connection is encrypted and the server's
+/// certificate not checked (only its handshake signature); verify-ca checks the chain against
+/// the root certificates file, verify-full also the host name.
+fn tls(verify: &Verify) -> std::result::Result<tokio_postgres_rustls::MakeRustlsConnect, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Io(format!("TLS: {e}")))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(EncryptOnly(provider)))
-        .with_no_client_auth();
+        .map_err(|e| e.to_string())?;
+    let config = match verify {
+        Verify::Nothing => builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(EncryptOnly(provider))),
+        Verify::Chain(root) | Verify::ChainAndName(root) => {
+            let root = root.as_ref().ok_or(
+                "no root certificate file: give sslrootcert=FILE or PGSSLROOTCERT (or put it in ~/.postgresql/root.crt)",
+            )?;
+            use rustls::pki_types::pem::PemObject;
+            let mut roots = rustls::RootCertStore::empty();
+            let certs = rustls::pki_types::CertificateDer::pem_file_iter(root)
+                .map_err(|e| format!("root certificate file {}: {e}", root.display()))?;
+            for cert in certs {
+                let cert = cert.map_err(|e| format!("root certificate file {}: {e}", root.display()))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| format!("root certificate file {}: {e}", root.display()))?;
+            }
+            let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .build()
+            .map_err(|e| format!("root certificate file {}: {e}", root.display()))?;
+            let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> =
+                match verify {
+                    Verify::Chain(_) => Arc::new(ChainOnly(webpki)),
+                    _ => webpki,
+                };
+            builder.dangerous().with_custom_certificate_verifier(verifier)
+        }
+    }
+    .with_no_client_auth();
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// verify-ca: the chain checked as verify-full checks it, a name that does not match accepted.
+#[derive(Debug)]
+struct ChainOnly(Arc<rustls::client::WebPkiServerVerifier>);
+
+impl rustls::client::danger::ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        use rustls::CertificateError::{NotValidForName, NotValidForNameContext};
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
+            // The name is checked after the chain: this error means the chain was good.
+            Err(rustls::Error::InvalidCertificate(
+                NotValidForName | NotValidForNameContext { .. },
+            )) => Ok(rustls::client::danger::ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
 }
 
 /// Accepts any server certificate (see `tls`), checking the handshake's signatures.
@@ -156,25 +235,44 @@ fn process_env(name: &str) -> Option<String> {
 type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// The driver's configuration for `url`, completed as libpq would.
-fn config(url: &str, env: Env) -> Result<Config> {
+fn config(url: &str, env: Env) -> Result<(Config, Verify)> {
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let params: Vec<&str> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .filter(|p| !OUR_PARAMS.contains(&p.split_once('=').map_or(*p, |(k, _)| k)))
-        .collect();
     // `postgresql://` or `postgresql:///` alone: everything from DATABASE_URL when set.
     let bare = base
         .split_once("://")
         .is_some_and(|(_, rest)| rest.trim_end_matches('/').is_empty());
-    let base = match env("DATABASE_URL") {
-        Some(database_url) if bare && is_url(&database_url) => database_url,
-        _ => base.to_string(),
+    let database_url = env("DATABASE_URL").filter(|u| bare && is_url(u));
+    let (base, base_query) = match &database_url {
+        Some(u) => u.split_once('?').unwrap_or((u, "")),
+        None => (base, ""),
     };
-    let joined = match (base.contains('?'), params.is_empty()) {
-        (_, true) => base.clone(),
-        (true, false) => format!("{base}&{}", params.join("&")),
-        (false, false) => format!("{base}?{}", params.join("&")),
+    let key = |p: &str| {
+        p.split_once('=')
+            .map_or(p.to_string(), |(k, _)| k.to_string())
+    };
+    let value = |name: &str, params: &[&str]| -> Option<String> {
+        params
+            .iter()
+            .rev()
+            .find(|p| key(p) == name)
+            .map(|p| percent_decode(p.split_once('=').map_or("", |(_, v)| v)))
+    };
+    let all: Vec<&str> = base_query
+        .split('&')
+        .chain(query.split('&'))
+        .filter(|p| !p.is_empty())
+        .filter(|p| !OUR_PARAMS.contains(&key(p).as_str()))
+        .collect();
+    // sslmode and sslrootcert are read here: the driver knows neither verify mode nor root files.
+    let sslmode = value("sslmode", &all).or_else(|| env("PGSSLMODE"));
+    let root = value("sslrootcert", &all).or_else(|| env("PGSSLROOTCERT"));
+    let params: Vec<&str> = all
+        .into_iter()
+        .filter(|p| !["sslmode", "sslrootcert"].contains(&key(p).as_str()))
+        .collect();
+    let joined = match params.is_empty() {
+        true => base.to_string(),
+        false => format!("{base}?{}", params.join("&")),
     };
     // The driver's parse errors name the option, never its value.
     let mut config: Config = joined.parse().map_err(|e: postgres::Error| {
@@ -214,19 +312,24 @@ fn config(url: &str, env: Env) -> Result<Config> {
             config.dbname(&db);
         }
     }
-    if !joined.contains("sslmode=") {
-        match env("PGSSLMODE").as_deref() {
-            None | Some("prefer" | "allow") => config.ssl_mode(SslMode::Prefer),
-            Some("disable") => config.ssl_mode(SslMode::Disable),
-            Some("require") => config.ssl_mode(SslMode::Require),
-            Some(other) => {
-                return Err(Error::usage(format!(
-                    "PGSSLMODE {} is not one pgml-cli supports (disable, prefer, require)",
-                    crate::data::quote(other)
-                )))
-            }
-        };
-    }
+    let root = || match root.clone() {
+        Some(path) => Some(PathBuf::from(path)),
+        None => env("HOME").map(|home| PathBuf::from(home).join(".postgresql/root.crt")),
+    };
+    let (mode, verify) = match sslmode.as_deref() {
+        None | Some("prefer" | "allow") => (SslMode::Prefer, Verify::Nothing),
+        Some("disable") => (SslMode::Disable, Verify::Nothing),
+        Some("require") => (SslMode::Require, Verify::Nothing),
+        Some("verify-ca") => (SslMode::Require, Verify::Chain(root())),
+        Some("verify-full") => (SslMode::Require, Verify::ChainAndName(root())),
+        Some(other) => {
+            return Err(Error::usage(format!(
+                "sslmode {} is not one pgml-cli supports (disable, allow, prefer, require, verify-ca, verify-full)",
+                crate::data::quote(other)
+            )))
+        }
+    };
+    config.ssl_mode(mode);
     if config.get_connect_timeout().is_none() {
         let seconds = env("PGCONNECT_TIMEOUT").and_then(|s| s.parse::<u64>().ok());
         config.connect_timeout(seconds.filter(|&s| s > 0).map_or(CONNECT_TIMEOUT, |s| {
@@ -241,7 +344,16 @@ fn config(url: &str, env: Env) -> Result<Config> {
             config.password(password);
         }
     }
-    Ok(config)
+    Ok((config, verify))
+}
+
+/// What TLS checks of the server's certificate, as libpq's sslmode says: nothing (prefer,
+/// require), its chain up to a root of the file (verify-ca), and also its name (verify-full).
+#[derive(Debug, Clone, PartialEq)]
+enum Verify {
+    Nothing,
+    Chain(Option<PathBuf>),
+    ChainAndName(Option<PathBuf>),
 }
 
 /// The URL users see: user, hosts, ports and database, never the password.
@@ -466,6 +578,7 @@ mod tests {
                     .find(|(k, _)| *k == name)
                     .map(|(_, v)| v.to_string())
             })
+            .map(|(config, _)| config)
         }
     }
 

@@ -685,7 +685,8 @@ fn a_failed_or_lost_run_leaves_no_table_and_no_model() {
     );
 }
 
-/// With TLS on the server, sslmode=require and prefer encrypt; disable does not.
+/// With TLS on the server, sslmode=require and prefer encrypt; disable does not; verify-ca and
+/// verify-full check the certificate against a root file.
 #[test]
 fn tls_when_the_server_offers_it() {
     let Some(server) = PgServer::start() else {
@@ -698,35 +699,37 @@ fn tls_when_the_server_offers_it() {
         eprintln!("SKIPPED: TLS needs root to give the server its key");
         return;
     }
+    // A CA, a server certificate it signs for the name pgml.test, and a CA that signed nothing.
     let certs = tempfile::tempdir().unwrap();
+    let path = |name: &str| certs.path().join(name).to_str().unwrap().to_string();
     let (key, cert) = (
         certs.path().join("server.key"),
         certs.path().join("server.crt"),
     );
-    let made = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-        ])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output();
-    if !made.is_ok_and(|o| o.status.success()) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "openssl is needed under CI"
-        );
-        eprintln!("SKIPPED: no openssl to make a certificate");
-        return;
+    std::fs::write(
+        path("ext.cnf"),
+        "subjectAltName=DNS:pgml.test\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    let steps: Vec<Vec<String>> = [
+        "req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=pgml-test-ca -keyout ca.key -out ca.crt",
+        "req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other-ca -keyout other.key -out other.crt",
+        "req -newkey rsa:2048 -nodes -subj /CN=pgml.test -keyout server.key -out server.csr",
+        "x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -extfile ext.cnf -out server.crt",
+    ]
+    .iter()
+    .map(|step| step.split(' ').map(|w| if w.contains('.') && !w.starts_with('/') { path(w) } else { w.to_string() }).collect())
+    .collect();
+    for step in steps {
+        let made = std::process::Command::new("openssl").args(&step).output();
+        if !made.as_ref().is_ok_and(|o| o.status.success()) {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "openssl is needed under CI: {made:?}"
+            );
+            eprintln!("SKIPPED: no openssl to make certificates");
+            return;
+        }
     }
     use std::os::unix::fs::PermissionsExt;
     let uid_gid = |name: &str| {
@@ -798,5 +801,68 @@ fn tls_when_the_server_offers_it() {
             Some(tls),
             "{mode}: {out}"
         );
+    }
+    // verify-ca checks the chain; verify-full also the name (given apart from the address by
+    // hostaddr, as in libpq).
+    let at = |host: &str, params: &str| {
+        let url = server.url.replace("@127.0.0.1:", &format!("@{host}:"));
+        format!("{url}?{params}")
+    };
+    let ca = path("ca.crt");
+    let other = path("other.crt");
+    let verified = [
+        at("127.0.0.1", &format!("sslmode=verify-ca&sslrootcert={ca}")),
+        at(
+            "pgml.test",
+            &format!("hostaddr=127.0.0.1&sslmode=verify-full&sslrootcert={ca}"),
+        ),
+    ];
+    for data in &verified {
+        let out = ok(&run(
+            home,
+            &[
+                "predict", "--model", "m.pgml", "--data", data, "--query", query, "--keep", "tls",
+            ],
+            &[],
+        ));
+        assert_eq!(
+            out.lines().nth(1).unwrap().split(',').next(),
+            Some("true"),
+            "{data}: {out}"
+        );
+    }
+    let refused = [
+        (
+            at(
+                "127.0.0.1",
+                &format!("sslmode=verify-full&sslrootcert={ca}"),
+            ),
+            "certificate not valid for name",
+        ),
+        (
+            at(
+                "pgml.test",
+                &format!("hostaddr=127.0.0.1&sslmode=verify-full&sslrootcert={other}"),
+            ),
+            "invalid peer certificate",
+        ),
+        (
+            at(
+                "127.0.0.1",
+                "sslmode=verify-ca&sslrootcert=/nonexistent.crt",
+            ),
+            "/nonexistent.crt",
+        ),
+    ];
+    for (data, why) in &refused {
+        let (code, line) = fails(&run(
+            home,
+            &[
+                "predict", "--model", "m.pgml", "--data", data, "--query", query,
+            ],
+            &[],
+        ));
+        assert_eq!(code, 1, "{line}");
+        assert!(line.contains(why), "{data}: {line}");
     }
 }
