@@ -660,6 +660,33 @@ fn a_failed_or_lost_run_leaves_no_table_and_no_model() {
     assert_eq!(code, 1, "{line}");
     let models = ok(&run(home, &["models", "--store", "reg.db"], &[]));
     assert_eq!(models.lines().count(), 1, "{models}");
+    // Replacing the table being read: the read holds a lock the drop waits for, so the run
+    // fails naming it after the lock timeout instead of waiting forever; the table stays.
+    let started = std::time::Instant::now();
+    let out = run(
+        home,
+        &[
+            "predict",
+            "--model",
+            "m.pgml",
+            "--data",
+            &big,
+            "--key",
+            "id",
+            "-o",
+            &big,
+            "--replace",
+        ],
+        &[],
+    );
+    let (code, line) = fails(&out);
+    assert_eq!(code, 3, "{line}");
+    assert!(
+        line.contains("lock timeout") && line.contains("in use"),
+        "{line}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(server.psql("SELECT count(*) FROM big"), "20000\n");
     // Skipping the row instead: every other row is written.
     let output = format!("{}?table=fresh", server.url);
     ok(&run(

@@ -586,7 +586,11 @@ impl SqlType {
     /// The type that holds every one of `labels` as it is: whole numbers as int8, other numbers
     /// as float8, anything else as text.
     pub fn of_labels(labels: &[String]) -> SqlType {
-        if labels.iter().all(|l| l.trim().parse::<i64>().is_ok()) {
+        // Only integers written as bigint prints them: `01` or `+1` stay text.
+        if labels
+            .iter()
+            .all(|l| l.parse::<i64>().is_ok_and(|i| i.to_string() == *l))
+        {
             SqlType::Int8
         } else if labels
             .iter()
@@ -644,6 +648,9 @@ impl ToSql for SqlValue {
     postgres::types::to_sql_checked!();
 }
 
+/// How long creating (or replacing) the output table waits for a lock.
+const LOCK_TIMEOUT_SECONDS: u32 = 10;
+
 /// Rows sent to the writing thread at once.
 const BATCH_ROWS: usize = 4096;
 
@@ -678,7 +685,12 @@ impl TableWriter {
             .iter()
             .map(|(column, ty)| format!("{} {}", quote_identifier(column), ty.pg().name()))
             .collect();
-        let mut sql = String::from("BEGIN;");
+        // A table locked by another session (or by this run's own --data, under --replace)
+        // fails after a while instead of waiting forever.
+        let mut sql = format!(
+            "BEGIN; SET LOCAL lock_timeout = '{}s';",
+            LOCK_TIMEOUT_SECONDS
+        );
         if replace {
             sql.push_str(&format!("DROP TABLE IF EXISTS {quoted};"));
         }
@@ -687,10 +699,14 @@ impl TableWriter {
             definitions.join(", ")
         ));
         client.batch_execute(&sql).map_err(|e| {
-            let hint = if e.code() == Some(&postgres::error::SqlState::DUPLICATE_TABLE) {
-                " (drop it, name another, or give --replace)"
-            } else {
-                ""
+            let hint = match e.code() {
+                Some(&postgres::error::SqlState::DUPLICATE_TABLE) => {
+                    " (drop it, name another, or give --replace)"
+                }
+                Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+                    " (the table is in use: by another session, or is it this run's --data?)"
+                }
+                _ => "",
             };
             match error(&name, &e) {
                 Error::Data(why) => Error::Data(format!("{why}{hint}")),
