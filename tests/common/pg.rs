@@ -61,17 +61,7 @@ impl PgServer {
     /// Runs SQL through psql on the server's socket (trusted, no password).
     pub fn psql(&self, sql: &str) -> String {
         let out = Command::new("psql")
-            .args([
-                "-X",
-                "-q",
-                "-At",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-U",
-                "postgres",
-                "-d",
-                "postgres",
-            ])
+            .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-U", "postgres", "-d", "postgres"])
             .arg("-h")
             .arg(self.dir.path().join("pg"))
             .arg("-p")
