@@ -1,6 +1,7 @@
 //! Writing predictions: CSV (or TSV) and JSON stream row by row, Parquet by row group of typed
 //! columns; NPY is gathered and written at the end.
-//! Files are written to a temporary file and renamed into place, so a failed run leaves none.
+//! Files are written to a temporary file and renamed into place, so a failed run leaves none;
+//! a PostgreSQL table is created and filled in one transaction, to the same effect.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -16,6 +17,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
 use crate::atomic;
+use crate::data::postgres::{SqlValue, TableWriter};
 use crate::error::{Error, Result};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -53,7 +55,7 @@ pub enum Cell<'a> {
     Text(&'a str),
 }
 
-/// What an output column holds, for a typed format (Parquet).
+/// What an output column holds, for a typed output (Parquet, a PostgreSQL table).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Type {
     Float,
@@ -64,12 +66,13 @@ pub enum Type {
 
 impl Type {
     /// How class labels are written: as booleans, integers or numbers when every label is one
-    /// (the type the training data had), else as text.
+    /// (the type the training data had), else as text. Integers only as an integer prints them
+    /// (`01` or `+1` stay what they were).
     pub fn of_labels(labels: &[String]) -> Type {
         let all = |is: &dyn Fn(&str) -> bool| labels.iter().all(|l| is(l));
         if all(&|l| l == "true" || l == "false") {
             Type::Boolean
-        } else if all(&|l| l.parse::<i64>().is_ok()) {
+        } else if all(&|l| l.parse::<i64>().is_ok_and(|i| i.to_string() == l)) {
             Type::Integer
         } else if all(&|l| l.parse::<f64>().is_ok_and(f64::is_finite)) {
             Type::Float
@@ -99,6 +102,11 @@ enum Sink {
         out: Out,
         values: Vec<f64>,
         rows: usize,
+    },
+    /// A new PostgreSQL table, one typed column per output column.
+    Table {
+        writer: TableWriter,
+        types: Vec<Type>,
     },
     Parquet {
         writer: Box<ArrowWriter<Out>>,
@@ -246,9 +254,42 @@ impl PredictionWriter {
         })
     }
 
+    /// Creates the table `?table=` of `url` names, with these columns and types.
+    pub fn table(url: &str, columns: Vec<String>, types: Vec<Type>, replace: bool) -> Result<Self> {
+        let definitions: Vec<(String, Type)> =
+            columns.iter().cloned().zip(types.iter().copied()).collect();
+        let writer = TableWriter::create(url, &definitions, replace)?;
+        Ok(PredictionWriter {
+            columns,
+            precision: None,
+            name: writer.name().to_string(),
+            sink: Sink::Table { writer, types },
+            target: None,
+        })
+    }
+
     pub fn write_row(&mut self, row: &[Cell]) -> Result<()> {
         let io = |e| Error::io(&self.name, e);
         match &mut self.sink {
+            Sink::Table { writer, types } => {
+                let values =
+                    row.iter()
+                        .zip(types.iter())
+                        .zip(&self.columns)
+                        .map(|((cell, &ty), column)| match cell {
+                            Cell::Number(v) => Ok(SqlValue::Float8(*v)),
+                            Cell::Integer(i) => Ok(SqlValue::Int8(*i)),
+                            Cell::Label(text) | Cell::Text(text) => SqlValue::parse(text, ty)
+                                .map_err(|why| {
+                                    Error::data(
+                                        &self.name,
+                                        format!("column {}: {why}", crate::data::quote(column)),
+                                    )
+                                }),
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                writer.write_row(values)
+            }
             Sink::Csv(writer) => {
                 let fields: Vec<String> = row
                     .iter()
@@ -321,6 +362,7 @@ impl PredictionWriter {
         let name = self.name.clone();
         let io = |e| Error::io(&name, e);
         match self.sink {
+            Sink::Table { writer, .. } => writer.finish()?,
             Sink::Csv(mut writer) => writer.flush().map_err(io)?,
             Sink::Json { mut out, rows } => {
                 out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })

@@ -29,7 +29,10 @@ pub enum OnError {
 pub struct PredictRequest {
     pub model: PathBuf,
     pub data: DataSource,
+    /// A file, stdout (`None`), or a `postgresql://...?table=` URL (a new table).
     pub output: Option<PathBuf>,
+    /// A table output replaces one of the same name.
+    pub replace: bool,
     pub format: Format,
     pub proba: bool,
     pub precision: Option<usize>,
@@ -130,12 +133,11 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
                 .map_err(|why| Error::model(&request.model, why))?;
             let writer = match &mut writer {
                 Some(w) => w,
-                None => writer.insert(PredictionWriter::create(
-                    request.output.as_deref(),
-                    request.format,
-                    output_columns(&header, request, table.first().map_or(0, Vec::len)),
-                    &output_types(&header, request, table.first().map_or(0, Vec::len)),
-                    request.precision,
+                None => writer.insert(open_output(
+                    &header,
+                    request,
+                    &reader,
+                    table.first().map_or(0, Vec::len),
                 )?),
             };
             for (row, &r) in table.iter().zip(&kept_rows) {
@@ -153,13 +155,7 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
     }
     let writer = match writer {
         Some(w) => w,
-        None => PredictionWriter::create(
-            request.output.as_deref(),
-            request.format,
-            output_columns(&header, request, 0),
-            &output_types(&header, request, 0),
-            request.precision,
-        )?,
+        None => open_output(&header, request, &reader, 0)?,
     };
     writer.finish()?;
     if !unseen.unseen.is_empty() {
@@ -182,6 +178,34 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
         ));
     }
     Ok(predicted)
+}
+
+/// The output for `width` prediction columns: a file, stdout, or a new PostgreSQL table whose
+/// kept columns have the source's types where it has them.
+fn open_output(
+    header: &Header,
+    request: &PredictRequest,
+    reader: &crate::data::Reader,
+    width: usize,
+) -> Result<PredictionWriter> {
+    let columns = output_columns(header, request, width);
+    let mut types = output_types(header, request, width);
+    // Kept columns of a typed source keep their type (PostgreSQL integers); others are text.
+    for (t, kept) in types.iter_mut().zip(reader.kept_types()) {
+        *t = kept;
+    }
+    match request.output.as_deref().and_then(|o| o.to_str()) {
+        Some(url) if crate::postgres::is_url(url) => {
+            PredictionWriter::table(url, columns, types, request.replace)
+        }
+        _ => PredictionWriter::create(
+            request.output.as_deref(),
+            request.format,
+            columns,
+            &types,
+            request.precision,
+        ),
+    }
 }
 
 /// Column names: the kept columns, then targets, class labels (`--proba`), `cluster`, or

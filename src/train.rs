@@ -852,7 +852,8 @@ fn check_targets(request: &TrainRequest) -> Result<()> {
             quote(twice)
         )));
     }
-    let named = matches!(request.data, DataSource::Csv(..) | DataSource::Parquet(..));
+    // Sources with named columns (all but NPY) take the target by name.
+    let named = !matches!(request.data, DataSource::Npy { .. });
     match (task.supervised(), request.targets.len()) {
         (true, 0) if named => Err(Error::usage(format!("{task} needs --target COLUMN"))),
         (false, n) if n > 0 => Err(Error::usage(format!("{task} takes no --target"))),
@@ -910,11 +911,17 @@ pub fn now() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-/// The default model path: `<data file stem>-<algorithm>.pgml` in the current directory.
+/// The default model path: `<data file stem>-<algorithm>.pgml` in the current directory
+/// (`<table>-<algorithm>.pgml`, `query-<algorithm>.pgml` from PostgreSQL).
 pub fn default_output(data: &DataSource, algorithm: &str) -> PathBuf {
-    let (DataSource::Csv(path, _)
-    | DataSource::Npy { features: path, .. }
-    | DataSource::Parquet(path)) = data;
+    let path = match data {
+        DataSource::Csv(path, _)
+        | DataSource::Npy { features: path, .. }
+        | DataSource::Parquet(path) => path,
+        DataSource::Postgres(pg) => {
+            return PathBuf::from(format!("{}-{algorithm}.pgml", pg.stem()))
+        }
+    };
     let stem = crate::data::input::stem(path)
         .and_then(|s| s.to_str())
         .filter(|s| *s != "-")

@@ -239,6 +239,7 @@ fn deterministic_estimators_match_plain_scikit_learn() {
             model: model_path,
             data: DataSource::Csv(data.clone(), Dialect::default()),
             output: Some(out.clone()),
+            replace: false,
             format: Format::Csv,
             proba,
             precision: None,

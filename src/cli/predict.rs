@@ -26,12 +26,21 @@ pub struct Args {
     /// [default: $PGML_STORE, else ./.pgml/registry.db]
     #[arg(long, value_name = "PATH|URL")]
     store: Option<PathBuf>,
-    /// Rows to predict: CSV with a header or Parquet (columns matched by name), NPY (by position), or - for CSV on stdin
-    #[arg(long, value_name = "FILE")]
+    /// Rows to predict: CSV with a header or Parquet (columns matched by name), NPY (by
+    /// position), - for CSV on stdin, or a PostgreSQL table
+    /// ('postgresql://user@host/db?table=schema.name') or --query
+    #[arg(long, value_name = "FILE|URL")]
     data: PathBuf,
-    /// Where to write predictions [default: stdout]
-    #[arg(long, short, value_name = "FILE")]
+    /// With a postgresql:// --data: the rows of this SQL query (run read-only) instead of a table
+    #[arg(long, value_name = "SQL")]
+    query: Option<String>,
+    /// Where to write predictions [default: stdout]; 'postgresql://user@host/db?table=name'
+    /// creates that table (in one transaction: a failed run leaves none)
+    #[arg(long, short, value_name = "FILE|URL")]
     output: Option<PathBuf>,
+    /// With a postgresql:// --output: replace the table if it exists (in the same transaction)
+    #[arg(long)]
+    replace: bool,
     /// Output format [default: by the --output extension (.json, .npy, .tsv), else csv]
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -41,7 +50,12 @@ pub struct Args {
     #[arg(long)]
     proba: bool,
     /// Input columns to copy beside the predictions (ids to join back on), comma-separated
-    #[arg(long, value_name = "COLUMNS", value_delimiter = ',')]
+    #[arg(
+        long,
+        visible_alias = "key",
+        value_name = "COLUMNS",
+        value_delimiter = ','
+    )]
     keep: Vec<String>,
     /// A row the model cannot take (a cell not of its column's kind, a missing value the model
     /// cannot take): fail naming it, or skip it (left out of the output, counted on stderr)
@@ -104,6 +118,20 @@ pub fn run(args: Args) -> Result<i32> {
         }
         None => None,
     };
+    let to_table = args
+        .output
+        .as_ref()
+        .is_some_and(|o| crate::postgres::is_url(&o.to_string_lossy()));
+    if to_table && (args.format.is_some() || args.precision.is_some()) {
+        return Err(Error::usage(
+            "a postgresql:// --output is a table: --format and --precision do not apply",
+        ));
+    }
+    if args.replace && !to_table {
+        return Err(Error::usage(
+            "--replace applies to a postgresql:// --output table",
+        ));
+    }
     let request = PredictRequest {
         format: args
             .format
@@ -112,8 +140,9 @@ pub fn run(args: Args) -> Result<i32> {
             Some((name, _, _)) => name.clone(),
             None => args.model.unwrap_or_default(),
         },
-        data: DataSource::from_args(&args.data, None, dialect),
+        data: DataSource::from_args(&args.data, None, dialect).with_query(args.query)?,
         output: args.output,
+        replace: args.replace,
         keep: args.keep,
         on_error: args.on_error,
         runtime: args.runtime,

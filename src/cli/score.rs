@@ -16,9 +16,14 @@ pub struct Args {
     /// Model file written by `pgml-cli train`
     #[arg(long, value_name = "FILE")]
     model: PathBuf,
-    /// Labelled rows: CSV or Parquet with the model's columns and target(s), NPY with --labels, or - for CSV on stdin
-    #[arg(long, value_name = "FILE")]
+    /// Labelled rows: CSV or Parquet with the model's columns and target(s), NPY with --labels,
+    /// - for CSV on stdin, or a PostgreSQL table ('postgresql://user@host/db?table=schema.name')
+    /// or --query
+    #[arg(long, value_name = "FILE|URL")]
     data: PathBuf,
+    /// With a postgresql:// --data: the rows of this SQL query (run read-only) instead of a table
+    #[arg(long, value_name = "SQL")]
+    query: Option<String>,
     #[command(flatten)]
     dialect: DialectArgs,
     /// NPY labels for NPY --data
@@ -45,7 +50,8 @@ pub fn run(args: Args) -> Result<i32> {
             &args.data,
             args.labels.as_deref(),
             args.dialect.for_file(&args.data)?,
-        ),
+        )
+        .with_query(args.query)?,
         runtime: args.runtime,
     };
     let scored = score::score(&request)?;

@@ -21,9 +21,13 @@ use super::{metric, print, print_json, DialectArgs, ReportFormat};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Training data: CSV with a header, Parquet, an NPY features matrix, or - for CSV on stdin
-    #[arg(long, value_name = "FILE")]
+    /// Training data: CSV with a header, Parquet, an NPY features matrix, - for CSV on stdin, or
+    /// a PostgreSQL table ('postgresql://user@host/db?table=schema.name') or --query
+    #[arg(long, value_name = "FILE|URL")]
     data: PathBuf,
+    /// With a postgresql:// --data: the rows of this SQL query (run read-only) instead of a table
+    #[arg(long, value_name = "SQL")]
+    query: Option<String>,
     #[command(flatten)]
     dialect: DialectArgs,
     /// NPY labels for NPY --data (1-D, or 2-D for several regression targets)
@@ -153,7 +157,8 @@ pub fn check_gate_names(task: Task, min: &[(String, f64)], max: &[(String, f64)]
 pub fn run(args: Args) -> Result<i32> {
     check_gate_names(args.task, &args.min_metric, &args.max_metric)?;
     let dialect = args.dialect.for_file(&args.data)?;
-    let data = DataSource::from_args(&args.data, args.labels.as_deref(), dialect);
+    let data = DataSource::from_args(&args.data, args.labels.as_deref(), dialect)
+        .with_query(args.query)?;
     let preprocess = Spec::parse(args.preprocess.as_deref())?;
     let algorithms = crate::algorithms::names(&args.algorithm, args.task);
     let several = algorithms.len() > 1;
@@ -193,11 +198,7 @@ pub fn run(args: Args) -> Result<i32> {
             .test_data
             .as_deref()
             .map(|path| {
-                Ok(DataSource::from_args(
-                    path,
-                    None,
-                    args.dialect.for_file(path)?,
-                ))
+                DataSource::from_args(path, None, args.dialect.for_file(path)?).with_query(None)
             })
             .transpose()?,
         features: args.features,

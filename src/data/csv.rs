@@ -343,6 +343,9 @@ pub fn select(
     columns: &Columns,
     hint: Option<String>,
 ) -> Result<Selection> {
+    if header.is_empty() {
+        return Err(Error::data(source, "has no columns"));
+    }
     let mut index = HashMap::new();
     for (i, &name) in header.iter().enumerate() {
         if index.insert(name, i).is_some() {

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod input;
 pub mod npy;
 pub mod parquet;
+pub mod postgres;
 pub mod split;
 pub mod table;
 
@@ -704,6 +705,8 @@ pub enum DataSource {
     },
     /// A Parquet file (named columns, typed).
     Parquet(std::path::PathBuf),
+    /// A PostgreSQL table or query.
+    Postgres(postgres::PgSource),
 }
 
 impl DataSource {
@@ -726,11 +729,37 @@ impl DataSource {
         }
     }
 
+    /// A `postgresql://` --data takes its rows from `query` when given; `--query` names
+    /// nothing else.
+    pub fn with_query(self, query: Option<String>) -> Result<Self> {
+        match self {
+            DataSource::Npy {
+                features: path,
+                labels: Some(_),
+            } if crate::postgres::is_url(&path.to_string_lossy()) => Err(Error::usage(
+                "--labels goes with NPY --data; a PostgreSQL source takes --target",
+            )),
+            DataSource::Csv(path, _) | DataSource::Npy { features: path, .. }
+                if crate::postgres::is_url(&path.to_string_lossy()) =>
+            {
+                Ok(DataSource::Postgres(postgres::PgSource::new(
+                    &path.to_string_lossy(),
+                    query,
+                )?))
+            }
+            _ if query.is_some() => Err(Error::usage(
+                "--query reads from PostgreSQL: give --data 'postgresql://user@host/db'",
+            )),
+            source => Ok(source),
+        }
+    }
+
     pub fn name(&self) -> String {
         let path = match self {
             DataSource::Csv(p, _)
             | DataSource::Npy { features: p, .. }
             | DataSource::Parquet(p) => p,
+            DataSource::Postgres(pg) => return pg.name(),
         };
         if path == std::path::Path::new("-") {
             "<stdin>".into()
@@ -771,6 +800,9 @@ impl DataSource {
     /// features are taken by position and must be as many as `columns.features` names.
     pub fn reader(&self, columns: &Columns, chunk_rows: usize) -> Result<Reader> {
         match self {
+            DataSource::Postgres(pg) => Ok(Reader::Postgres(postgres::PgReader::new(
+                pg, columns, chunk_rows,
+            )?)),
             DataSource::Csv(path, dialect) => {
                 let (source, input) = input::open_input(path)?;
                 Ok(Reader::Csv(csv::CsvReader::new(
@@ -847,6 +879,7 @@ impl DataSource {
 pub enum Reader {
     Csv(csv::CsvReader),
     Parquet(parquet::ParquetReader),
+    Postgres(postgres::PgReader),
     /// NPY is read whole (a matrix file), then handed out in chunks like CSV.
     Npy {
         source: String,
@@ -866,6 +899,7 @@ impl Reader {
         match self {
             Reader::Csv(r) => r.source(),
             Reader::Parquet(r) => r.source(),
+            Reader::Postgres(r) => r.source(),
             Reader::Npy { source, .. } => source,
         }
     }
@@ -885,6 +919,7 @@ impl Reader {
         match self {
             Reader::Csv(r) => &r.feature_names,
             Reader::Parquet(r) => &r.feature_names,
+            Reader::Postgres(r) => &r.feature_names,
             Reader::Npy { names, .. } => names,
         }
     }
@@ -893,7 +928,17 @@ impl Reader {
         match self {
             Reader::Csv(r) => &r.target_names,
             Reader::Parquet(r) => &r.target_names,
+            Reader::Postgres(r) => &r.target_names,
             Reader::Npy { target_names, .. } => target_names,
+        }
+    }
+
+    /// The output-table column each kept column becomes: a Postgres source's integers stay
+    /// integers, anything else is text.
+    pub fn kept_types(&self) -> Vec<crate::output::Type> {
+        match self {
+            Reader::Postgres(r) => r.kept_types.clone(),
+            _ => Vec::new(),
         }
     }
 
@@ -902,6 +947,7 @@ impl Reader {
         match self {
             Reader::Csv(r) => r.read_chunk(),
             Reader::Parquet(r) => r.read_chunk(),
+            Reader::Postgres(r) => r.read_chunk(),
             Reader::Npy {
                 x,
                 targets,

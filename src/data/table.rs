@@ -99,8 +99,8 @@ impl RawColumn {
         self.push_code(NOT_TEXT);
     }
 
-    /// A text cell from a typed source (a Parquet string): a category, a boolean or a date as
-    /// the whole column decides, never a number.
+    /// A text cell from a typed source (a Parquet or PostgreSQL string, a date's ISO text): a
+    /// category, a boolean or a date as the whole column decides, never a number.
     pub fn push_text(&mut self, text: &str) {
         let code = match self.index.get(text) {
             Some(&code) => code,

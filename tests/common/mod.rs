@@ -175,6 +175,7 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
             model: model.clone(),
             data: DataSource::Csv(test_csv.clone(), Dialect::default()),
             output: Some(out.clone()),
+            replace: false,
             format: Format::Csv,
             proba,
             precision: None,
