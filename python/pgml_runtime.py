@@ -420,6 +420,35 @@ def check_cluster(path, multi_target):
     _import(DASK_CLASSES[path])
 
 
+def _connect(address):
+    """A client of the scheduler at `address`. Dask's timeout covers the TCP connect only: a
+    server that accepts and never answers (not a Dask scheduler) would hang the handshake, so the
+    whole of it runs on a daemon thread that is abandoned after the timeout."""
+    import threading
+
+    import distributed
+
+    box = {}
+
+    def connect():
+        try:
+            box["client"] = distributed.Client(address, timeout=CLUSTER_TIMEOUT, set_as_default=False)
+        except Exception as e:  # noqa: BLE001 (any failure to connect is said in one line)
+            box["error"] = e
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(CLUSTER_TIMEOUT + 5)
+    if thread.is_alive():
+        raise ClusterUnavailable(f"the Dask scheduler at {address} did not answer within {CLUSTER_TIMEOUT + 5} s")
+    if "error" in box:
+        e = box["error"]
+        if isinstance(e, (OSError, TimeoutError, ValueError)):
+            raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address}: {e}") from None
+        raise e
+    return box["client"]
+
+
 def _fit_on_cluster(address, path, estimator, x, y):
     """Fits `estimator`'s Dask twin on the cluster at `address`, the rows sent to the workers in
     one partition per worker, and returns the local estimator holding the fitted model (a plain
@@ -430,10 +459,7 @@ def _fit_on_cluster(address, path, estimator, x, y):
 
     check_cluster(path, y.ndim == 2)
     dask_class = _import(DASK_CLASSES[path])
-    try:
-        client = distributed.Client(address, timeout=CLUSTER_TIMEOUT, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as e:
-        raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address}: {e}") from None
+    client = _connect(address)
     try:
         try:
             client.wait_for_workers(1, timeout=CLUSTER_TIMEOUT)

@@ -379,28 +379,33 @@ fn display(config: &Config) -> String {
     format!("postgresql://{user}@{}/{db}", hosts.join(","))
 }
 
-/// A URL as typed, for a message about the URL itself: any `user:password@` cut to `user@`.
-fn redacted(url: &str) -> String {
+/// A URL as typed, for a message about the URL itself: any `user:password@` cut to `user@`
+/// (up to the last `@`: a password typed with `/`, `?` or `@` unencoded is still cut), and the
+/// value of a `password` parameter however its name is percent-encoded.
+pub fn redacted(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, hosts)) => {
-            format!("{}@{hosts}", userinfo.split(':').next().unwrap_or_default())
+    let rest = match rest.rsplit_once('@') {
+        Some((userinfo, after)) => {
+            let user = userinfo.split([':', '/', '?']).next().unwrap_or_default();
+            format!("{user}@{after}")
         }
-        None => authority.to_string(),
+        None => rest.to_string(),
     };
-    // `password=` in the query is cut too.
-    let tail: Vec<String> = tail
+    let Some((path, query)) = rest.split_once('?') else {
+        return format!("{scheme}://{rest}");
+    };
+    let query: Vec<String> = query
         .split('&')
-        .map(|p| match p.split_once("password=") {
-            Some((before, _)) => format!("{before}password=..."),
-            None => p.to_string(),
+        .map(|p| match p.split_once('=') {
+            Some((key, _)) if percent_decode(key).trim().eq_ignore_ascii_case("password") => {
+                format!("{key}=...")
+            }
+            _ => p.to_string(),
         })
         .collect();
-    format!("{scheme}://{authority}{}", tail.join("&"))
+    format!("{scheme}://{path}?{}", query.join("&"))
 }
 
 /// The password ~/.pgpass (or PGPASSFILE) has for this connection, as libpq finds it: the
@@ -627,6 +632,24 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!err.contains("hunter2"), "{err}");
+        // Found by review: unencoded `/` or `?` in the password, a percent-encoded key.
+        for url in [
+            "postgresql://u:hun/ter2@h/db",
+            "postgresql://u:hun?ter2@h/db?port=x",
+            "postgresql://u:hun@ter2@h/db",
+            "postgresql://h/db?%70assword=hunter2&port=x",
+            "postgresql://h/db?PASSWORD=hunter2",
+        ] {
+            let shown = redacted(url);
+            assert!(
+                !shown.contains("hun") && !shown.contains("ter2"),
+                "{url} -> {shown}"
+            );
+        }
+        assert_eq!(
+            redacted("postgresql://u:p/w@h:5/db?table=t"),
+            "postgresql://u@h:5/db?table=t"
+        );
     }
 
     #[test]

@@ -328,7 +328,24 @@ fn what_a_cluster_cannot_train_is_refused_first() {
         "classification",
     ]);
     assert_eq!(code, 2, "{line}");
-    // A scheduler that does not answer: exit 1 after the connect timeout, one line naming it.
+    // A server that accepts and never speaks Dask (found by review: it hung forever): exit 1.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("tcp://{}", silent.local_addr().unwrap());
+    let (code, line) = refused(
+        &[
+            &["--cluster", &address, "--data"][..],
+            &[iris],
+            &classification,
+            &["--algorithm", "xgboost"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        line,
+        format!("pgml-cli: error: the Dask scheduler at {address} did not answer within 15 s")
+    );
+    // A scheduler that cannot be reached: exit 1 after the connect timeout, one line naming it.
     let (code, line) = refused(
         &[
             &base[..],

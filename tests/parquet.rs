@@ -508,3 +508,63 @@ fn damaged_files_are_one_error_line() {
     }
     assert!(flips > 10, "only {flips} of 48 damaged files were refused");
 }
+
+/// Found by review: files that expand out of proportion (a dictionary of two 20 MB strings on
+/// 400 rows took 7.9 GiB), a footer byte that changes a column's type (an index panic), and a
+/// FIFO named `.parquet` (blocked forever) are each one error line at once.
+#[test]
+fn bombs_damaged_types_and_fifos_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    python(
+        dir.path(),
+        r#"
+import numpy as np, pyarrow as pa, pyarrow.parquet as pq
+n = 400
+y = pa.DictionaryArray.from_arrays(pa.array(np.arange(n) % 2, pa.int32()), pa.array(["A" * 20_000_000, "B" * 20_000_000]))
+pq.write_table(pa.table({"x": np.arange(n, dtype="float64"), "y": y}), "bomb.parquet", compression="zstd")
+"#,
+    );
+    let bomb = dir.path().join("bomb.parquet");
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 100_000);
+    for args in [
+        vec!["train", "--task", "classification", "--target", "y"],
+        vec![
+            "train",
+            "--task",
+            "regression",
+            "--target",
+            "x",
+            "--categorical",
+            "y",
+        ],
+    ] {
+        let out = pgml()
+            .args(&args)
+            .arg("--data")
+            .arg(&bomb)
+            .arg("-o")
+            .arg(dir.path().join("m.pgml"))
+            .output()
+            .unwrap();
+        assert_refused(&out, 3, "bomb.parquet", "refused as a decompression bomb");
+    }
+    let flipped = repo("tests/fixtures/parquet/footer-type-flipped.parquet");
+    assert_refused(
+        &train_on(&flipped, "y"),
+        3,
+        "footer-type-flipped.parquet",
+        "do not have the types its footer gives",
+    );
+    let fifo = dir.path().join("fifo.parquet");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    assert_refused(
+        &train_on(&fifo, "y"),
+        3,
+        "fifo.parquet",
+        "is not a regular file",
+    );
+}

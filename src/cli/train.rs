@@ -177,6 +177,17 @@ pub fn run(args: Args) -> Result<i32> {
         None => None,
     };
     // With --project and no --output the registry holds the model: train writes a scratch file.
+    if let Some(url) = args
+        .output
+        .as_deref()
+        .and_then(|o| o.to_str())
+        .filter(|o| crate::postgres::is_url(o))
+    {
+        return Err(Error::usage(format!(
+            "--output {}: train writes a model file (keep models in PostgreSQL with --project and --store URL)",
+            crate::postgres::redacted(url)
+        )));
+    }
     let scratch = match (&args.project, &args.output) {
         (Some(_), None) => {
             Some(tempfile::tempdir().map_err(|e| Error::io("temporary directory", e))?)

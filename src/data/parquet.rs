@@ -68,12 +68,32 @@ pub struct ParquetReader {
     /// features, then the targets, then the kept columns.
     wanted: Vec<usize>,
     rows_read: usize,
+    /// Bytes of text cells handed out so far, and how many the file may expand to: a
+    /// dictionary of a few long strings repeated on every row expands without bound otherwise.
+    text_bytes: u64,
+    text_budget: u64,
 }
+
+/// What any file may expand to before it is refused as a bomb: 256 MiB, or 64 times its size.
+fn text_budget(file_len: u64) -> u64 {
+    (256 << 20u64).max(file_len.saturating_mul(64))
+}
+
+/// The largest column chunk (one column in one row group, uncompressed) any file may hold.
+const MAX_COLUMN_CHUNK: u64 = 512 << 20;
 
 impl ParquetReader {
     /// Reads the footer and checks the wanted columns' types; rows follow in chunks of `chunk_rows`.
     pub fn open(path: &Path, columns: &Columns, chunk_rows: usize) -> Result<Self> {
         let source = path.display().to_string();
+        // Parquet is read by seeking: a FIFO or device (which would also block open) is refused.
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(&source, e))?;
+        if !meta.is_file() {
+            return Err(Error::data(
+                &source,
+                "is not a regular file (Parquet is read by seeking; CSV can be piped)",
+            ));
+        }
         let file = File::open(path).map_err(|e| Error::io(&source, e))?;
         let len = file.metadata().map_err(|e| Error::io(&source, e))?.len();
         let builder = catch(|| ParquetRecordBatchReaderBuilder::try_new(Checked { file, len }))
@@ -115,6 +135,24 @@ impl ParquetReader {
         let mut roots = wanted.clone();
         roots.sort_unstable();
         roots.dedup();
+        // A compression bomb: the crate decompresses a page whole, sized by its header.
+        let budget = text_budget(len);
+        for group in builder.metadata().row_groups() {
+            for chunk in group.columns() {
+                let root = chunk.column_path().parts().first().map(String::as_str);
+                let wanted = root.is_some_and(|r| roots.iter().any(|&i| header[i] == r));
+                let size = u64::try_from(chunk.uncompressed_size()).unwrap_or(u64::MAX);
+                if wanted && size > budget.max(MAX_COLUMN_CHUNK) {
+                    return Err(Error::data(
+                        &source,
+                        format!(
+                            "column {} holds {size} bytes uncompressed in one row group, from a {len}-byte file: refused as a compression bomb",
+                            quote(root.unwrap_or_default())
+                        ),
+                    ));
+                }
+            }
+        }
         let wanted = wanted
             .iter()
             .map(|i| roots.binary_search(i).unwrap_or_default())
@@ -135,6 +173,8 @@ impl ParquetReader {
             target_names,
             wanted,
             rows_read: 0,
+            text_bytes: 0,
+            text_budget: budget,
         })
     }
 
@@ -158,37 +198,65 @@ impl ParquetReader {
             }
             Some(Ok(batch)) => batch,
         };
-        let chunk = catch(|| self.chunk(&batch)).map_err(|panic| damaged(&self.source, panic))?;
+        let text_bytes: u64 = batch.columns().iter().map(|c| text_size(c.as_ref())).sum();
+        self.text_bytes = self.text_bytes.saturating_add(text_bytes);
+        if self.text_bytes > self.text_budget {
+            return Err(Error::data(
+                &self.source,
+                format!(
+                    "expands to more than {} bytes of text by row {}: refused as a decompression bomb",
+                    self.text_budget,
+                    self.rows_read + batch.num_rows()
+                ),
+            ));
+        }
+        let chunk = catch(|| self.chunk(&batch))
+            .map_err(|panic| damaged(&self.source, panic))?
+            .map_err(|()| {
+                Error::data(
+                    &self.source,
+                    format!(
+                        "is damaged: rows after {} do not have the types its footer gives",
+                        self.rows_read
+                    ),
+                )
+            })?;
         self.rows_read += chunk.rows;
         Ok(Some(chunk))
     }
 
-    fn chunk(&self, batch: &RecordBatch) -> Chunk {
+    /// The batch's cells; `Err` when a column is not of the type checked at open, or not as
+    /// long as the batch (a damaged file).
+    fn chunk(&self, batch: &RecordBatch) -> std::result::Result<Chunk, ()> {
         let features = self.feature_names.len();
         let targets = self.target_names.len();
+        let rows = batch.num_rows();
         let array = |k: usize| batch.column(self.wanted[k]).as_ref();
-        // Types were checked when the file was opened, so `each_value` cannot fail here.
-        let columns = (0..features)
-            .map(|k| {
-                let mut column = RawColumn::default();
-                let _ = each_value(array(k), &mut |v| v.push_to(&mut column));
-                column
-            })
-            .collect();
-        let mut text: RawTargets = (features..self.wanted.len())
-            .map(|k| {
-                let mut cells = Vec::with_capacity(batch.num_rows());
-                let _ = each_value(array(k), &mut |v| cells.push(v.text()));
-                cells
-            })
-            .collect();
+        let mut columns = Vec::with_capacity(features);
+        for k in 0..features {
+            let mut column = RawColumn::default();
+            each_value(array(k), &mut |v| v.push_to(&mut column))?;
+            if column.len() != rows {
+                return Err(());
+            }
+            columns.push(column);
+        }
+        let mut text: RawTargets = Vec::with_capacity(self.wanted.len() - features);
+        for k in features..self.wanted.len() {
+            let mut cells = Vec::with_capacity(rows);
+            each_value(array(k), &mut |v| cells.push(v.text()))?;
+            if cells.len() != rows {
+                return Err(());
+            }
+            text.push(cells);
+        }
         let kept = text.split_off(targets);
-        Chunk {
-            rows: batch.num_rows(),
+        Ok(Chunk {
+            rows,
             columns,
             targets: text,
             kept,
-        }
+        })
     }
 }
 
@@ -333,6 +401,17 @@ fn date_text(seconds: i64, nanos: u32) -> String {
         let fraction = format!("{nanos:09}");
         format!("{time}.{}Z", fraction.trim_end_matches('0'))
     }
+}
+
+/// Bytes of the text cells of `array` as rows see them (a dictionary's value once per row).
+fn text_size(array: &dyn Array) -> u64 {
+    let mut bytes = 0u64;
+    let _ = each_value(array, &mut |v| {
+        if let Value::Text(t) = v {
+            bytes += t.len() as u64;
+        }
+    });
+    bytes
 }
 
 /// Calls `each` with every cell of `array`, in row order; `Err` for a type pgml-cli does not

@@ -11,7 +11,7 @@ use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
 use ndarray_linalg::{FactorizeC, SolveC, UPLO};
 use serde::{Deserialize, Serialize};
 
-use super::model::all_finite;
+use super::model::{all_finite, argmax_rows};
 use super::Classes;
 use crate::error::{Error, Result};
 
@@ -349,22 +349,7 @@ impl Logistic {
 
     /// The most probable class of each row (the first of equals, as argmax does).
     pub fn predict(&self, x: ArrayView2<f64>, count: usize) -> Vec<usize> {
-        self.predict_proba(x, count)
-            .rows()
-            .into_iter()
-            .map(|r| {
-                r.iter()
-                    .enumerate()
-                    .fold((0, f64::NEG_INFINITY), |best, (i, &v)| {
-                        if v > best.1 {
-                            (i, v)
-                        } else {
-                            best
-                        }
-                    })
-                    .0
-            })
-            .collect()
+        argmax_rows(&self.predict_proba(x, count))
     }
 
     pub fn check(&self, features: usize, classes: &Classes) -> std::result::Result<(), String> {
