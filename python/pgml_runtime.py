@@ -32,6 +32,10 @@ class ClusterUnavailable(Exception):
     """The Dask scheduler cannot be reached, or has no workers."""
 
 
+class BadData(Exception):
+    """A cell, column or file the workers read cannot be training data."""
+
+
 _shown = set()
 
 
@@ -449,22 +453,64 @@ def _connect(address):
     return box["client"]
 
 
-def _fit_on_cluster(address, path, estimator, x, y):
-    """Fits `estimator`'s Dask twin on the cluster at `address`, the rows sent to the workers in
-    one partition per worker, and returns the local estimator holding the fitted model (a plain
-    Booster: predicting needs no cluster)."""
-    import dask.array as da
-    import distributed
-    import numpy as np
-
-    check_cluster(path, y.ndim == 2)
+def _on_cluster(address, path):
+    """A client of the cluster at `address` once a worker is there, and the Dask class of `path`."""
+    check_cluster(path, False)
     dask_class = _import(DASK_CLASSES[path])
     client = _connect(address)
     try:
-        try:
-            client.wait_for_workers(1, timeout=CLUSTER_TIMEOUT)
-        except (OSError, TimeoutError) as e:
-            raise ClusterUnavailable(f"the Dask cluster at {address} has no workers: {e}") from None
+        client.wait_for_workers(1, timeout=CLUSTER_TIMEOUT)
+    except (OSError, TimeoutError) as e:
+        client.close()
+        raise ClusterUnavailable(f"the Dask cluster at {address} has no workers: {e}") from None
+    return client, dask_class
+
+
+def _fit_twin(client, path, dask_class, estimator, x, y):
+    """Fits `estimator`'s Dask twin on the cluster's `x` and `y` (Dask collections) and returns the
+    local estimator holding the fitted model (a plain Booster: predicting needs no cluster), and
+    the twin (it predicts on the cluster)."""
+    import distributed
+
+    kwargs = estimator.get_params()
+    if _family(path) == "xgboost":
+        import socket
+
+        import xgboost
+        from xgboost import collective
+
+        # The tracker runs beside the scheduler; workers reach it where they reach the scheduler
+        # (xgboost's own guess is this machine's external address).
+        host = distributed.comm.get_address_host(client.scheduler.address)
+        kwargs["coll_cfg"] = collective.Config(tracker_host_ip=socket.gethostbyname(host))
+        # xgboost 3.2's Dask random forests take num_parallel_tree from n_estimators as given:
+        # left unset, that is one tree, not the local class's default of 100.
+        kwargs["n_estimators"] = xgboost.XGBModel.get_num_boosting_rounds(estimator)
+    twin = dask_class(**kwargs)
+    twin.client = client
+    with client.as_current(), warnings.catch_warnings():
+        # lightgbm's note that the workers' threads, not n_jobs, decide: always true here.
+        warnings.filterwarnings("ignore", message="Parameter n_jobs will be ignored")
+        twin.fit(x, y)
+    if _family(path) == "lightgbm":
+        return twin.to_local(), twin
+    with tempfile.TemporaryDirectory() as d:
+        saved = os.path.join(d, "model.json")
+        twin.save_model(saved)
+        estimator.load_model(saved)
+    return estimator, twin
+
+
+def _fit_on_cluster(address, path, estimator, x, y):
+    """Fits on the cluster at `address` the rows this process holds, sent to the workers in one
+    partition per worker."""
+    import dask.array as da
+    import numpy as np
+
+    if y.ndim == 2:
+        check_cluster(path, True)
+    client, dask_class = _on_cluster(address, path)
+    try:
         parts = max(1, min(len(client.scheduler_info()["workers"]), len(x)))
         bounds = [(len(x) * i // parts, len(x) * (i + 1) // parts) for i in range(parts)]
         # Scattered, not embedded in the task graph: each worker gets its partition directly.
@@ -474,36 +520,244 @@ def _fit_on_cluster(address, path, estimator, x, y):
             [da.from_delayed(f, shape=(b - a, x.shape[1]), dtype=x.dtype) for f, (a, b) in zip(xs, bounds)]
         )
         dy = da.concatenate([da.from_delayed(f, shape=(b - a,), dtype=y.dtype) for f, (a, b) in zip(ys, bounds)])
-        kwargs = estimator.get_params()
-        if _family(path) == "xgboost":
-            import socket
-
-            from xgboost import collective
-
-            # The tracker runs beside the scheduler; workers reach it where they reach the scheduler
-            # (xgboost's own guess is this machine's external address).
-            host = distributed.comm.get_address_host(client.scheduler.address)
-            kwargs["coll_cfg"] = collective.Config(tracker_host_ip=socket.gethostbyname(host))
-            # xgboost 3.2's Dask random forests take num_parallel_tree from n_estimators as given:
-            # left unset, that is one tree, not the local class's default of 100.
-            import xgboost
-
-            kwargs["n_estimators"] = xgboost.XGBModel.get_num_boosting_rounds(estimator)
-        twin = dask_class(**kwargs)
-        twin.client = client
-        with client.as_current(), warnings.catch_warnings():
-            # lightgbm's note that the workers' threads, not n_jobs, decide: always true here.
-            warnings.filterwarnings("ignore", message="Parameter n_jobs will be ignored")
-            twin.fit(dx, dy)
-        if _family(path) == "lightgbm":
-            return twin.to_local()
-        with tempfile.TemporaryDirectory() as d:
-            saved = os.path.join(d, "model.json")
-            twin.save_model(saved)
-            estimator.load_model(saved)
-        return estimator
+        return _fit_twin(client, path, dask_class, estimator, dx, dy)[0]
     finally:
         client.close()
+
+
+# Training where the workers read the data (`train --workers-read`): each partition is read by a
+# worker straight from the source (a Parquet row group), so the rows never pass through this
+# process. Functions the workers run travel by value (the workers cannot import this module).
+
+
+def _label_text(value):
+    """A target cell as pgml-cli's own readers spell it (labels are compared and printed so)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value)
+
+
+def _read_partition(part, source, job):
+    """One partition as a DataFrame: the features as float64 (nulls NaN, booleans 1/0), `y` (the
+    target, or the class index), `test` (a held-out row), the rows whose target is missing left
+    out. Raises BadData naming the file, column and row."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    name = source["name"]
+    features, target = job["features"], job["target"]
+    try:
+        table = pq.ParquetFile(source["path"]).read_row_group(part["index"], columns=features + [target])
+    except (OSError, pa.ArrowException) as e:
+        raise BadData(f"{name}: cannot read row group {part['index']}: {e}") from None
+    rows = table.num_rows
+    first = part["offset"]
+    out = {}
+    for column in features:
+        values = table.column(column)
+        if not (_numeric(values.type) or pa.types.is_boolean(values.type) or pa.types.is_null(values.type)):
+            raise BadData(f"{name}: column {column!r} is {values.type}; --workers-read takes number and boolean features")
+        x = _floats(values)
+        bad = np.flatnonzero(np.abs(np.nan_to_num(x, nan=0.0, posinf=np.inf, neginf=np.inf)) > 1e300)
+        if len(bad):
+            raise BadData(f"{name}: column {column!r} row {first + bad[0] + 1}: {x[bad[0]]} is too large to train on")
+        out[column] = x
+    cells = table.column(target)
+    if job["classes"] is None:
+        if not (_numeric(cells.type) or pa.types.is_null(cells.type)):
+            raise BadData(
+                f"{name}: target column {target!r} is {cells.type}, not numbers (text: did you mean --task classification?)"
+            )
+        y = _floats(cells)
+        missing = np.isnan(y)
+    else:
+        # Per distinct cell its class index; -1 missing (the row is left out), -2 not a class.
+        distinct = pc.unique(cells)
+        index = np.array(
+            [-1 if c is None or c != c else job["classes"].get(_label_text(c), -2) for c in distinct.to_pylist()]
+            + [-1]
+        )
+        y = index[pc.index_in(cells, value_set=distinct).fill_null(len(distinct)).to_numpy(zero_copy_only=False)]
+        missing = y == -1
+        unknown = np.flatnonzero(y == -2)
+        if len(unknown):
+            raise BadData(
+                f"{name}: row {first + unknown[0] + 1}, target column {target!r}: a value the first pass did not see"
+                " (did the file change?)"
+            )
+        y = y.astype(np.float64)
+    position = np.arange(first, first + rows, dtype=np.uint64)
+    sampling, test_rows = job["sampling"], job["test_rows"]
+    if sampling == "first":
+        test = position < test_rows
+    elif sampling == "last":
+        test = position >= source["rows"] - test_rows
+    else:
+        test = _uniform(job["seed"], position) < test_rows / source["rows"]
+    frame = pd.DataFrame(out, index=pd.RangeIndex(first, first + rows))
+    frame["y"] = y
+    frame["test"] = test
+    return frame[~missing]
+
+
+def _numeric(arrow_type):
+    import pyarrow as pa
+
+    return pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type) or pa.types.is_decimal(arrow_type)
+
+
+def _floats(values):
+    """An Arrow column as float64, nulls NaN (booleans 1 and 0)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return np.ascontiguousarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def _uniform(seed, position):
+    """A number in [0, 1) per row from the seed and the row's position (splitmix64): the same rows
+    are held out however the file is partitioned and whoever reads it."""
+    import numpy as np
+
+    with np.errstate(over="ignore"):
+        z = position + np.uint64(seed % 2**64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) / float(2**53)
+
+
+def _target_texts(source, part, target):
+    """The distinct target cells of one partition, spelled as labels."""
+    import pyarrow.parquet as pq
+
+    cells = pq.ParquetFile(source["path"]).read_row_group(part["index"], columns=[target]).column(0)
+    return {_label_text(c) for c in cells.unique().to_pylist() if c is not None and c == c}
+
+
+class _Shipped:
+    """A function of this module that a worker runs: pickled by value, with what it uses from
+    here, since the workers cannot import this module (it lives inside the pgml-cli binary)."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, *args, **kwargs):
+        return self.function(*args, **kwargs)
+
+    def __reduce__(self):
+        import cloudpickle
+
+        module = sys.modules[__name__]
+        cloudpickle.register_pickle_by_value(module)
+        try:
+            return cloudpickle.loads, (cloudpickle.dumps(self.function),)
+        finally:
+            cloudpickle.unregister_pickle_by_value(module)
+
+
+def cluster_labels(address, path, source, target, limit):
+    """The distinct target cells of every partition, read by the workers (at most `limit`)."""
+    client, _ = _on_cluster(address, path)
+    try:
+        parts = source["parts"]
+        futures = client.map(_Shipped(_target_texts), [source] * len(parts), parts, [target] * len(parts), pure=False)
+        labels = set()
+        for future in futures:
+            labels |= future.result()
+            if len(labels) > limit:
+                raise BadData(f"{source['name']}: target column {target!r} has more than {limit} distinct values")
+        return sorted(labels)
+    finally:
+        client.close()
+
+
+def fit_on_workers(path, params, seed, task, address, source, job):
+    """Fits on the cluster at `address` with the rows its workers read from `source` (name, path,
+    rows, parts: index, offset and rows of each row group), as `job` says (features, target,
+    classes: label -> class index or None, sampling, test_rows, seed), and predicts the held-out
+    rows there. Returns the Fitted model and a dict: rows (read), left_out
+    (no target), train_rows, test_rows, y_test, predicted (class indices or values) and proba
+    (or None) for the held-out rows, and the data's fingerprint."""
+    import hashlib
+
+    import dask.dataframe as dd
+    import numpy as np
+    import pandas as pd
+
+    estimator = build(path, params, seed, False)
+    client, dask_class = _on_cluster(address, path)
+    try:
+        parts, total = source["parts"], source["rows"]
+        meta = pd.DataFrame({c: pd.Series(dtype="float64") for c in job["features"]})
+        meta["y"] = pd.Series(dtype="float64")
+        meta["test"] = pd.Series(dtype="bool")
+        # Each partition pinned to a worker by its position: which rows a worker holds, and so
+        # the model, does not depend on which worker was free first.
+        workers = sorted(client.scheduler_info()["workers"])
+        reads = [
+            client.submit(_Shipped(_read_partition), part, source, job, workers=[workers[i % len(workers)]], pure=False)
+            for i, part in enumerate(parts)
+        ]
+        frame = client.persist(dd.from_delayed(reads, meta=meta, verify_meta=False))
+        digests = client.compute(frame.map_partitions(_Shipped(_digest), meta=("d", "object")), sync=True)
+        kept = client.compute(frame.map_partitions(_Shipped(_counts), meta=("n", "int64")), sync=True)
+        counts = np.asarray(kept).reshape(-1, 2).sum(axis=0)
+        rows_kept, test_rows = int(counts[0]), int(counts[1])
+        if rows_kept == 0:
+            raise BadData(f"{source['name']}: has no rows with a target value ({total} rows, every target missing)")
+        if rows_kept - test_rows == 0:
+            raise BadData(f"{source['name']}: no rows are left to train on after holding out the test rows")
+        train = frame[~frame["test"]]
+        held_out = frame[frame["test"]]
+        features = job["features"]
+        y_train = train["y"] if task == "regression" else train["y"].astype("int64")
+        with _quiet_stdout():
+            local, twin = _fit_twin(client, path, dask_class, estimator, train[features], y_train)
+            result = {
+                "rows": total,
+                "left_out": total - rows_kept,
+                "train_rows": rows_kept - test_rows,
+                "test_rows": test_rows,
+                "y_test": np.ascontiguousarray(client.compute(held_out["y"], sync=True), dtype=np.float64),
+                "predicted": None,
+                "proba": None,
+                "fingerprint": "sha256:" + hashlib.sha256("".join(digests).encode()).hexdigest(),
+            }
+            if test_rows:
+                with client.as_current():
+                    result["predicted"] = np.ascontiguousarray(np.asarray(twin.predict(held_out[features]).compute()), dtype=np.float64).reshape(-1)
+                    if task == "classification":
+                        result["proba"] = np.ascontiguousarray(twin.predict_proba(held_out[features]).compute(), dtype=np.float64)
+    finally:
+        client.close()
+    classes = np.arange(len(job["classes"])) if task == "classification" else None
+    return Fitted(path, task, _Live(local), classes, 1), result
+
+
+def _counts(frame):
+    """Rows and held-out rows of one partition."""
+    import pandas as pd
+
+    return pd.Series([len(frame), int(frame["test"].sum())])
+
+
+def _digest(frame):
+    """SHA-256 of one partition's features and targets as float64, for the data's fingerprint."""
+    import hashlib
+
+    import numpy as np
+    import pandas as pd
+
+    values = np.ascontiguousarray(frame.drop(columns=["test"]).to_numpy(dtype=np.float64))
+    return pd.Series([hashlib.sha256(values.tobytes()).hexdigest()])
 
 
 class _Live:

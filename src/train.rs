@@ -21,6 +21,9 @@ use crate::runtime::{Cluster, Estimator, Plan};
 use crate::search::{self, SearchResults, SearchSpec};
 use crate::task::Task;
 
+#[cfg(feature = "python")]
+mod workers;
+
 #[derive(Clone)]
 pub struct TrainRequest {
     pub data: DataSource,
@@ -44,6 +47,8 @@ pub struct TrainRequest {
     pub force: bool,
     /// The Dask cluster to fit xgboost and lightgbm on.
     pub cluster: Option<Cluster>,
+    /// The cluster's workers read `data` themselves (`--workers-read`).
+    pub workers_read: bool,
 }
 
 impl TrainRequest {
@@ -171,6 +176,10 @@ fn hyperparameter_names(candidates: &[Map<String, Value>]) -> Vec<&str> {
 /// Checks everything that needs no data, then trains. Returns the header that was written.
 pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let task = request.task;
+    #[cfg(feature = "python")]
+    if request.workers_read {
+        workers::check(request)?;
+    }
     // Every candidate of a search is checked here, before any data is read.
     let candidates = match &request.search {
         Some(search) => search.candidates(&request.hyperparams, request.seed)?,
@@ -189,6 +198,10 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         Some(search) => Some(search::metric_for(task, search.metric.as_deref())?),
         None => None,
     };
+    #[cfg(feature = "python")]
+    if request.workers_read {
+        return workers::train(request, &choice, &plans[0], progress);
+    }
     let missing_ok = choice.algorithm.takes_missing_values(choice.runtime);
 
     let columns = Columns {
@@ -394,47 +407,83 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     }
     metrics.insert("fit_time".into(), fit_time);
 
+    let split = SplitInfo {
+        test_size: if test_info.is_some() {
+            0.0
+        } else {
+            request.test_size
+        },
+        sampling: request.sampling,
+        train_rows: n_train,
+        test_rows: n_test,
+    };
+    let data = DataInfo {
+        source: request.data.name(),
+        rows: total_rows,
+        fingerprint: data_fingerprint,
+    };
     let header = Header {
-        format_version: model::FORMAT_VERSION,
-        pgml_cli_version: env!("CARGO_PKG_VERSION").into(),
-        created_at: now(),
-        task,
-        algorithm: choice.algorithm.name.into(),
-        runtime: choice.runtime,
-        backend: plan.backend(),
-        hyperparams: Value::Object(candidates[chosen].clone()),
-        resolved_hyperparams: plan.resolved_hyperparams(),
         feature_names,
         target_names,
         classes: labelled.targets.labels().to_vec(),
-        seed: request.seed,
-        split: SplitInfo {
-            test_size: if test_info.is_some() {
-                0.0
-            } else {
-                request.test_size
-            },
-            sampling: request.sampling,
-            train_rows: n_train,
-            test_rows: n_test,
-        },
-        data: DataInfo {
-            source: request.data.name(),
-            rows: total_rows,
-            fingerprint: data_fingerprint,
-        },
         test_data: test_info,
-        metrics,
         search,
-        input: pipeline,
-        python: plan.python_info().map(|info| PythonInfo {
-            native: model.native_status(),
-            ..info
-        }),
+        ..header(
+            request,
+            &choice,
+            plan,
+            &candidates[chosen],
+            pipeline,
+            split,
+            data,
+            metrics,
+            model.as_ref(),
+        )
     };
     let bytes = model::encode(&header, &model.payload()?)?;
     model::write_atomically(&request.output, &bytes, request.force)?;
     Ok(header)
+}
+
+/// The model file's header for `model`, fitted by `plan` as `request` asked; the caller fills
+/// in the names, classes, test data and search.
+#[allow(clippy::too_many_arguments)]
+fn header(
+    request: &TrainRequest,
+    choice: &algorithms::Choice,
+    plan: &Plan,
+    hyperparams: &Map<String, Value>,
+    input: Pipeline,
+    split: SplitInfo,
+    data: DataInfo,
+    metrics: Metrics,
+    model: &dyn Estimator,
+) -> Header {
+    Header {
+        format_version: model::FORMAT_VERSION,
+        pgml_cli_version: env!("CARGO_PKG_VERSION").into(),
+        created_at: now(),
+        task: request.task,
+        algorithm: choice.algorithm.name.into(),
+        runtime: choice.runtime,
+        backend: plan.backend(),
+        hyperparams: Value::Object(hyperparams.clone()),
+        resolved_hyperparams: plan.resolved_hyperparams(),
+        feature_names: Vec::new(),
+        target_names: Vec::new(),
+        classes: Vec::new(),
+        seed: request.seed,
+        split,
+        data,
+        test_data: None,
+        metrics,
+        search: None,
+        input,
+        python: plan.python_info().map(|info| PythonInfo {
+            native: model.native_status(),
+            ..info
+        }),
+    }
 }
 
 /// One algorithm of a leaderboard: its header, or why it did not train.

@@ -361,3 +361,243 @@ fn what_a_cluster_cannot_train_is_refused_first() {
         "{line}"
     );
 }
+
+/// The waves rows as Parquet in row groups of 500 (six partitions), with a text column `name`,
+/// a missing value in `a` on row 5 and no target on rows 10 and 20.
+fn waves_parquet(dir: &Path) -> PathBuf {
+    let csv = waves_csv(dir);
+    let path = dir.join("waves.parquet");
+    let script = r#"
+import sys
+import pandas as pd
+frame = pd.read_csv(sys.argv[1])
+frame["name"] = ["row %d" % i for i in range(len(frame))]
+frame.loc[5, "a"] = None
+frame.loc[[10, 20], ["y", "high"]] = None
+frame["high"] = frame["high"].astype("Int64")
+frame.to_parquet(sys.argv[2], row_group_size=500, index=False)
+"#;
+    let out = Command::new(repo(".venv/bin/python"))
+        .args(["-c", script])
+        .arg(&csv)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    path
+}
+
+#[test]
+fn workers_read_parquet_row_groups_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = Cluster::start(dir.path());
+    let data = waves_parquet(dir.path());
+    let on_workers = ["--cluster", &cluster.address, "--workers-read"];
+    for (target, task, algorithm, key, sampling) in [
+        ("y", "regression", "xgboost", "r2", "random"),
+        ("high", "classification", "lightgbm", "f1", "last"),
+    ] {
+        let other = if target == "y" { "high" } else { "y" };
+        let ignore = format!("{other},name");
+        let common = ["--ignore", &ignore, "--test-sampling", sampling];
+        let local = dir.path().join(format!("{algorithm}-local.pgml"));
+        let remote = dir.path().join(format!("{algorithm}-workers.pgml"));
+        let (here, _) = train(&data, target, task, algorithm, &local, &common);
+        let (there, stderr) = train(
+            &data,
+            target,
+            task,
+            algorithm,
+            &remote,
+            &[&common[..], &on_workers[..]].concat(),
+        );
+        let (a, b) = (metric(&here, key), metric(&there, key));
+        eprintln!("{algorithm} {task}: {key} {a} in one process, {b} read by the workers");
+        assert!(a > 0.8, "{algorithm}: in-process {key} {a}");
+        assert!(
+            (a - b).abs() <= 1e-2,
+            "{algorithm}: {key} {b} read by the workers, {a} here"
+        );
+        assert!(
+            stderr.contains("left out 2 rows whose target is missing"),
+            "{stderr}"
+        );
+        let split = &there["split"];
+        let (train_rows, test_rows) = (
+            split["train_rows"].as_u64().unwrap(),
+            split["test_rows"].as_u64().unwrap(),
+        );
+        assert_eq!(train_rows + test_rows, 2998, "{there}");
+        assert_eq!(there["data"]["rows"], 3000);
+        if sampling == "last" {
+            // The last quarter of the file's rows, all labelled: the very rows held out here.
+            assert_eq!(test_rows, 750);
+            assert_eq!(here["split"]["test_rows"], 750);
+        } else {
+            // Each row held out with probability 0.25 (seeded): 750 +- 4 standard deviations.
+            assert!((656..=844).contains(&test_rows), "{test_rows}");
+        }
+        assert_eq!(there["python"]["cluster"], cluster.address.as_str());
+        assert!(
+            there["python"]["native"]["verified_rows"]
+                .as_u64()
+                .unwrap_or(0)
+                > 0
+                || there.to_string().contains("native"),
+            "{there}"
+        );
+
+        // Same seed, same rows held out, same model and metrics.
+        let again = dir.path().join(format!("{algorithm}-again.pgml"));
+        let (twice, _) = train(
+            &data,
+            target,
+            task,
+            algorithm,
+            &again,
+            &[&common[..], &on_workers[..]].concat(),
+        );
+        assert_eq!(twice["data"]["fingerprint"], there["data"]["fingerprint"]);
+        assert_eq!(twice["split"], there["split"]);
+        // lightgbm's distributed learner is not repeatable even on rows scattered from here
+        // (f1 0.9846 then 0.9860 on the same data): only xgboost's metrics are compared.
+        if algorithm == "xgboost" {
+            assert_eq!(twice["metrics"][key], there["metrics"][key]);
+        }
+
+        // A plain model: it predicts with Python unusable (native trees), as the library does.
+        let predict = |runtime: &str| {
+            let out = run(pgml()
+                .args(["predict", "--runtime", runtime, "--model"])
+                .arg(&remote)
+                .arg("--data")
+                .arg(&data)
+                .env(
+                    "PYTHONHOME",
+                    if runtime == "rust" {
+                        "/nonexistent"
+                    } else {
+                        ""
+                    },
+                ));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let native = predict("rust");
+        assert_eq!(native.lines().count(), 3001);
+        if task == "classification" {
+            assert_eq!(native, predict("python"));
+        }
+    }
+
+    // A cell no model can take, past the rows read here: the worker reading it says where
+    // (exit 3, one line).
+    let late = dir.path().join("late.parquet");
+    let script = r#"
+import sys
+import numpy as np, pandas as pd
+frame = pd.DataFrame({"a": np.arange(20000.0), "y": np.arange(20000.0) % 7})
+frame.loc[19000, "a"] = np.inf
+frame.to_parquet(sys.argv[1], row_group_size=5000, index=False)
+"#;
+    let out = Command::new(repo(".venv/bin/python"))
+        .args(["-c", script])
+        .arg(&late)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, line) = refused(&[
+        "--cluster",
+        &cluster.address,
+        "--workers-read",
+        "--data",
+        late.to_str().unwrap(),
+        "--target",
+        "y",
+        "--task",
+        "regression",
+        "--algorithm",
+        "xgboost",
+    ]);
+    assert_eq!(
+        (code, line),
+        (
+            3,
+            format!(
+                "pgml-cli: error: {}: column 'a' row 19001: inf is too large to train on",
+                late.display()
+            )
+        )
+    );
+}
+
+#[test]
+fn what_the_workers_cannot_read_is_refused_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = waves_parquet(dir.path());
+    let data = data.to_str().unwrap();
+    let iris = repo("datasets/iris.csv");
+    // Nothing listens on port 1: each refusal comes before any connection is tried.
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut all = vec!["--cluster", "tcp://127.0.0.1:1", "--workers-read", "--task"];
+        all.extend(["regression", "--algorithm", "xgboost", "--target", "y"]);
+        all.extend(extra);
+        all.into_iter().map(String::from).collect()
+    };
+    let refuse = |extra: &[&str]| {
+        let args = args(extra);
+        refused(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    assert_eq!(
+        refuse(&["--data", data, "--ignore", "high"]),
+        (2, "pgml-cli: error: --workers-read: column 'name' holds categorical values in ".to_string()
+            + data
+            + "; the workers read number and boolean features only (--ignore it, or train without --workers-read)")
+    );
+    assert_eq!(
+        refuse(&["--data", iris.to_str().unwrap()]),
+        (2, format!("pgml-cli: error: --workers-read: the workers read Parquet files; {} is not one (train without --workers-read to send its rows from here)", iris.display()))
+    );
+    let (code, line) = refuse(&[
+        "--data",
+        data,
+        "--ignore",
+        "high,name",
+        "--test-sampling",
+        "stratified",
+    ]);
+    assert_eq!((code, line.contains("stratified")), (2, true), "{line}");
+    let (code, line) = refuse(&[
+        "--data",
+        data,
+        "--ignore",
+        "high,name",
+        "--preprocess",
+        r#"{"a": {"scale": "standard"}}"#,
+    ]);
+    assert_eq!((code, line.contains("--preprocess")), (2, true), "{line}");
+    // --workers-read alone: the workers are a cluster's.
+    let out = run(pgml().args([
+        "train",
+        "--workers-read",
+        "--data",
+        data,
+        "--target",
+        "y",
+        "--task",
+        "regression",
+    ]));
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -71,6 +71,11 @@ pub struct Args {
     /// (tcp://scheduler:8786) [default: $DASK_SCHEDULER_ADDRESS, for those algorithms only]
     #[arg(long, value_name = "ADDRESS")]
     cluster: Option<String>,
+    /// With --cluster: the workers read --data themselves (a Parquet file at a path they can
+    /// open), a row group each, so the rows never pass through this machine; number and boolean
+    /// features only, the held-out rows drawn by a hash of --seed and row position
+    #[arg(long, requires = "cluster")]
+    workers_read: bool,
     /// Hyperparameters as a JSON object, e.g. '{"alpha": 0.5}' (with --search: what every
     /// candidate starts from)
     #[arg(long, value_name = "JSON")]
@@ -237,6 +242,7 @@ pub fn run(args: Args) -> Result<i32> {
         output: output.clone(),
         force: args.force,
         cluster: cluster(args.cluster)?,
+        workers_read: args.workers_read,
     };
     if several {
         // In a project every model that trained is recorded, each under the deploy rule.

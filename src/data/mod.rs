@@ -117,6 +117,37 @@ impl Labelled {
 }
 
 impl Table {
+    /// The rows of `reader` (which keeps `kept` columns) up to the end of the chunk that
+    /// reaches `limit`.
+    pub fn read(reader: &mut Reader, kept: usize, limit: usize) -> Result<Table> {
+        let mut table = Table {
+            source: reader.source().to_string(),
+            target_source: reader.target_source().to_string(),
+            names: reader.feature_names().to_vec(),
+            columns: vec![RawColumn::default(); reader.feature_names().len()],
+            target_names: reader.target_names().to_vec(),
+            targets: vec![Vec::new(); reader.target_names().len()],
+            kept: vec![Vec::new(); kept],
+            rows: 0,
+        };
+        while table.rows < limit {
+            let Some(chunk) = reader.read_chunk()? else {
+                break;
+            };
+            table.rows += chunk.rows;
+            for (column, part) in table.columns.iter_mut().zip(chunk.columns) {
+                column.append(part);
+            }
+            for (column, part) in table.targets.iter_mut().zip(chunk.targets) {
+                column.extend(part);
+            }
+            for (column, part) in table.kept.iter_mut().zip(chunk.kept) {
+                column.extend(part);
+            }
+        }
+        Ok(table)
+    }
+
     /// Encodes the target cells for `task`: numbers for regression, labels for classification,
     /// sorted, or `classes` (a model's) when given. Rows whose target is missing are left out.
     pub fn labelled(&self, task: Task, classes: Option<&[String]>) -> Result<Labelled> {
@@ -248,7 +279,7 @@ fn labels_as<'a>(
 /// Class labels: one class per distinct value (`1`, `1.0` and `1e0` are one class, `-0` is `0`,
 /// `t` and `TRUE` are one; integers of any size stay exact), sorted numerically when every label
 /// is a number. Each class keeps the spelling it first appeared with, which predictions print.
-fn encode_labels(cells: &[&str]) -> Targets {
+pub fn encode_labels(cells: &[&str]) -> Targets {
     // Most cells repeat a spelling already seen: those skip the parse.
     let mut by_text: HashMap<&str, usize> = HashMap::new();
     let mut by_key: HashMap<LabelKey, usize> = HashMap::new();
@@ -770,30 +801,11 @@ impl DataSource {
 
     /// Reads every row of the wanted columns.
     pub fn load(&self, columns: &Columns) -> Result<Table> {
-        let mut reader = self.reader(columns, CHUNK_ROWS)?;
-        let mut table = Table {
-            source: reader.source().to_string(),
-            target_source: reader.target_source().to_string(),
-            names: reader.feature_names().to_vec(),
-            columns: vec![RawColumn::default(); reader.feature_names().len()],
-            target_names: reader.target_names().to_vec(),
-            targets: vec![Vec::new(); reader.target_names().len()],
-            kept: vec![Vec::new(); columns.keep.len()],
-            rows: 0,
-        };
-        while let Some(chunk) = reader.read_chunk()? {
-            table.rows += chunk.rows;
-            for (column, part) in table.columns.iter_mut().zip(chunk.columns) {
-                column.append(part);
-            }
-            for (column, part) in table.targets.iter_mut().zip(chunk.targets) {
-                column.extend(part);
-            }
-            for (column, part) in table.kept.iter_mut().zip(chunk.kept) {
-                column.extend(part);
-            }
-        }
-        Ok(table)
+        Table::read(
+            &mut self.reader(columns, CHUNK_ROWS)?,
+            columns.keep.len(),
+            usize::MAX,
+        )
     }
 
     /// Opens the source for reading in chunks of `chunk_rows`. With `columns.predicting`, NPY

@@ -68,6 +68,8 @@ pub struct ParquetReader {
     /// features, then the targets, then the kept columns.
     wanted: Vec<usize>,
     rows_read: usize,
+    /// Rows in each row group, in file order.
+    row_groups: Vec<usize>,
     /// Bytes of text cells handed out so far, and how many the file may expand to: a
     /// dictionary of a few long strings repeated on every row expands without bound otherwise.
     text_bytes: u64,
@@ -153,6 +155,12 @@ impl ParquetReader {
                 }
             }
         }
+        let row_groups = builder
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| usize::try_from(g.num_rows()).unwrap_or_default())
+            .collect();
         let wanted = wanted
             .iter()
             .map(|i| roots.binary_search(i).unwrap_or_default())
@@ -173,9 +181,15 @@ impl ParquetReader {
             target_names,
             wanted,
             rows_read: 0,
+            row_groups,
             text_bytes: 0,
             text_budget: budget,
         })
+    }
+
+    /// Rows in each row group, in file order: the partitions Dask workers read.
+    pub fn row_groups(&self) -> &[usize] {
+        &self.row_groups
     }
 
     pub fn source(&self) -> &str {

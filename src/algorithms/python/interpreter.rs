@@ -211,6 +211,7 @@ pub fn error(py: Python<'_>, err: PyErr, doing: &str) -> Error {
         "BadHyperparameters" => Error::Usage(message),
         "UnsafeModel" => Error::Model(message),
         "ClusterUnavailable" => Error::Io(message),
+        "BadData" => Error::Data(message),
         _ => Error::Fit(format!("{doing}: {kind}: {message}")),
     }
 }

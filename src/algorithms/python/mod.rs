@@ -8,7 +8,9 @@ pub mod interpreter;
 use std::collections::BTreeMap;
 
 use ndarray::{Array2, ArrayView2};
-use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, ToPyArray};
+use numpy::{
+    IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2, ToPyArray,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyModule};
 use serde_json::{Map, Value};
@@ -272,63 +274,200 @@ impl Prepared {
             from_file: false,
         };
         with_python(|py, m| {
-            let fail = |e| error(py, e, &format!("fitting {}", self.class));
             let (fitted, x) = self.fit_in_keeping_x(py, m, task, x, y, seed)?;
-            let (format, blobs): (String, Vec<Vec<u8>>) = m
-                .call_method1("save", (&fitted,))
-                .and_then(|s| s.extract())
-                .map_err(|e| error(py, e, "saving the model"))?;
-            let classes = fitted.getattr("classes").map_err(fail)?;
-            let classes: Option<Vec<i64>> = if classes.is_none() {
-                None
-            } else {
-                Some(
-                    classes
-                        .call_method0("tolist")
-                        .and_then(|c| c.extract())
-                        .map_err(fail)?,
-                )
-            };
-            let payload = Payload {
-                format,
-                classes,
-                blobs,
-            };
-            let object = load_in(py, m, self.class, task, &payload, &shape)?;
-            let mut reloaded = PythonModel {
-                object,
-                task,
-                class_count,
-                payload: Vec::new(),
-                native: None,
-                from_file: false,
-            };
             let train = x.readonly();
-            let (form, status) = native_form(
+            self.finish(
                 py,
                 m,
                 &fitted,
-                &reloaded,
-                &payload,
-                &shape,
-                [train.as_array(), held_out.reborrow()],
-            )?;
-            drop(train);
-            let payload = library::encode(&payload, form.as_ref())
-                .map_err(|e| Error::fit(format!("cannot encode the model: {e}")))?;
-            reloaded.payload = payload.clone();
-            reloaded.native = status.clone();
-            let live = PythonModel {
-                object: fitted.unbind(),
                 task,
                 class_count,
-                payload,
-                native: status,
-                from_file: false,
-            };
-            Ok((reloaded, live))
+                &shape,
+                [train.as_array(), held_out.reborrow()],
+            )
         })
     }
+
+    /// Saves and reloads the model just fitted, and gives it its native form verified on
+    /// `verify_on`: the reloaded model (the one the file holds) and the live one.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        py: Python<'_>,
+        m: &Bound<'_, PyModule>,
+        fitted: &Bound<'_, PyAny>,
+        task: Task,
+        class_count: usize,
+        shape: &Shape,
+        verify_on: [ArrayView2<f64>; 2],
+    ) -> Result<(PythonModel, PythonModel)> {
+        let fail = |e| error(py, e, &format!("fitting {}", self.class));
+        let (format, blobs): (String, Vec<Vec<u8>>) = m
+            .call_method1("save", (fitted,))
+            .and_then(|s| s.extract())
+            .map_err(|e| error(py, e, "saving the model"))?;
+        let classes = fitted.getattr("classes").map_err(fail)?;
+        let classes: Option<Vec<i64>> = if classes.is_none() {
+            None
+        } else {
+            Some(
+                classes
+                    .call_method0("tolist")
+                    .and_then(|c| c.extract())
+                    .map_err(fail)?,
+            )
+        };
+        let payload = Payload {
+            format,
+            classes,
+            blobs,
+        };
+        let object = load_in(py, m, self.class, task, &payload, shape)?;
+        let mut reloaded = PythonModel {
+            object,
+            task,
+            class_count,
+            payload: Vec::new(),
+            native: None,
+            from_file: false,
+        };
+        let (form, status) = native_form(py, m, fitted, &reloaded, &payload, shape, verify_on)?;
+        let payload = library::encode(&payload, form.as_ref())
+            .map_err(|e| Error::fit(format!("cannot encode the model: {e}")))?;
+        reloaded.payload = payload.clone();
+        reloaded.native = status.clone();
+        let live = PythonModel {
+            object: fitted.clone().unbind(),
+            task,
+            class_count,
+            payload,
+            native: status,
+            from_file: false,
+        };
+        Ok((reloaded, live))
+    }
+
+    /// The distinct cells of the `target` column the cluster's workers read from `source`
+    /// (`train --workers-read`), as label text; more than `limit` are refused.
+    pub fn cluster_labels(
+        &self,
+        source: &Value,
+        target: &str,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        let Some(cluster) = self.cluster.as_deref() else {
+            return Err(Error::usage("--workers-read needs --cluster"));
+        };
+        with_python(|py, m| {
+            let fail = |e| error(py, e, "reading the classes on the workers");
+            m.call_method1(
+                "cluster_labels",
+                (
+                    cluster,
+                    self.class,
+                    to_python(py, source).map_err(fail)?,
+                    target,
+                    limit,
+                ),
+            )
+            .and_then(|labels| labels.extract())
+            .map_err(fail)
+        })
+    }
+
+    /// Fits on the Dask cluster with the rows its workers read from `source` themselves
+    /// (`train --workers-read`), described by `job` (see `fit_on_workers` in the wrapper
+    /// module); the held-out rows are predicted there too. The model's native form is verified
+    /// on `sample`, rows this process read from the same source.
+    pub fn fit_on_workers(
+        &self,
+        task: Task,
+        source: &Value,
+        job: &Value,
+        class_count: usize,
+        seed: u64,
+        sample: ArrayView2<f64>,
+    ) -> Result<(PythonModel, WorkersFit)> {
+        let Some(cluster) = self.cluster.as_deref() else {
+            return Err(Error::usage("--workers-read needs --cluster"));
+        };
+        let shape = Shape {
+            features: sample.ncols(),
+            targets: 1,
+            single_target: self.single_target,
+            from_file: false,
+        };
+        with_python(|py, m| {
+            let fail = |e| error(py, e, &format!("fitting {}", self.class));
+            let params = to_python(py, &Value::Object(self.params.clone())).map_err(fail)?;
+            let (fitted, result): (Bound<'_, PyAny>, Bound<'_, PyAny>) = m
+                .call_method1(
+                    "fit_on_workers",
+                    (
+                        self.class,
+                        params,
+                        seed,
+                        task.name(),
+                        cluster,
+                        to_python(py, source).map_err(fail)?,
+                        to_python(py, job).map_err(fail)?,
+                    ),
+                )
+                .and_then(|r| r.extract())
+                .map_err(fail)?;
+            let item = |key: &str| result.get_item(key).map_err(fail);
+            let floats = |key: &str| -> Result<Option<Vec<f64>>> {
+                let value = item(key)?;
+                if value.is_none() {
+                    return Ok(None);
+                }
+                let array: PyReadonlyArray1<f64> = value.extract().map_err(fail)?;
+                Ok(Some(array.as_array().to_vec()))
+            };
+            let proba = item("proba")?;
+            let proba = if proba.is_none() {
+                None
+            } else {
+                let array: PyReadonlyArray2<f64> = proba.extract().map_err(fail)?;
+                Some(array.as_array().to_owned())
+            };
+            let fit = WorkersFit {
+                rows: item("rows")?.extract().map_err(fail)?,
+                left_out: item("left_out")?.extract().map_err(fail)?,
+                train_rows: item("train_rows")?.extract().map_err(fail)?,
+                y_test: floats("y_test")?.unwrap_or_default(),
+                predicted: floats("predicted")?,
+                proba,
+                fingerprint: item("fingerprint")?.extract().map_err(fail)?,
+            };
+            let empty = Array2::<f64>::zeros((0, sample.ncols()));
+            let (reloaded, _) = self.finish(
+                py,
+                m,
+                &fitted,
+                task,
+                class_count,
+                &shape,
+                [sample.reborrow(), empty.view()],
+            )?;
+            Ok((reloaded, fit))
+        })
+    }
+}
+
+/// What a fit on the workers' own reads gives besides the model (`Prepared::fit_on_workers`).
+pub struct WorkersFit {
+    /// Rows in the source, rows left out for a missing target, rows trained on.
+    pub rows: usize,
+    pub left_out: usize,
+    pub train_rows: usize,
+    /// The held-out rows' targets (class indices for classification), and the model's
+    /// predictions and class probabilities for them, computed on the cluster.
+    pub y_test: Vec<f64>,
+    pub predicted: Option<Vec<f64>>,
+    pub proba: Option<Array2<f64>>,
+    /// `sha256:` of the partitions' digests, in order.
+    pub fingerprint: String,
 }
 
 /// What the payload must hold besides the class (the loader checks it against the estimator),
