@@ -543,21 +543,19 @@ def _label_text(value):
 def _read_partition(part, source, job):
     """One partition as a DataFrame: the features as float64 (nulls NaN, booleans 1/0), `y` (the
     target, or the class index), `test` (a held-out row), the rows whose target is missing left
-    out. Raises BadData naming the file, column and row."""
+    out. Raises BadData naming the source, column and row."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     name = source["name"]
     features, target = job["features"], job["target"]
-    try:
-        table = pq.ParquetFile(source["path"]).read_row_group(part["index"], columns=features + [target])
-    except (OSError, pa.ArrowException) as e:
-        raise BadData(f"{name}: cannot read row group {part['index']}: {e}") from None
+    if source["kind"] == "postgres":
+        table, ids, row = _read_postgres(part, source, job)
+    else:
+        table, ids, row = _read_parquet(part, source, job)
     rows = table.num_rows
-    first = part["offset"]
     out = {}
     for column in features:
         values = table.column(column)
@@ -566,7 +564,7 @@ def _read_partition(part, source, job):
         x = _floats(values)
         bad = np.flatnonzero(np.abs(np.nan_to_num(x, nan=0.0, posinf=np.inf, neginf=np.inf)) > 1e300)
         if len(bad):
-            raise BadData(f"{name}: column {column!r} row {first + bad[0] + 1}: {x[bad[0]]} is too large to train on")
+            raise BadData(f"{name}: column {column!r} {row(bad[0])}: {x[bad[0]]} is too large to train on")
         out[column] = x
     cells = table.column(target)
     if job["classes"] is None:
@@ -588,22 +586,60 @@ def _read_partition(part, source, job):
         unknown = np.flatnonzero(y == -2)
         if len(unknown):
             raise BadData(
-                f"{name}: row {first + unknown[0] + 1}, target column {target!r}: a value the first pass did not see"
-                " (did the file change?)"
+                f"{name}: {row(unknown[0])}, target column {target!r}: a value the first pass did not see"
+                " (did the data change?)"
             )
         y = y.astype(np.float64)
-    position = np.arange(first, first + rows, dtype=np.uint64)
     sampling, test_rows = job["sampling"], job["test_rows"]
     if sampling == "first":
-        test = position < test_rows
+        test = ids < test_rows
     elif sampling == "last":
-        test = position >= source["rows"] - test_rows
+        test = ids >= source["rows"] - test_rows
     else:
-        test = _uniform(job["seed"], position) < test_rows / source["rows"]
-    frame = pd.DataFrame(out, index=pd.RangeIndex(first, first + rows))
+        test = _uniform(job["seed"], ids) < test_rows / source["rows"]
+    frame = pd.DataFrame(out, index=pd.RangeIndex(rows))
     frame["y"] = y
     frame["test"] = test
     return frame[~missing]
+
+
+def _read_parquet(part, source, job):
+    """A row group of the wanted columns, each row's position in the file, and how a message
+    names a row."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(source["path"]).read_row_group(part["index"], columns=job["features"] + [job["target"]])
+    except (OSError, pa.ArrowException) as e:
+        raise BadData(f"{source['name']}: cannot read row group {part['index']}: {e}") from None
+    first = part["offset"]
+    return table, np.arange(first, first + table.num_rows, dtype=np.uint64), lambda i: f"row {first + i + 1}"
+
+
+def _read_postgres(part, source, job):
+    """A range of the key column: the features as float8, the target as float8 or text (the SQL
+    casts them), each row's key, and how a message names a row."""
+    import numpy as np
+    import psycopg
+    import pyarrow as pa
+
+    try:
+        with psycopg.connect(source["conninfo"], connect_timeout=10, autocommit=True) as connection:
+            connection.read_only = True
+            rows = connection.execute(part["sql"]).fetchall()
+    except psycopg.Error as e:
+        why = " ".join(str(e).split())
+        raise BadData(f"{source['name']}: keys {part['low']} to {part['high']}: {why}") from None
+    columns = list(zip(*rows)) if rows else [()] * (len(job["features"]) + 2)
+    target_type = pa.float64() if job["classes"] is None else pa.string()
+    arrays = [pa.array(c, type=pa.float64()) for c in columns[:-2]]
+    arrays += [pa.array(columns[-2], type=target_type)]
+    table = pa.table(arrays, names=job["features"] + [job["target"]])
+    keys = np.asarray(columns[-1], dtype=np.int64)
+    key = source["key"]
+    return table, keys.astype(np.uint64), lambda i: f"row with {key} = {keys[i]}"
 
 
 def _numeric(arrow_type):

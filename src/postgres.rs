@@ -60,6 +60,54 @@ pub fn connect(url: &str) -> Result<(Client, String)> {
     }
 }
 
+/// The connection `url` names, with what the PG* variables, ~/.pgpass and DATABASE_URL add, as a
+/// libpq `key=value` string, password included: for processes that connect themselves (Dask
+/// workers, `train --workers-read`). Never shown.
+pub fn conninfo(url: &str) -> Result<String> {
+    let (config, verify) = config(url, &process_env)?;
+    let quoted = |v: &str| format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"));
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|host| match host {
+            Host::Tcp(name) => name.clone(),
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    let ports: Vec<String> = config.get_ports().iter().map(u16::to_string).collect();
+    let mut info = vec![format!("host={}", quoted(&hosts.join(",")))];
+    if !ports.is_empty() {
+        info.push(format!("port={}", quoted(&ports.join(","))));
+    }
+    if let Some(user) = config.get_user() {
+        info.push(format!("user={}", quoted(user)));
+    }
+    if let Some(password) = config.get_password() {
+        info.push(format!(
+            "password={}",
+            quoted(&String::from_utf8_lossy(password))
+        ));
+    }
+    if let Some(db) = config.get_dbname() {
+        info.push(format!("dbname={}", quoted(db)));
+    }
+    let (mode, root) = match (config.get_ssl_mode(), &verify) {
+        (SslMode::Disable, _) => ("disable", None),
+        (_, Verify::Chain(root)) => ("verify-ca", root.as_ref()),
+        (_, Verify::ChainAndName(root)) => ("verify-full", root.as_ref()),
+        (SslMode::Require, _) => ("require", None),
+        _ => ("prefer", None),
+    };
+    info.push(format!("sslmode={mode}"));
+    if let Some(root) = root {
+        info.push(format!(
+            "sslrootcert={}",
+            quoted(&root.display().to_string())
+        ));
+    }
+    Ok(info.join(" "))
+}
+
 /// `url` as messages show it (`display`), without connecting; a URL that does not parse is
 /// shown as typed, password cut.
 pub fn shown(url: &str) -> String {

@@ -48,7 +48,14 @@ pub struct TrainRequest {
     /// The Dask cluster to fit xgboost and lightgbm on.
     pub cluster: Option<Cluster>,
     /// The cluster's workers read `data` themselves (`--workers-read`).
-    pub workers_read: bool,
+    pub workers_read: Option<WorkersRead>,
+}
+
+/// `--workers-read`: how the workers split the source between them.
+#[derive(Clone, Debug)]
+pub struct WorkersRead {
+    /// PostgreSQL: the integer column whose ranges are the partitions (`--partition-by`).
+    pub partition_by: Option<String>,
 }
 
 impl TrainRequest {
@@ -177,8 +184,8 @@ fn hyperparameter_names(candidates: &[Map<String, Value>]) -> Vec<&str> {
 pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let task = request.task;
     #[cfg(feature = "python")]
-    if request.workers_read {
-        workers::check(request)?;
+    if let Some(how) = &request.workers_read {
+        workers::check(request, how)?;
     }
     // Every candidate of a search is checked here, before any data is read.
     let candidates = match &request.search {
@@ -199,8 +206,8 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
         None => None,
     };
     #[cfg(feature = "python")]
-    if request.workers_read {
-        return workers::train(request, &choice, &plans[0], progress);
+    if let Some(how) = &request.workers_read {
+        return workers::train(request, how, &choice, &plans[0], progress);
     }
     let missing_ok = choice.algorithm.takes_missing_values(choice.runtime);
 

@@ -231,7 +231,7 @@ fn deterministic_estimators_match_plain_scikit_learn() {
             output: model_path.clone(),
             force: false,
             cluster: None,
-            workers_read: false,
+            workers_read: None,
         };
         let header = train::train(&request, Progress::new(true)).unwrap();
         let proba = task == Task::Classification && name == "linear";

@@ -72,10 +72,14 @@ pub struct Args {
     #[arg(long, value_name = "ADDRESS")]
     cluster: Option<String>,
     /// With --cluster: the workers read --data themselves (a Parquet file at a path they can
-    /// open), a row group each, so the rows never pass through this machine; number and boolean
-    /// features only, the held-out rows drawn by a hash of --seed and row position
+    /// open, a row group each; or PostgreSQL, ranges of --partition-by), so the rows never pass
+    /// through this machine; number and boolean features only
     #[arg(long, requires = "cluster")]
     workers_read: bool,
+    /// With --workers-read from PostgreSQL: the integer column whose ranges the workers read
+    /// (a hash of its value and --seed holds rows out)
+    #[arg(long, value_name = "COLUMN", requires = "workers_read")]
+    partition_by: Option<String>,
     /// Hyperparameters as a JSON object, e.g. '{"alpha": 0.5}' (with --search: what every
     /// candidate starts from)
     #[arg(long, value_name = "JSON")]
@@ -242,7 +246,9 @@ pub fn run(args: Args) -> Result<i32> {
         output: output.clone(),
         force: args.force,
         cluster: cluster(args.cluster)?,
-        workers_read: args.workers_read,
+        workers_read: args.workers_read.then(|| crate::train::WorkersRead {
+            partition_by: args.partition_by,
+        }),
     };
     if several {
         // In a project every model that trained is recorded, each under the deploy rule.

@@ -72,6 +72,43 @@ impl PgSource {
         }
     }
 
+    /// The SQL whose rows this source is: the table's, or the user's query (without a final `;`,
+    /// so that it can be a subquery).
+    pub fn sql(&self) -> Result<String> {
+        match (table_param(&self.url), &self.query) {
+            (Some(table), _) => Ok(format!(
+                "SELECT * FROM {}",
+                quote_table(&table)
+                    .map_err(|why| Error::usage(format!("?table={} {why}", quote(&table))))?
+            )),
+            (None, Some(query)) => Ok(query.trim().trim_end_matches(';').to_string()),
+            (None, None) => Err(Error::usage(
+                "a postgresql:// --data needs ?table=schema.name in the URL, or --query 'SELECT ...'",
+            )),
+        }
+    }
+
+    /// Runs `work` on a connection in a read-only transaction: a few small questions about the
+    /// rows (`train --workers-read`), errors named after this source.
+    pub fn ask<T>(
+        &self,
+        work: impl FnOnce(&mut postgres::Transaction<'_>) -> std::result::Result<T, postgres::Error>,
+    ) -> Result<T> {
+        let source = self.name();
+        let (mut client, _) = connect(&self.url)?;
+        let mut transaction = client
+            .build_transaction()
+            .read_only(true)
+            .start()
+            .map_err(|e| error(&source, &e))?;
+        work(&mut transaction).map_err(|e| error(&source, &e))
+    }
+
+    /// The connection as a libpq string, password included, for Dask workers. Never shown.
+    pub fn conninfo(&self) -> Result<String> {
+        crate::postgres::conninfo(&self.url)
+    }
+
     /// For messages and the model header: the URL without a password, and the table or query.
     pub fn name(&self) -> String {
         let shown = crate::postgres::shown(&self.url);
@@ -367,12 +404,7 @@ impl PgReader {
             ),
             None => None,
         };
-        let sql = match (&table, &pg.query) {
-            (Some(table), _) => format!("SELECT * FROM {table}"),
-            (None, Some(query)) => query.clone(),
-            (None, None) => unreachable!("PgSource::new requires a table or a query"),
-        };
-        let statement = client.prepare(&sql).map_err(db_error)?;
+        let statement = client.prepare(&pg.sql()?).map_err(db_error)?;
         let header: Vec<(String, Type)> = statement
             .columns()
             .iter()

@@ -1,25 +1,28 @@
 //! Training where the Dask workers read the data (`train --cluster ... --workers-read`): each
-//! worker reads its partitions (a Parquet file's row groups) straight from the source, so the
-//! rows never pass through this process, which reads only a sample: enough to type the columns,
-//! fit the (stateless) preprocessing and verify the model's native form.
+//! worker reads its partitions straight from the source (a Parquet file's row groups, ranges of
+//! a PostgreSQL integer column), so the rows never pass through this process, which reads only
+//! a sample: enough to type the columns, fit the (stateless) preprocessing and verify the
+//! model's native form.
 //!
 //! What that rules out, refused before anything is read: preprocessing that learns from the
 //! rows (imputation, scaling, encodings), text and date features, a search, `--test-data`, and
 //! stratified sampling (the held-out rows are drawn per row, by a hash of the seed and the row's
-//! position, so no worker needs another's rows).
+//! position or key, so no worker needs another's rows).
 
 use ndarray::Array2;
 use serde_json::{json, Value};
 
-use super::{header, infer_kinds, TrainRequest};
+use super::{header, infer_kinds, TrainRequest, WorkersRead};
 use crate::algorithms;
 use crate::data::csv::Columns;
+use crate::data::postgres::PgSource;
 use crate::data::split::{self, Sampling};
 use crate::data::table::Kind;
 use crate::data::{encode_labels, quote, DataSource, Reader, Table, Targets, CHUNK_ROWS};
 use crate::error::{Error, Result};
 use crate::metrics::{self, Metrics};
 use crate::model::{self, DataInfo, Header, SplitInfo};
+use crate::postgres::quote_identifier;
 use crate::preprocess::{Pipeline, Spec};
 use crate::progress::Progress;
 use crate::runtime::{Estimator, Plan, Prediction};
@@ -32,16 +35,30 @@ const SAMPLE_ROWS: usize = 10_000;
 const MAX_CLASSES: usize = 10_000;
 
 /// Refuses, before anything is read, what the workers cannot do on their own.
-pub(super) fn check(request: &TrainRequest) -> Result<()> {
+pub(super) fn check(request: &TrainRequest, how: &WorkersRead) -> Result<()> {
     let refuse = |what: &str| Err(Error::usage(format!("--workers-read: {what}")));
     if request.cluster.is_none() {
         return refuse("the workers of a --cluster read the data; give --cluster");
     }
-    if !matches!(request.data, DataSource::Parquet(_)) {
-        return refuse(&format!(
-            "the workers read Parquet files; {} is not one (train without --workers-read to send its rows from here)",
-            request.data.name()
-        ));
+    match (&request.data, &how.partition_by) {
+        (DataSource::Parquet(_), None) => {}
+        (DataSource::Parquet(_), Some(_)) => {
+            return refuse("a Parquet file is split by its row groups; --partition-by is for PostgreSQL")
+        }
+        (DataSource::Postgres(_), None) => {
+            return refuse("give --partition-by COLUMN, an integer column whose ranges the workers read")
+        }
+        (DataSource::Postgres(_), Some(_)) => {
+            if matches!(request.sampling, Sampling::First | Sampling::Last) {
+                return refuse("rows from PostgreSQL are held out by a hash of --partition-by and --seed; use --test-sampling random");
+            }
+        }
+        _ => {
+            return refuse(&format!(
+                "the workers read Parquet files and PostgreSQL; {} is neither (train without --workers-read to send its rows from here)",
+                request.data.name()
+            ))
+        }
     }
     if request.search.is_some() {
         return refuse("a --search is not run on the workers' reads");
@@ -68,6 +85,7 @@ pub(super) fn check(request: &TrainRequest) -> Result<()> {
 /// Trains `plan` (a Python plan on the cluster) on the workers' reads and writes the model file.
 pub(super) fn train(
     request: &TrainRequest,
+    how: &WorkersRead,
     choice: &algorithms::Choice,
     plan: &Plan,
     progress: Progress,
@@ -83,38 +101,46 @@ pub(super) fn train(
         keep: &[],
         predicting: false,
     };
-    let DataSource::Parquet(path) = &request.data else {
-        return Err(Error::usage("--workers-read reads Parquet files"));
-    };
     let mut reader = request.data.reader(&columns, CHUNK_ROWS)?;
-    let Reader::Parquet(parquet) = &reader else {
-        return Err(Error::usage("--workers-read reads Parquet files"));
+    let row_groups = match &reader {
+        Reader::Parquet(parquet) => parquet.row_groups().to_vec(),
+        _ => Vec::new(),
     };
-    let mut parts = Vec::new();
-    let mut rows = 0;
-    for (index, &count) in parquet.row_groups().iter().enumerate() {
-        parts.push(json!({"index": index, "offset": rows, "rows": count}));
-        rows += count;
-    }
     let sample = Table::read(&mut reader, 0, SAMPLE_ROWS)?;
+    drop(reader);
     let source_name = sample.source.clone();
     let labelled = sample.labelled(task, None)?;
-    let (pipeline, x_sample) = stateless_pipeline(&sample, &labelled.rows)?;
+    let (pipeline, kinds, x_sample) = stateless_pipeline(&sample, &labelled.rows)?;
     let feature_names = pipeline.output_names();
     super::check_feature_names(&source_name, &feature_names)?;
+    let target = &request.targets[0];
+    let (source, rows) = match (&request.data, &how.partition_by) {
+        (DataSource::Parquet(path), _) => {
+            let mut parts = Vec::new();
+            let mut rows = 0;
+            for (index, &count) in row_groups.iter().enumerate() {
+                parts.push(json!({"index": index, "offset": rows, "rows": count}));
+                rows += count;
+            }
+            let path = std::path::absolute(path).map_err(|e| Error::io(&source_name, e))?;
+            let source = json!({
+                "kind": "parquet", "name": source_name, "path": path, "rows": rows, "parts": parts,
+            });
+            (source, rows)
+        }
+        (DataSource::Postgres(pg), Some(key)) => {
+            postgres_partitions(pg, key, &sample, &kinds, task, target)?
+        }
+        _ => return Err(Error::usage("--workers-read reads Parquet and PostgreSQL")),
+    };
     let test_rows = split::test_row_count(rows, request.test_size)?;
-    let source = json!({
-        "name": source_name,
-        "path": std::path::absolute(path).map_err(|e| Error::io(&source_name, e))?,
-        "rows": rows,
-        "parts": parts,
-    });
 
-    // Classes: every distinct target cell the workers read, labelled as for any other train.
+    // Classes: every distinct target cell, labelled as for any other train.
     let (labels, classes) = match task {
         Task::Classification => {
-            let cells = progress.run("reading the classes on the workers", || {
-                prepared.cluster_labels(&source, &request.targets[0], MAX_CLASSES)
+            let cells = progress.run("reading the classes", || match &request.data {
+                DataSource::Postgres(pg) => distinct_texts(pg, target),
+                _ => prepared.cluster_labels(&source, target, MAX_CLASSES),
             })?;
             let texts: Vec<&str> = cells.iter().map(String::as_str).collect();
             let (y, labels) = match encode_labels(&texts) {
@@ -202,7 +228,10 @@ pub(super) fn train(
 /// The preprocessing of the sample's columns, which must need nothing learnt from the rows:
 /// numbers and booleans as they are (the libraries take missing values). Returns it and the
 /// sample's rows through it.
-fn stateless_pipeline(sample: &Table, rows: &[usize]) -> Result<(Pipeline, Array2<f64>)> {
+fn stateless_pipeline(
+    sample: &Table,
+    rows: &[usize],
+) -> Result<(Pipeline, Vec<Kind>, Array2<f64>)> {
     let (kinds, problems) = infer_kinds(sample, rows, &[]);
     for (name, kind) in sample.names.iter().zip(&kinds) {
         if !matches!(kind, Kind::Number | Kind::Boolean) {
@@ -238,7 +267,136 @@ fn stateless_pipeline(sample: &Table, rows: &[usize]) -> Result<(Pipeline, Array
         .transformer()
         .transform(&raw, rows, true)
         .map_err(|why| Error::data(&sample.source, why))?;
-    Ok((pipeline, x))
+    Ok((pipeline, kinds, x))
+}
+
+/// PostgreSQL rows as ranges of the integer column `key`, each read by one worker with the
+/// features cast to float8 and the target to float8 (regression) or text (labels): the source
+/// for the workers (connection included: never shown) and the number of rows.
+fn postgres_partitions(
+    pg: &PgSource,
+    key: &str,
+    sample: &Table,
+    kinds: &[Kind],
+    task: Task,
+    target: &str,
+) -> Result<(Value, usize)> {
+    let base = pg.sql()?;
+    let k = quote_identifier(key);
+    let (low, high, rows, keyed) = pg.ask(|t| {
+        let probe = t.prepare(&format!("SELECT {k} FROM ({base}) AS pgml_source LIMIT 0"))?;
+        let ty = probe.columns()[0].type_().clone();
+        let row = t.query_one(
+            &format!("SELECT min({k})::int8, max({k})::int8, count(*), count({k}) FROM ({base}) AS pgml_source"),
+            &[],
+        )?;
+        Ok((
+            ty,
+            row.get::<_, Option<i64>>(0),
+            row.get::<_, Option<i64>>(1),
+            row.get::<_, i64>(2),
+            row.get::<_, i64>(3),
+        ))
+    })
+    .and_then(|(ty, low, high, rows, keyed)| {
+        use postgres::types::Type;
+        if ![Type::INT2, Type::INT4, Type::INT8].contains(&ty) {
+            return Err(Error::usage(format!(
+                "--partition-by {}: the column is {}; the workers read ranges of an integer column",
+                quote(key),
+                ty.name()
+            )));
+        }
+        Ok((low, high, rows, keyed))
+    })?;
+    let source_name = pg.name();
+    if rows == 0 {
+        return Err(Error::data(&source_name, "has no rows"));
+    }
+    if keyed < rows {
+        return Err(Error::data(
+            &source_name,
+            format!(
+                "{} rows have no {} (NULL): --partition-by needs a value on every row",
+                rows - keyed,
+                quote(key)
+            ),
+        ));
+    }
+    let (Some(low), Some(high)) = (low, high) else {
+        return Err(Error::data(&source_name, "has no rows"));
+    };
+    let rows = usize::try_from(rows).unwrap_or(usize::MAX);
+    // About 64k rows a partition, and at least 8 so that small tables still spread out.
+    let span = i128::from(high) - i128::from(low) + 1;
+    let count = (rows.div_ceil(1 << 16).max(rows.min(8)) as i128)
+        .min(span)
+        .max(1);
+    let select: Vec<String> = sample
+        .names
+        .iter()
+        .zip(kinds)
+        .map(|(name, kind)| match kind {
+            Kind::Boolean => format!("({})::bool::int::float8", quote_identifier(name)),
+            _ => format!("({})::float8", quote_identifier(name)),
+        })
+        .chain([
+            match task {
+                Task::Classification => format!("({})::text", quote_identifier(target)),
+                _ => format!("({})::float8", quote_identifier(target)),
+            },
+            format!("({k})::int8"),
+        ])
+        .collect();
+    let parts: Vec<Value> = (0..count)
+        .map(|i| {
+            let from = i128::from(low) + span * i / count;
+            let to = i128::from(low) + span * (i + 1) / count - 1;
+            json!({
+                "low": from as i64,
+                "high": to as i64,
+                "sql": format!(
+                    "SELECT {} FROM ({base}) AS pgml_source WHERE {k} BETWEEN {from} AND {to} ORDER BY {k}",
+                    select.join(", ")
+                ),
+            })
+        })
+        .collect();
+    let source = json!({
+        "kind": "postgres",
+        "name": source_name,
+        "conninfo": pg.conninfo()?,
+        "key": key,
+        "rows": rows,
+        "parts": parts,
+    });
+    Ok((source, rows))
+}
+
+/// The distinct target cells of a PostgreSQL source, as text (how the workers read them).
+fn distinct_texts(pg: &PgSource, target: &str) -> Result<Vec<String>> {
+    let base = pg.sql()?;
+    let t = quote_identifier(target);
+    let cells: Vec<String> = pg.ask(|tx| {
+        let rows = tx.query(
+            &format!(
+                "SELECT DISTINCT ({t})::text FROM ({base}) AS pgml_source WHERE {t} IS NOT NULL LIMIT {}",
+                MAX_CLASSES + 1
+            ),
+            &[],
+        )?;
+        Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+    })?;
+    if cells.len() > MAX_CLASSES {
+        return Err(Error::data(
+            pg.name(),
+            format!(
+                "target column {} has more than {MAX_CLASSES} distinct values",
+                quote(target)
+            ),
+        ));
+    }
+    Ok(cells)
 }
 
 /// Metrics of the held-out rows from their targets and the predictions the cluster made.

@@ -148,7 +148,7 @@ pub fn assert_round_trip(dir: &Path, algorithm: &str, task: Task, runtime: Runti
         output: model.clone(),
         force: true,
         cluster: None,
-        workers_read: false,
+        workers_read: None,
     };
     let header = train::train(&request, Progress::new(true))
         .unwrap_or_else(|e| panic!("{algorithm} {task}: {e}"));
