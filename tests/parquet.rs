@@ -548,6 +548,25 @@ pq.write_table(pa.table({"x": np.arange(n, dtype="float64"), "y": y}), "bomb.par
             .unwrap();
         assert_refused(&out, 3, "bomb.parquet", "refused as a decompression bomb");
     }
+    // Rows of repeated values: a few MB that would be 4.8 GB in memory.
+    python(
+        dir.path(),
+        r#"
+import numpy as np, pyarrow as pa, pyarrow.parquet as pq
+table = pa.table({"x": np.zeros(1_000_000), "y": np.zeros(1_000_000)})
+with pq.ParquetWriter("rows.parquet", table.schema) as writer:
+    for _ in range(300):
+        writer.write_table(table)
+"#,
+    );
+    let rows = dir.path().join("rows.parquet");
+    assert!(std::fs::metadata(&rows).unwrap().len() < 50_000_000);
+    assert_refused(
+        &train_on(&rows, "y"),
+        3,
+        "rows.parquet",
+        "holds 300000000 rows of 2 columns, 4 GiB in memory",
+    );
     let flipped = repo("tests/fixtures/parquet/footer-type-flipped.parquet");
     assert_refused(
         &train_on(&flipped, "y"),

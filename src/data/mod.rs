@@ -801,11 +801,11 @@ impl DataSource {
 
     /// Reads every row of the wanted columns.
     pub fn load(&self, columns: &Columns) -> Result<Table> {
-        Table::read(
-            &mut self.reader(columns, CHUNK_ROWS)?,
-            columns.keep.len(),
-            usize::MAX,
-        )
+        let mut reader = self.reader(columns, CHUNK_ROWS)?;
+        if let Reader::Parquet(parquet) = &reader {
+            parquet.check_loadable()?;
+        }
+        Table::read(&mut reader, columns.keep.len(), usize::MAX)
     }
 
     /// Opens the source for reading in chunks of `chunk_rows`. With `columns.predicting`, NPY

@@ -70,6 +70,9 @@ pub struct ParquetReader {
     rows_read: usize,
     /// Rows in each row group, in file order.
     row_groups: Vec<usize>,
+    /// The file's length, and how many of its columns are read.
+    file_len: u64,
+    columns: usize,
     /// Bytes of text cells handed out so far, and how many the file may expand to: a
     /// dictionary of a few long strings repeated on every row expands without bound otherwise.
     text_bytes: u64,
@@ -80,6 +83,10 @@ pub struct ParquetReader {
 fn text_budget(file_len: u64) -> u64 {
     (256 << 20u64).max(file_len.saturating_mul(64))
 }
+
+/// What the cells of a file read for training may take in memory, whatever the file's size
+/// (beyond that, 64 times the file's size).
+const MAX_TRAIN_BYTES: u64 = 4 << 30;
 
 /// The largest column chunk (one column in one row group, uncompressed) any file may hold.
 const MAX_COLUMN_CHUNK: u64 = 512 << 20;
@@ -155,7 +162,7 @@ impl ParquetReader {
                 }
             }
         }
-        let row_groups = builder
+        let row_groups: Vec<usize> = builder
             .metadata()
             .row_groups()
             .iter()
@@ -165,6 +172,7 @@ impl ParquetReader {
             .iter()
             .map(|i| roots.binary_search(i).unwrap_or_default())
             .collect();
+        let read_columns = roots.len();
         let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
         let batches = catch(|| {
             builder
@@ -181,10 +189,35 @@ impl ParquetReader {
             target_names,
             wanted,
             rows_read: 0,
+            file_len: len,
+            columns: read_columns,
             row_groups,
             text_bytes: 0,
             text_budget: budget,
         })
+    }
+
+    /// Refuses a file whose every row would not fit in memory, as a whole train holds them:
+    /// repeated values compress to almost nothing (1.3 MB held 150M rows, 17 GB once read).
+    /// Streaming (predict) and sampling (`--workers-read`) take files of any length.
+    pub fn check_loadable(&self) -> Result<()> {
+        let rows = self
+            .row_groups
+            .iter()
+            .fold(0u64, |n, &r| n.saturating_add(r as u64));
+        let bytes = rows.saturating_mul(self.columns as u64).saturating_mul(8);
+        if bytes > MAX_TRAIN_BYTES.max(self.file_len.saturating_mul(64)) {
+            return Err(Error::data(
+                &self.source,
+                format!(
+                    "holds {rows} rows of {} columns, {} GiB in memory, in a {}-byte file: refused as a decompression bomb (predict streams files of any length)",
+                    self.columns,
+                    bytes >> 30,
+                    self.file_len
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Rows in each row group, in file order: the partitions Dask workers read.
