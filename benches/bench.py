@@ -93,11 +93,37 @@ print(f"{time.perf_counter() - start:.3f}")
 """
 
 
+# Some machines set these two for their own numpy; they slow a current numpy/scipy, so the
+# scikit-learn side of each comparison runs without them (both unset together: the one
+# without the other is not a configuration OpenBLAS is tuned for). --keep-openblas-env keeps
+# them, to see how much the ratios move.
+OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+BASELINE_ENV = dict(os.environ)
+
+
+def baseline_env(keep):
+    """The environment of the scikit-learn side, and what was removed from it."""
+    removed = {v: os.environ[v] for v in OPENBLAS_VARS if v in os.environ}
+    if keep or len(removed) != len(OPENBLAS_VARS):
+        return dict(os.environ), {}
+    return {k: v for k, v in os.environ.items() if k not in OPENBLAS_VARS}, removed
+
+
+BLAS_KERNEL = """
+import numpy, threadpoolctl
+for info in threadpoolctl.threadpool_info():
+    if info.get("user_api") == "blas":
+        print(f"{info['internal_api']} {info.get('version')} kernel {info.get('architecture')}, {info['num_threads']} threads")
+"""
+
+
 def run(cmd):
-    """Wall seconds, peak resident memory (MiB, from GNU time) and stdout of one whole process."""
+    """Wall seconds, peak resident memory (MiB, from GNU time) and stdout of one whole process.
+    A Python process (the scikit-learn side) runs in the baseline environment."""
     with tempfile.NamedTemporaryFile("r") as rss:
         start = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name, *cmd], capture_output=True)
+        env = BASELINE_ENV if cmd[0] == PY else None
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name, *cmd], capture_output=True, env=env)
         elapsed = time.perf_counter() - start
         if proc.returncode != 0:
             sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.decode()}")
@@ -128,7 +154,14 @@ def main():
     parser.add_argument("--batch-rows", type=int, default=1_000_000, help="rows for the batch predict")
     parser.add_argument("--only", nargs="*", help="benchmark names to run")
     parser.add_argument("--suite", choices=["all", "native", "python", "trees"], default="all")
+    parser.add_argument("--keep-openblas-env", action="store_true", help=f"keep {' and '.join(OPENBLAS_VARS)} for scikit-learn")
     args = parser.parse_args()
+
+    global BASELINE_ENV
+    BASELINE_ENV, removed = baseline_env(args.keep_openblas_env)
+    kernel = subprocess.run([PY, "-c", BLAS_KERNEL], capture_output=True, text=True, env=BASELINE_ENV).stdout.strip()
+    unset = f"; unset for it: {', '.join(f'{k}={v}' for k, v in removed.items())}" if removed else ""
+    print(f"scikit-learn side: numpy's BLAS {kernel or 'unknown'}{unset}")
 
     data = os.path.join(ROOT, "target", "bench-data")
     os.makedirs(data, exist_ok=True)
