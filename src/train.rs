@@ -59,6 +59,17 @@ pub struct WorkersRead {
 }
 
 impl TrainRequest {
+    /// The columns a train reads.
+    fn columns(&self) -> Columns<'_> {
+        Columns {
+            features: self.features.as_deref(),
+            ignore: &self.ignore,
+            targets: &self.targets,
+            keep: &[],
+            predicting: false,
+        }
+    }
+
     /// The runtime asked for: `--cluster` fits on the python runtime.
     fn runtime_asked(&self) -> Option<Runtime> {
         match &self.cluster {
@@ -211,13 +222,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     }
     let missing_ok = choice.algorithm.takes_missing_values(choice.runtime);
 
-    let columns = Columns {
-        features: request.features.as_deref(),
-        ignore: &request.ignore,
-        targets: &request.targets,
-        keep: &[],
-        predicting: false,
-    };
+    let columns = request.columns();
     let table = progress.run(format!("loading {}", request.data.name()), || {
         request.data.load(&columns)
     })?;

@@ -133,6 +133,42 @@ fn train(
     (serde_json::from_slice(&output.stdout).unwrap(), stderr)
 }
 
+/// `predict` with the model on `data` through `runtime`; the rust runtime with Python made
+/// unusable (a cluster's model carries native trees).
+fn predict_with(model: &Path, data: &Path, runtime: &str) -> String {
+    let python_home = if runtime == "rust" {
+        "/nonexistent"
+    } else {
+        ""
+    };
+    let out = run(pgml()
+        .args(["predict", "--runtime", runtime, "--model"])
+        .arg(model)
+        .arg("--data")
+        .arg(data)
+        .env("PYTHONHOME", python_home));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a Python script in the project's environment with `args`.
+fn python(script: &str, args: &[&Path]) {
+    let out = Command::new(repo(".venv/bin/python"))
+        .args(["-c", script])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn metric(report: &Value, name: &str) -> f64 {
     report["metrics"][name]
         .as_f64()
@@ -183,27 +219,7 @@ fn fits_on_a_dask_cluster_as_in_process() {
 
         // The file holds a plain model: predicting needs neither the cluster nor Python (native
         // trees), and equals the library's own prediction.
-        let predict = |runtime: &str| {
-            let out = run(pgml()
-                .args(["predict", "--runtime", runtime, "--model"])
-                .arg(&remote)
-                .arg("--data")
-                .arg(data)
-                .env(
-                    "PYTHONHOME",
-                    if runtime == "rust" {
-                        "/nonexistent"
-                    } else {
-                        ""
-                    },
-                ));
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8(out.stdout).unwrap()
-        };
+        let predict = |runtime: &str| predict_with(&remote, data, runtime);
         let native = predict("rust");
         assert_eq!(
             native.lines().count(),
@@ -377,17 +393,7 @@ frame.loc[[10, 20], ["y", "high"]] = None
 frame["high"] = frame["high"].astype("Int64")
 frame.to_parquet(sys.argv[2], row_group_size=500, index=False)
 "#;
-    let out = Command::new(repo(".venv/bin/python"))
-        .args(["-c", script])
-        .arg(&csv)
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    python(script, &[&csv, &path]);
     path
 }
 
@@ -470,27 +476,7 @@ fn workers_read_parquet_row_groups_themselves() {
         }
 
         // A plain model: it predicts with Python unusable (native trees), as the library does.
-        let predict = |runtime: &str| {
-            let out = run(pgml()
-                .args(["predict", "--runtime", runtime, "--model"])
-                .arg(&remote)
-                .arg("--data")
-                .arg(&data)
-                .env(
-                    "PYTHONHOME",
-                    if runtime == "rust" {
-                        "/nonexistent"
-                    } else {
-                        ""
-                    },
-                ));
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8(out.stdout).unwrap()
-        };
+        let predict = |runtime: &str| predict_with(&remote, &data, runtime);
         let native = predict("rust");
         assert_eq!(native.lines().count(), 3001);
         if task == "classification" {
@@ -508,16 +494,7 @@ frame = pd.DataFrame({"a": np.arange(20000.0), "y": np.arange(20000.0) % 7})
 frame.loc[19000, "a"] = np.inf
 frame.to_parquet(sys.argv[1], row_group_size=5000, index=False)
 "#;
-    let out = Command::new(repo(".venv/bin/python"))
-        .args(["-c", script])
-        .arg(&late)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    python(script, &[&late]);
     let (code, line) = refused(&[
         "--cluster",
         &cluster.address,
@@ -568,7 +545,7 @@ fn what_the_workers_cannot_read_is_refused_first() {
     );
     assert_eq!(
         refuse(&["--data", iris.to_str().unwrap()]),
-        (2, format!("pgml-cli: error: --workers-read: the workers read Parquet files; {} is not one (train without --workers-read to send its rows from here)", iris.display()))
+        (2, format!("pgml-cli: error: --workers-read: the workers read Parquet files and PostgreSQL; {} is neither (train without --workers-read to send its rows from here)", iris.display()))
     );
     let (code, line) = refuse(&[
         "--data",
@@ -632,15 +609,7 @@ fn workers_read_postgresql_key_ranges_themselves() {
     // Keys with gaps and a negative start; one row without a target.
     server.psql("ALTER TABLE waves ADD COLUMN id bigint; UPDATE waves SET id = 3 * ctid_row - 100 FROM (SELECT ctid AS c, row_number() OVER () AS ctid_row FROM waves) AS n WHERE waves.ctid = n.c; UPDATE waves SET y = NULL, high = NULL WHERE id = -97");
     let data = format!("{}?table=public.waves", server.url);
-    let password = server
-        .url
-        .split(':')
-        .nth(2)
-        .unwrap()
-        .split('@')
-        .next()
-        .unwrap()
-        .to_string();
+    let password = server.password.clone();
     for (target, task, algorithm, key) in [
         ("y", "regression", "xgboost", "r2"),
         ("high", "classification", "lightgbm", "f1"),
@@ -686,6 +655,10 @@ fn workers_read_postgresql_key_ranges_themselves() {
         assert_eq!(train_rows + test_rows, 2999, "{there}");
         assert!((656..=844).contains(&test_rows), "{test_rows}");
         assert!(there["python"]["native"]["form"].is_string(), "{there}");
+        assert_eq!(
+            there["data"]["source"],
+            format!("{}?table=public.waves", server.url_without_password())
+        );
         let report = there.to_string() + &stderr;
         assert!(!report.contains(&password), "{report}");
         assert!(!fs::read(&remote)

@@ -14,7 +14,6 @@ use serde_json::{json, Value};
 
 use super::{header, infer_kinds, TrainRequest, WorkersRead};
 use crate::algorithms;
-use crate::data::csv::Columns;
 use crate::data::postgres::PgSource;
 use crate::data::split::{self, Sampling};
 use crate::data::table::Kind;
@@ -94,14 +93,7 @@ pub(super) fn train(
     let Plan::Python(prepared) = plan else {
         return Err(Error::usage("--workers-read fits on the python runtime"));
     };
-    let columns = Columns {
-        features: request.features.as_deref(),
-        ignore: &request.ignore,
-        targets: &request.targets,
-        keep: &[],
-        predicting: false,
-    };
-    let mut reader = request.data.reader(&columns, CHUNK_ROWS)?;
+    let mut reader = request.data.reader(&request.columns(), CHUNK_ROWS)?;
     let row_groups = match &reader {
         Reader::Parquet(parquet) => parquet.row_groups().to_vec(),
         _ => Vec::new(),
