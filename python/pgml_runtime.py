@@ -488,10 +488,19 @@ def _fit_twin(client, path, dask_class, estimator, x, y):
         kwargs["n_estimators"] = xgboost.XGBModel.get_num_boosting_rounds(estimator)
     twin = dask_class(**kwargs)
     twin.client = client
-    with client.as_current(), warnings.catch_warnings():
+    # lightgbm's Dask module prints its progress ("Finding random open ports for workers").
+    quiet = contextlib.redirect_stdout(io.StringIO()) if _family(path) == "lightgbm" else contextlib.nullcontext()
+    with client.as_current(), warnings.catch_warnings(), quiet, _watching_workers(client) as lost:
         # lightgbm's note that the workers' threads, not n_jobs, decide: always true here.
         warnings.filterwarnings("ignore", message="Parameter n_jobs will be ignored")
-        twin.fit(x, y)
+        try:
+            twin.fit(x, y)
+        except Exception:
+            if lost:
+                raise ClusterUnavailable(
+                    f"worker {lost[0]} left the Dask cluster during the fit (the others would wait for it forever)"
+                ) from None
+            raise
     if _family(path) == "lightgbm":
         return twin.to_local(), twin
     with tempfile.TemporaryDirectory() as d:
@@ -499,6 +508,36 @@ def _fit_twin(client, path, dask_class, estimator, x, y):
         twin.save_model(saved)
         estimator.load_model(saved)
     return estimator, twin
+
+
+@contextlib.contextmanager
+def _watching_workers(client):
+    """Yields a list that names a worker lost while the block runs; the client is closed then,
+    which ends the block's wait: xgboost's and lightgbm's collectives would wait for the lost
+    worker forever."""
+    import threading
+
+    started = set(client.scheduler_info()["workers"])
+    lost, done = [], threading.Event()
+
+    def watch():
+        while not done.wait(1.0):
+            try:
+                now = set(client.scheduler_info()["workers"])
+            except Exception:  # noqa: BLE001 (the client is closing: nothing left to watch)
+                return
+            if started - now:
+                lost.append(sorted(started - now)[0])
+                client.close()
+                return
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield lost
+    finally:
+        done.set()
+        thread.join()
 
 
 def _fit_on_cluster(address, path, estimator, x, y):
@@ -542,8 +581,8 @@ def _label_text(value):
 
 def _read_partition(part, source, job):
     """One partition as a DataFrame: the features as float64 (nulls NaN, booleans 1/0), `y` (the
-    target, or the class index), `test` (a held-out row), the rows whose target is missing left
-    out. Raises BadData naming the source, column and row."""
+    target, or the class index), `test` (a held-out row) and `labelled` (false where the target is
+    missing: such rows are left out). Raises BadData naming the source, column and row."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -562,9 +601,7 @@ def _read_partition(part, source, job):
         if not (_numeric(values.type) or pa.types.is_boolean(values.type) or pa.types.is_null(values.type)):
             raise BadData(f"{name}: column {column!r} is {values.type}; --workers-read takes number and boolean features")
         x = _floats(values)
-        bad = np.flatnonzero(np.abs(np.nan_to_num(x, nan=0.0, posinf=np.inf, neginf=np.inf)) > 1e300)
-        if len(bad):
-            raise BadData(f"{name}: column {column!r} {row(bad[0])}: {x[bad[0]]} is too large to train on")
+        _check_magnitude(x, job, lambda i: f"{name}: column {column!r} {row(i)}")
         out[column] = x
     cells = table.column(target)
     if job["classes"] is None:
@@ -574,6 +611,7 @@ def _read_partition(part, source, job):
             )
         y = _floats(cells)
         missing = np.isnan(y)
+        _check_magnitude(y, job, lambda i: f"{name}: {row(i)}, target column {target!r}")
     else:
         # Per distinct cell its class index; -1 missing (the row is left out), -2 not a class.
         distinct = pc.unique(cells)
@@ -598,9 +636,10 @@ def _read_partition(part, source, job):
     else:
         test = _uniform(job["seed"], ids) < test_rows / source["rows"]
     frame = pd.DataFrame(out, index=pd.RangeIndex(rows))
-    frame["y"] = y
+    frame["y"] = np.where(missing, np.nan, y)
     frame["test"] = test
-    return frame[~missing]
+    frame["labelled"] = ~missing
+    return frame
 
 
 def _read_parquet(part, source, job):
@@ -611,9 +650,9 @@ def _read_parquet(part, source, job):
     import pyarrow.parquet as pq
 
     try:
-        table = pq.ParquetFile(source["path"]).read_row_group(part["index"], columns=job["features"] + [job["target"]])
+        table = pq.ParquetFile(source["path"]).read_row_groups(part["groups"], columns=job["features"] + [job["target"]])
     except (OSError, pa.ArrowException) as e:
-        raise BadData(f"{source['name']}: cannot read row group {part['index']}: {e}") from None
+        raise BadData(f"{source['name']}: cannot read row groups {part['groups'][0]} to {part['groups'][-1]}: {e}") from None
     first = part["offset"]
     return table, np.arange(first, first + table.num_rows, dtype=np.uint64), lambda i: f"row {first + i + 1}"
 
@@ -642,6 +681,17 @@ def _read_postgres(part, source, job):
     return table, keys.astype(np.uint64), lambda i: f"row with {key} = {keys[i]}"
 
 
+def _check_magnitude(values, job, where):
+    """BadData for the first value a fit cannot use (as pgml-cli's own readers say it)."""
+    import numpy as np
+
+    bad = np.flatnonzero(np.abs(np.nan_to_num(values, nan=0.0, posinf=np.inf, neginf=np.inf)) > job["max_magnitude"])
+    if len(bad):
+        value = values[bad[0]]
+        why = "is not a finite number" if np.isinf(value) else f"is too large (pgml-cli accepts magnitudes up to {job['max_magnitude']:g})"
+        raise BadData(f"{where(bad[0])}: '{value}' {why}")
+
+
 def _numeric(arrow_type):
     import pyarrow as pa
 
@@ -654,7 +704,8 @@ def _floats(values):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    return np.ascontiguousarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+    # As pgml-cli's own readers: an integer beyond 2^53 becomes the nearest float64.
+    return np.ascontiguousarray(pc.cast(values, pa.float64(), safe=False).to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
 def _uniform(seed, position):
@@ -674,7 +725,7 @@ def _target_texts(source, part, target):
     """The distinct target cells of one partition, spelled as labels."""
     import pyarrow.parquet as pq
 
-    cells = pq.ParquetFile(source["path"]).read_row_group(part["index"], columns=[target]).column(0)
+    cells = pq.ParquetFile(source["path"]).read_row_groups(part["groups"], columns=[target]).column(0)
     return {_label_text(c) for c in cells.unique().to_pylist() if c is not None and c == c}
 
 
@@ -716,12 +767,12 @@ def cluster_labels(address, path, source, target, limit):
 
 
 def fit_on_workers(path, params, seed, task, address, source, job):
-    """Fits on the cluster at `address` with the rows its workers read from `source` (name, path,
-    rows, parts: index, offset and rows of each row group), as `job` says (features, target,
-    classes: label -> class index or None, sampling, test_rows, seed), and predicts the held-out
-    rows there. Returns the Fitted model and a dict: rows (read), left_out
-    (no target), train_rows, test_rows, y_test, predicted (class indices or values) and proba
-    (or None) for the held-out rows, and the data's fingerprint."""
+    """Fits on the cluster at `address` with the rows its workers read from `source` (kind, name,
+    rows, parts; a Parquet path or a PostgreSQL connection), as `job` says (features, target,
+    classes: label -> class index or None, sampling, test_rows, seed, max_magnitude), and
+    predicts the held-out rows there. Returns the Fitted model and a dict: rows_read, left_out
+    (no target), train_rows, y_test, predicted (class indices or values) and proba (or None) for
+    the held-out rows, and the data's fingerprint."""
     import hashlib
 
     import dask.dataframe as dd
@@ -731,58 +782,84 @@ def fit_on_workers(path, params, seed, task, address, source, job):
     estimator = build(path, params, seed, False)
     client, dask_class = _on_cluster(address, path)
     try:
-        parts, total = source["parts"], source["rows"]
         meta = pd.DataFrame({c: pd.Series(dtype="float64") for c in job["features"]})
         meta["y"] = pd.Series(dtype="float64")
         meta["test"] = pd.Series(dtype="bool")
-        # Each partition pinned to a worker by its position: which rows a worker holds, and so
-        # the model, does not depend on which worker was free first.
+        meta["labelled"] = pd.Series(dtype="bool")
+        # Each partition placed on a worker by its position: which rows a worker holds, and so
+        # the model, does not depend on which worker was free first (another worker takes over
+        # if that one is lost).
         workers = sorted(client.scheduler_info()["workers"])
         reads = [
-            client.submit(_Shipped(_read_partition), part, source, job, workers=[workers[i % len(workers)]], pure=False)
-            for i, part in enumerate(parts)
+            client.submit(
+                _Shipped(_read_partition),
+                part,
+                source,
+                job,
+                workers=[workers[i % len(workers)]],
+                allow_other_workers=True,
+                pure=False,
+            )
+            for i, part in enumerate(source["parts"])
         ]
         frame = client.persist(dd.from_delayed(reads, meta=meta, verify_meta=False))
-        digests = client.compute(frame.map_partitions(_Shipped(_digest), meta=("d", "object")), sync=True)
-        kept = client.compute(frame.map_partitions(_Shipped(_counts), meta=("n", "int64")), sync=True)
-        counts = np.asarray(kept).reshape(-1, 2).sum(axis=0)
-        rows_kept, test_rows = int(counts[0]), int(counts[1])
-        if rows_kept == 0:
-            raise BadData(f"{source['name']}: has no rows with a target value ({total} rows, every target missing)")
-        if rows_kept - test_rows == 0:
+        counts = np.asarray(client.compute(frame.map_partitions(_Shipped(_counts), meta=("n", "int64")), sync=True))
+        counts = counts.reshape(-1, 3)
+        rows_read, labelled, test_rows = (int(n) for n in counts.sum(axis=0))
+        if labelled == 0:
+            raise BadData(f"{source['name']}: has no rows with a target value ({rows_read} rows, every target missing)")
+        if labelled == test_rows:
             raise BadData(f"{source['name']}: no rows are left to train on after holding out the test rows")
-        train = frame[~frame["test"]]
-        held_out = frame[frame["test"]]
+        digests = client.compute(frame.map_partitions(_Shipped(_digest), meta=("d", "object")), sync=True)
+        # Only partitions that hold rows of each kind: lightgbm fails on an empty one.
+        train_parts = [i for i, (_, n, t) in enumerate(counts) if n - t > 0]
+        test_parts = [i for i, (_, _, t) in enumerate(counts) if t > 0]
+        train = frame.partitions[train_parts]
+        train = train[train["labelled"] & ~train["test"]]
         features = job["features"]
-        y_train = train["y"] if task == "regression" else train["y"].astype("int64")
+        if task == "classification":
+            # Renumbered over the classes the train rows hold, as an in-process fit does.
+            present = np.unique(client.compute(train["y"].unique(), sync=True)).astype(np.int64)
+            lookup = {float(c): i for i, c in enumerate(present)}
+            y_train = train["y"].map(lookup, meta=("y", "int64"))
+        else:
+            present = None
+            y_train = train["y"]
         with _quiet_stdout():
             local, twin = _fit_twin(client, path, dask_class, estimator, train[features], y_train)
             result = {
-                "rows": total,
-                "left_out": total - rows_kept,
-                "train_rows": rows_kept - test_rows,
-                "test_rows": test_rows,
-                "y_test": np.ascontiguousarray(client.compute(held_out["y"], sync=True), dtype=np.float64),
+                "rows_read": rows_read,
+                "left_out": rows_read - labelled,
+                "train_rows": labelled - test_rows,
+                "y_test": np.zeros(0),
                 "predicted": None,
                 "proba": None,
                 "fingerprint": "sha256:" + hashlib.sha256("".join(digests).encode()).hexdigest(),
             }
-            if test_rows:
+            if test_parts:
+                held_out = frame.partitions[test_parts]
+                held_out = held_out[held_out["labelled"] & held_out["test"]]
+                result["y_test"] = np.ascontiguousarray(client.compute(held_out["y"], sync=True), dtype=np.float64)
                 with client.as_current():
-                    result["predicted"] = np.ascontiguousarray(np.asarray(twin.predict(held_out[features]).compute()), dtype=np.float64).reshape(-1)
+                    predicted = np.asarray(twin.predict(held_out[features]).compute()).reshape(-1)
                     if task == "classification":
-                        result["proba"] = np.ascontiguousarray(twin.predict_proba(held_out[features]).compute(), dtype=np.float64)
+                        predicted = present[predicted.astype(np.int64)]
+                        proba = np.asarray(twin.predict_proba(held_out[features]).compute(), dtype=np.float64)
+                        full = np.zeros((len(proba), len(set(job["classes"].values()))))
+                        full[:, present] = proba
+                        result["proba"] = full
+                    result["predicted"] = np.ascontiguousarray(predicted, dtype=np.float64)
     finally:
         client.close()
-    classes = np.arange(len(job["classes"])) if task == "classification" else None
-    return Fitted(path, task, _Live(local), classes, 1), result
+    return Fitted(path, task, _Live(local), present, 1), result
 
 
 def _counts(frame):
-    """Rows and held-out rows of one partition."""
+    """Rows, labelled rows and held-out labelled rows of one partition."""
     import pandas as pd
 
-    return pd.Series([len(frame), int(frame["test"].sum())])
+    labelled = frame["labelled"]
+    return pd.Series([len(frame), int(labelled.sum()), int((labelled & frame["test"]).sum())])
 
 
 def _digest(frame):
@@ -792,7 +869,8 @@ def _digest(frame):
     import numpy as np
     import pandas as pd
 
-    values = np.ascontiguousarray(frame.drop(columns=["test"]).to_numpy(dtype=np.float64))
+    labelled = frame[frame["labelled"]]
+    values = np.ascontiguousarray(labelled.drop(columns=["test", "labelled"]).to_numpy(dtype=np.float64))
     return pd.Series([hashlib.sha256(values.tobytes()).hexdigest()])
 
 

@@ -17,7 +17,9 @@ use crate::algorithms;
 use crate::data::postgres::PgSource;
 use crate::data::split::{self, Sampling};
 use crate::data::table::Kind;
-use crate::data::{encode_labels, quote, DataSource, Reader, Table, Targets, CHUNK_ROWS};
+use crate::data::{
+    encode_labels, quote, DataSource, Reader, Table, Targets, CHUNK_ROWS, MAX_MAGNITUDE,
+};
 use crate::error::{Error, Result};
 use crate::metrics::{self, Metrics};
 use crate::model::{self, DataInfo, Header, SplitInfo};
@@ -27,8 +29,12 @@ use crate::progress::Progress;
 use crate::runtime::{Estimator, Plan, Prediction};
 use crate::task::Task;
 
-/// Rows this process reads to type the columns and verify the native form.
-const SAMPLE_ROWS: usize = 10_000;
+/// Rows this process reads to type the columns and verify the native form (two chunks).
+const SAMPLE_ROWS: usize = 2 * CHUNK_ROWS;
+
+/// Rows of a partition: Parquet row groups are read together up to this many, and PostgreSQL
+/// key ranges hold about this many.
+const PARTITION_ROWS: usize = 1 << 16;
 
 /// Distinct classification targets the workers may report.
 const MAX_CLASSES: usize = 10_000;
@@ -108,11 +114,16 @@ pub(super) fn train(
     let target = &request.targets[0];
     let (source, rows) = match (&request.data, &how.partition_by) {
         (DataSource::Parquet(path), _) => {
+            // Consecutive row groups together: a task per tiny group would swamp the scheduler.
             let mut parts = Vec::new();
-            let mut rows = 0;
+            let (mut rows, mut groups, mut offset) = (0, Vec::new(), 0);
             for (index, &count) in row_groups.iter().enumerate() {
-                parts.push(json!({"index": index, "offset": rows, "rows": count}));
+                groups.push(index);
                 rows += count;
+                if rows - offset >= PARTITION_ROWS || index + 1 == row_groups.len() {
+                    parts.push(json!({"groups": groups, "offset": offset, "rows": rows - offset}));
+                    (groups, offset) = (Vec::new(), rows);
+                }
             }
             let path = std::path::absolute(path).map_err(|e| Error::io(&source_name, e))?;
             let source = json!({
@@ -155,6 +166,7 @@ pub(super) fn train(
         "sampling": request.sampling.name(),
         "test_rows": test_rows,
         "seed": request.seed,
+        "max_magnitude": MAX_MAGNITUDE,
     });
 
     let started = std::time::Instant::now();
@@ -172,6 +184,12 @@ pub(super) fn train(
         },
     )?;
     let fit_time = started.elapsed().as_secs_f64();
+    if fit.rows_read != rows {
+        crate::error::warn(format!(
+            "{source_name}: the workers read {} rows where {rows} were counted first: the source changed, or its query gives other rows each time it runs (random(), LIMIT without ORDER BY)",
+            fit.rows_read
+        ));
+    }
     if fit.left_out > 0 {
         crate::error::warn(format!(
             "{source_name}: left out {} rows whose target is missing",
@@ -193,7 +211,7 @@ pub(super) fn train(
     };
     let data = DataInfo {
         source: request.data.name(),
-        rows: fit.rows,
+        rows: fit.rows_read,
         fingerprint: fit.fingerprint.clone(),
     };
     let header = Header {
@@ -273,7 +291,8 @@ fn postgres_partitions(
     task: Task,
     target: &str,
 ) -> Result<(Value, usize)> {
-    let base = pg.sql()?;
+    // On its own line: a query ending in a `--` comment would swallow the closing parenthesis.
+    let base = format!("{}\n", pg.sql()?);
     let k = quote_identifier(key);
     let (low, high, rows, keyed) = pg.ask(|t| {
         let probe = t.prepare(&format!("SELECT {k} FROM ({base}) AS pgml_source LIMIT 0"))?;
@@ -319,11 +338,29 @@ fn postgres_partitions(
         return Err(Error::data(&source_name, "has no rows"));
     };
     let rows = usize::try_from(rows).unwrap_or(usize::MAX);
-    // About 64k rows a partition, and at least 8 so that small tables still spread out.
-    let span = i128::from(high) - i128::from(low) + 1;
-    let count = (rows.div_ceil(1 << 16).max(rows.min(8)) as i128)
-        .min(span)
-        .max(1);
+    // About 64k rows a partition, and at least 8 so that small tables still spread out; cut at
+    // the key's quantiles, so gaps in the keys leave no partition empty.
+    let count = rows.div_ceil(PARTITION_ROWS).max(rows.min(8));
+    let fractions: Vec<f64> = (1..count).map(|i| i as f64 / count as f64).collect();
+    let cuts: Vec<i64> = if fractions.is_empty() {
+        Vec::new()
+    } else {
+        pg.ask(|t| {
+            let row = t.query_one(
+                &format!("SELECT percentile_disc($1::float8[]) WITHIN GROUP (ORDER BY ({k})::int8) FROM ({base}) AS pgml_source"),
+                &[&fractions],
+            )?;
+            Ok(row.get::<_, Option<Vec<i64>>>(0).unwrap_or_default())
+        })?
+    };
+    let mut starts = vec![low];
+    starts.extend(cuts.into_iter().filter(|&c| c > low));
+    starts.dedup();
+    let ranges: Vec<(i64, i64)> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, &from)| (from, starts.get(i + 1).map_or(high, |next| next - 1)))
+        .collect();
     let select: Vec<String> = sample
         .names
         .iter()
@@ -340,13 +377,12 @@ fn postgres_partitions(
             format!("({k})::int8"),
         ])
         .collect();
-    let parts: Vec<Value> = (0..count)
-        .map(|i| {
-            let from = i128::from(low) + span * i / count;
-            let to = i128::from(low) + span * (i + 1) / count - 1;
+    let parts: Vec<Value> = ranges
+        .iter()
+        .map(|&(from, to)| {
             json!({
-                "low": from as i64,
-                "high": to as i64,
+                "low": from,
+                "high": to,
                 "sql": format!(
                     "SELECT {} FROM ({base}) AS pgml_source WHERE {k} BETWEEN {from} AND {to} ORDER BY {k}",
                     select.join(", ")

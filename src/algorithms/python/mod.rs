@@ -432,7 +432,7 @@ impl Prepared {
                 Some(array.as_array().to_owned())
             };
             let fit = WorkersFit {
-                rows: item("rows")?.extract().map_err(fail)?,
+                rows_read: item("rows_read")?.extract().map_err(fail)?,
                 left_out: item("left_out")?.extract().map_err(fail)?,
                 train_rows: item("train_rows")?.extract().map_err(fail)?,
                 y_test: floats("y_test")?.unwrap_or_default(),
@@ -457,8 +457,8 @@ impl Prepared {
 
 /// What a fit on the workers' own reads gives besides the model (`Prepared::fit_on_workers`).
 pub struct WorkersFit {
-    /// Rows in the source, rows left out for a missing target, rows trained on.
-    pub rows: usize,
+    /// Rows the workers read, rows left out for a missing target, rows trained on.
+    pub rows_read: usize,
     pub left_out: usize,
     pub train_rows: usize,
     /// The held-out rows' targets (class indices for classification), and the model's
