@@ -1,0 +1,283 @@
+//! Growing one tree, depth first: each node takes the best split among `max_features` random
+//! features, found from per-bin label statistics of the node's rows (see `bins`).
+
+use rand::seq::SliceRandom;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use super::bins::Bins;
+use super::{Criterion, Labels, Node, Settings, Tree};
+
+/// A training row in a node; bootstrap draws of one row make one sample of that weight.
+#[derive(Clone, Copy)]
+pub(super) struct Sample {
+    pub row: usize,
+    pub weight: f64,
+    /// The regression target, or the class index.
+    pub label: f64,
+}
+
+/// Samples for `weights` (row, weight), rows of weight 0 left out.
+pub(super) fn samples(labels: &Labels, weights: impl Iterator<Item = (usize, f64)>) -> Vec<Sample> {
+    weights
+        .filter(|&(_, weight)| weight > 0.0)
+        .map(|(row, weight)| Sample {
+            row,
+            weight,
+            label: match labels {
+                Labels::Classes { y, .. } => y[row] as f64,
+                Labels::Values(y) => y[row],
+            },
+        })
+        .collect()
+}
+
+/// Label statistics of some samples are `slots` numbers: their weight, then the weight of each
+/// class (classification) or the weighted sum and sum of squares of the target (regression).
+fn slots(labels: &Labels) -> usize {
+    match labels {
+        Labels::Classes { count, .. } => 1 + count,
+        Labels::Values(_) => 3,
+    }
+}
+
+fn add(stats: &mut [f64], sample: &Sample, regression: bool) {
+    stats[0] += sample.weight;
+    if regression {
+        stats[1] += sample.weight * sample.label;
+        stats[2] += sample.weight * sample.label * sample.label;
+    } else {
+        stats[1 + sample.label as usize] += sample.weight;
+    }
+}
+
+/// Weight times impurity: what a split minimizes summed over its two sides.
+pub(super) fn cost(stats: &[f64], criterion: Criterion) -> f64 {
+    let n = stats[0];
+    match criterion {
+        Criterion::SquaredError => stats[2] - stats[1] * stats[1] / n,
+        Criterion::Gini => n - stats[1..].iter().map(|c| c * c).sum::<f64>() / n,
+        Criterion::Entropy => -stats[1..]
+            .iter()
+            .filter(|&&c| c > 0.0)
+            .map(|c| c * (c / n).log2())
+            .sum::<f64>(),
+    }
+}
+
+pub(super) struct Split {
+    pub feature: usize,
+    pub threshold: f64,
+    /// The last bin that goes left (histogram search).
+    pub bin: u8,
+    score: f64,
+}
+
+/// The running search for a node's best split: splits are offered in order, the first of the
+/// best score wins (as in the exact search: features in their drawn order, thresholds rising).
+pub(super) struct Search<'s> {
+    settings: &'s Settings,
+    total: Vec<f64>,
+    /// Statistics of the samples left of the next split offered.
+    left: Vec<f64>,
+    right: Vec<f64>,
+    best: Option<Split>,
+}
+
+impl Search<'_> {
+    /// Adds statistics to the left side.
+    pub(super) fn add_left(&mut self, stats: &[f64]) {
+        self.left.iter_mut().zip(stats).for_each(|(l, s)| *l += s);
+    }
+
+    /// Offers the split between the left side so far and the rest.
+    pub(super) fn offer(&mut self, feature: usize, bin: u8, threshold: impl FnOnce() -> f64) {
+        let min_leaf = self.settings.min_samples_leaf as f64;
+        if self.left[0] < min_leaf || self.total[0] - self.left[0] < min_leaf {
+            return;
+        }
+        for ((r, t), l) in self.right.iter_mut().zip(&self.total).zip(&self.left) {
+            *r = t - l;
+        }
+        let criterion = self.settings.criterion;
+        let score = -(cost(&self.left, criterion) + cost(&self.right, criterion));
+        if self.best.as_ref().is_none_or(|b| score > b.score) {
+            self.best = Some(Split {
+                feature,
+                threshold: threshold(),
+                bin,
+                score,
+            });
+        }
+    }
+}
+
+/// Where split candidates come from.
+pub(super) trait Splitter {
+    fn features(&self) -> usize;
+    /// Offers `search` every split of `feature` over `samples`, thresholds rising, the left side
+    /// cleared first; false (offering none) when the feature is constant there.
+    fn scan(&mut self, feature: usize, samples: &[Sample], search: &mut Search) -> bool;
+    fn goes_left(&self, split: &Split, row: usize) -> bool;
+}
+
+/// Split search on binned features: a node's rows are added into per-bin statistics, and the
+/// bins holding rows are scanned in order. A 256-bit map of those bins keeps the cost
+/// proportional to the node's rows (no sort, no pass over empty bins), so small nodes are cheap too.
+pub(super) struct Histogram<'b> {
+    bins: &'b Bins,
+    regression: bool,
+    slots: usize,
+    /// Per bin statistics of one feature, all zero between scans.
+    stats: Vec<f64>,
+}
+
+impl<'b> Histogram<'b> {
+    pub(super) fn new(bins: &'b Bins, labels: &Labels) -> Self {
+        let slots = slots(labels);
+        Histogram {
+            bins,
+            regression: matches!(labels, Labels::Values(_)),
+            slots,
+            stats: vec![0.0; 256 * slots],
+        }
+    }
+}
+
+impl Splitter for Histogram<'_> {
+    fn features(&self) -> usize {
+        self.bins.features()
+    }
+
+    fn scan(&mut self, feature: usize, samples: &[Sample], search: &mut Search) -> bool {
+        let column = self.bins.column(feature);
+        let slots = self.slots;
+        let mut used = [0u64; 4];
+        for sample in samples {
+            let bin = column[sample.row] as usize;
+            used[bin / 64] |= 1 << (bin % 64);
+            add(
+                &mut self.stats[bin * slots..(bin + 1) * slots],
+                sample,
+                self.regression,
+            );
+        }
+        let constant = used.iter().map(|w| w.count_ones()).sum::<u32>() < 2;
+        search.left.fill(0.0);
+        let mut previous: Option<usize> = None;
+        for (word, mut bits) in used.into_iter().enumerate() {
+            while bits != 0 {
+                let bin = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(p) = previous.filter(|_| !constant) {
+                    search.offer(feature, p as u8, || self.bins.threshold(feature, p, bin));
+                }
+                let stats = &mut self.stats[bin * slots..(bin + 1) * slots];
+                search.add_left(stats);
+                stats.fill(0.0);
+                previous = Some(bin);
+            }
+        }
+        !constant
+    }
+
+    fn goes_left(&self, split: &Split, row: usize) -> bool {
+        self.bins.column(split.feature)[row] <= split.bin
+    }
+}
+
+/// The best split among `max_features` random features; like scikit-learn, constant features do
+/// not count towards that number, and more are drawn until one can split or none are left.
+fn best_split<'s>(
+    splitter: &mut impl Splitter,
+    samples: &[Sample],
+    search: &mut Search<'s>,
+    order: &mut [usize],
+    rng: &mut Xoshiro256PlusPlus,
+) -> Option<Split> {
+    order.shuffle(rng);
+    search.best = None;
+    let mut tried = 0;
+    for &feature in order.iter() {
+        if tried >= search.settings.max_features && search.best.is_some() {
+            break;
+        }
+        if splitter.scan(feature, samples, search) {
+            tried += 1;
+        }
+    }
+    search.best.take()
+}
+
+/// Grows one tree on `samples`, depth first.
+pub(super) fn grow(
+    splitter: &mut impl Splitter,
+    labels: &Labels,
+    mut samples: Vec<Sample>,
+    s: &Settings,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Tree {
+    let width = labels.width();
+    let regression = matches!(labels, Labels::Values(_));
+    let slots = slots(labels);
+    let mut tree = Tree {
+        nodes: vec![Node::Leaf(0)],
+        leaf_values: Vec::new(),
+        width,
+    };
+    let mut order: Vec<usize> = (0..splitter.features()).collect();
+    let mut search = Search {
+        settings: s,
+        total: vec![0.0; slots],
+        left: vec![0.0; slots],
+        right: vec![0.0; slots],
+        best: None,
+    };
+    // (node index, first sample, end sample, depth)
+    let mut stack = vec![(0usize, 0usize, samples.len(), 0usize)];
+    while let Some((node, start, end, depth)) = stack.pop() {
+        let node_samples = &mut samples[start..end];
+        search.total.fill(0.0);
+        node_samples
+            .iter()
+            .for_each(|sample| add(&mut search.total, sample, regression));
+        let size = search.total[0];
+        let split = if depth >= s.max_depth
+            || size < s.min_samples_split as f64
+            || size < 2.0 * s.min_samples_leaf as f64
+            || cost(&search.total, s.criterion) / size <= 1e-12
+        {
+            None
+        } else {
+            best_split(splitter, node_samples, &mut search, &mut order, rng)
+        };
+        let Some(best) = split else {
+            tree.nodes[node] = Node::Leaf((tree.leaf_values.len() / width) as u32);
+            let values = if regression {
+                &search.total[1..2]
+            } else {
+                &search.total[1..]
+            };
+            tree.leaf_values.extend(values.iter().map(|v| v / size));
+            continue;
+        };
+        let mut middle = 0;
+        for i in 0..node_samples.len() {
+            if splitter.goes_left(&best, node_samples[i].row) {
+                node_samples.swap(i, middle);
+                middle += 1;
+            }
+        }
+        let (left, right) = (tree.nodes.len(), tree.nodes.len() + 1);
+        tree.nodes.push(Node::Leaf(0));
+        tree.nodes.push(Node::Leaf(0));
+        tree.nodes[node] = Node::Split {
+            feature: best.feature as u32,
+            threshold: best.threshold,
+            left: left as u32,
+            right: right as u32,
+        };
+        stack.push((right, start + middle, end, depth + 1));
+        stack.push((left, start, start + middle, depth + 1));
+    }
+    tree
+}
