@@ -40,6 +40,7 @@ fn slots(labels: &Labels) -> usize {
     }
 }
 
+#[inline(always)]
 fn add(stats: &mut [f64], sample: &Sample, regression: bool) {
     stats[0] += sample.weight;
     if regression {
@@ -51,6 +52,7 @@ fn add(stats: &mut [f64], sample: &Sample, regression: bool) {
 }
 
 /// Weight times impurity: what a split minimizes summed over its two sides.
+#[inline(always)]
 pub(super) fn cost(stats: &[f64], criterion: Criterion) -> f64 {
     let n = stats[0];
     match criterion {
@@ -77,29 +79,31 @@ pub(super) struct Split {
 pub(super) struct Search<'s> {
     settings: &'s Settings,
     total: Vec<f64>,
-    /// Statistics of the samples left of the next split offered.
-    left: Vec<f64>,
-    right: Vec<f64>,
     best: Option<Split>,
 }
 
 impl Search<'_> {
-    /// Adds statistics to the left side.
-    pub(super) fn add_left(&mut self, stats: &[f64]) {
-        self.left.iter_mut().zip(stats).for_each(|(l, s)| *l += s);
-    }
-
-    /// Offers the split between the left side so far and the rest.
-    pub(super) fn offer(&mut self, feature: usize, bin: u8, threshold: impl FnOnce() -> f64) {
+    /// Offers the split with `left` (statistics) on the left and the rest on the right;
+    /// `right` is scratch space of the same length.
+    #[inline(always)]
+    pub(super) fn offer(
+        &mut self,
+        left: &[f64],
+        right: &mut [f64],
+        feature: usize,
+        bin: u8,
+        threshold: impl FnOnce() -> f64,
+    ) {
+        let total = &self.total[..left.len()];
         let min_leaf = self.settings.min_samples_leaf as f64;
-        if self.left[0] < min_leaf || self.total[0] - self.left[0] < min_leaf {
+        if left[0] < min_leaf || total[0] - left[0] < min_leaf {
             return;
         }
-        for ((r, t), l) in self.right.iter_mut().zip(&self.total).zip(&self.left) {
+        for ((r, t), l) in right.iter_mut().zip(total).zip(left) {
             *r = t - l;
         }
         let criterion = self.settings.criterion;
-        let score = -(cost(&self.left, criterion) + cost(&self.right, criterion));
+        let score = -(cost(left, criterion) + cost(right, criterion));
         if self.best.as_ref().is_none_or(|b| score > b.score) {
             self.best = Some(Split {
                 feature,
@@ -129,6 +133,9 @@ pub(super) struct Histogram<'b> {
     slots: usize,
     /// Per bin statistics of one feature, all zero between scans.
     stats: Vec<f64>,
+    /// The left and right sides' statistics where their length is not a constant.
+    left: Vec<f64>,
+    right: Vec<f64>,
 }
 
 impl<'b> Histogram<'b> {
@@ -139,7 +146,58 @@ impl<'b> Histogram<'b> {
             regression: matches!(labels, Labels::Values(_)),
             slots,
             stats: vec![0.0; 256 * slots],
+            left: vec![0.0; slots],
+            right: vec![0.0; slots],
         }
+    }
+
+    /// `scan` for regression or not, with `SLOTS` statistics (0: `self.slots`).
+    fn scan_with<const REGRESSION: bool, const SLOTS: usize>(
+        &mut self,
+        feature: usize,
+        samples: &[Sample],
+        search: &mut Search,
+    ) -> bool {
+        let column = self.bins.column(feature);
+        let slots = if SLOTS > 0 { SLOTS } else { self.slots };
+        let mut used = [0u64; 4];
+        for sample in samples {
+            let bin = column[sample.row] as usize;
+            used[bin / 64] |= 1 << (bin % 64);
+            add(
+                &mut self.stats[bin * slots..(bin + 1) * slots],
+                sample,
+                REGRESSION,
+            );
+        }
+        let constant = used.iter().map(|w| w.count_ones()).sum::<u32>() < 2;
+        // Local arrays where the length is known, so the sums can stay in registers.
+        let mut sides = [[0.0; 4]; 2];
+        let (left, right) = if SLOTS > 0 {
+            let [left, right] = &mut sides;
+            (&mut left[..SLOTS], &mut right[..SLOTS])
+        } else {
+            self.left.fill(0.0);
+            (&mut self.left[..], &mut self.right[..])
+        };
+        let mut previous: Option<usize> = None;
+        for (word, mut bits) in used.into_iter().enumerate() {
+            while bits != 0 {
+                let bin = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(p) = previous.filter(|_| !constant) {
+                    let bins = self.bins;
+                    search.offer(left, right, feature, p as u8, || {
+                        bins.threshold(feature, p, bin)
+                    });
+                }
+                let stats = &mut self.stats[bin * slots..(bin + 1) * slots];
+                left.iter_mut().zip(stats.iter()).for_each(|(l, s)| *l += s);
+                stats.fill(0.0);
+                previous = Some(bin);
+            }
+        }
+        !constant
     }
 }
 
@@ -149,35 +207,13 @@ impl Splitter for Histogram<'_> {
     }
 
     fn scan(&mut self, feature: usize, samples: &[Sample], search: &mut Search) -> bool {
-        let column = self.bins.column(feature);
-        let slots = self.slots;
-        let mut used = [0u64; 4];
-        for sample in samples {
-            let bin = column[sample.row] as usize;
-            used[bin / 64] |= 1 << (bin % 64);
-            add(
-                &mut self.stats[bin * slots..(bin + 1) * slots],
-                sample,
-                self.regression,
-            );
+        // Statistics of a known length let the compiler unroll the per-bin work.
+        match (self.regression, self.slots) {
+            (true, _) => self.scan_with::<true, 3>(feature, samples, search),
+            (false, 3) => self.scan_with::<false, 3>(feature, samples, search),
+            (false, 4) => self.scan_with::<false, 4>(feature, samples, search),
+            _ => self.scan_with::<false, 0>(feature, samples, search),
         }
-        let constant = used.iter().map(|w| w.count_ones()).sum::<u32>() < 2;
-        search.left.fill(0.0);
-        let mut previous: Option<usize> = None;
-        for (word, mut bits) in used.into_iter().enumerate() {
-            while bits != 0 {
-                let bin = word * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                if let Some(p) = previous.filter(|_| !constant) {
-                    search.offer(feature, p as u8, || self.bins.threshold(feature, p, bin));
-                }
-                let stats = &mut self.stats[bin * slots..(bin + 1) * slots];
-                search.add_left(stats);
-                stats.fill(0.0);
-                previous = Some(bin);
-            }
-        }
-        !constant
     }
 
     fn goes_left(&self, split: &Split, row: usize) -> bool {
@@ -228,8 +264,6 @@ pub(super) fn grow(
     let mut search = Search {
         settings: s,
         total: vec![0.0; slots],
-        left: vec![0.0; slots],
-        right: vec![0.0; slots],
         best: None,
     };
     // (node index, first sample, end sample, depth)
