@@ -315,3 +315,202 @@ pub(super) fn grow(
     }
     tree
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{fit_tree, grow_forest, midpoint, Forest};
+    use super::*;
+    use ndarray::{Array1, Array2, ArrayView2};
+    use rand::{Rng, SeedableRng};
+
+    /// The exact search the histograms replace: a node's rows sorted by each feature, every
+    /// threshold between two distinct values tried.
+    struct Exact {
+        columns: Vec<f64>,
+        rows: usize,
+        features: usize,
+    }
+
+    impl Exact {
+        fn new(x: ArrayView2<f64>) -> Self {
+            Exact {
+                columns: x.t().iter().copied().collect(),
+                rows: x.nrows(),
+                features: x.ncols(),
+            }
+        }
+
+        fn column(&self, feature: usize) -> &[f64] {
+            &self.columns[feature * self.rows..(feature + 1) * self.rows]
+        }
+    }
+
+    impl Splitter for Exact {
+        fn features(&self) -> usize {
+            self.features
+        }
+
+        fn scan(&mut self, feature: usize, samples: &[Sample], search: &mut Search) -> bool {
+            let column = self.column(feature);
+            let mut sorted: Vec<(f64, &Sample)> =
+                samples.iter().map(|s| (column[s.row], s)).collect();
+            sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+            if sorted[0].0 == sorted[sorted.len() - 1].0 {
+                return false;
+            }
+            let regression =
+                search.total.len() == 3 && search.settings.criterion == Criterion::SquaredError;
+            let mut left = vec![0.0; search.total.len()];
+            let mut right = left.clone();
+            for pair in sorted.windows(2) {
+                add(&mut left, pair[0].1, regression);
+                if pair[0].0 != pair[1].0 {
+                    search.offer(&left, &mut right, feature, 0, || {
+                        midpoint(pair[0].0, pair[1].0)
+                    });
+                }
+            }
+            true
+        }
+
+        fn goes_left(&self, split: &Split, row: usize) -> bool {
+            self.column(split.feature)[row] <= split.threshold
+        }
+    }
+
+    fn settings(criterion: Criterion, max_features: usize, min_samples_leaf: usize) -> Settings {
+        Settings {
+            criterion,
+            max_depth: usize::MAX,
+            min_samples_split: 2,
+            min_samples_leaf,
+            max_features,
+        }
+    }
+
+    /// Rows of `features` columns in [-4, 4); column j takes `values(j)` distinct values.
+    fn data(rows: usize, features: usize, values: impl Fn(usize) -> u32, seed: u64) -> Array2<f64> {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        Array2::from_shape_fn((rows, features), |(_, j)| {
+            let n = values(j);
+            rng.gen_range(0..n) as f64 * 8.0 / n as f64 - 4.0
+        })
+    }
+
+    fn classes(x: &Array2<f64>, noise: u64) -> Array1<usize> {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(noise);
+        x.rows()
+            .into_iter()
+            .map(|r| {
+                let score = r[0] + r[1] * r[1] / 4.0 - r[2] + rng.gen_range(-1.0..1.0);
+                (score > 0.0) as usize + (score > 2.0) as usize
+            })
+            .collect()
+    }
+
+    fn values(x: &Array2<f64>, noise: u64) -> Array1<f64> {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(noise);
+        x.rows()
+            .into_iter()
+            .map(|r| (3.0 * r[0] + r[1] * r[2] + rng.gen_range(-4.0..4.0)).round())
+            .collect()
+    }
+
+    fn forests(x: &Array2<f64>, labels: &Labels, s: &Settings, trees: usize) -> (Forest, Forest) {
+        let bins = Bins::new(x.view()).unwrap();
+        let histogram = grow_forest(trees, x.nrows(), labels, s, 7, || {
+            Histogram::new(&bins, labels)
+        });
+        let exact = grow_forest(trees, x.nrows(), labels, s, 7, || Exact::new(x.view()));
+        (histogram.unwrap(), exact.unwrap())
+    }
+
+    #[test]
+    fn where_each_bin_is_one_value_the_trees_are_the_exact_searchs() {
+        // Up to 256 distinct values per feature: the bins lose nothing, so every split, threshold
+        // and leaf must be the exact search's (integer targets keep all sums exact, so the
+        // order in which they are added cannot break a tie differently).
+        let x = data(3000, 5, |j| [2, 7, 40, 256, 1][j], 1);
+        let (y, v) = (classes(&x, 2), values(&x, 3));
+        let class_labels = Labels::Classes {
+            y: y.view(),
+            count: 3,
+        };
+        for (criterion, labels) in [
+            (Criterion::Gini, &class_labels),
+            (Criterion::Entropy, &class_labels),
+            (Criterion::SquaredError, &Labels::Values(v.view())),
+        ] {
+            for (max_features, min_samples_leaf) in [(2, 1), (5, 1), (3, 4)] {
+                let s = settings(criterion, max_features, min_samples_leaf);
+                let (histogram, exact) = forests(&x, labels, &s, 4);
+                assert!(exact.trees.iter().all(|t| t.nodes.len() > 50));
+                assert!(histogram == exact, "{max_features} {min_samples_leaf}");
+            }
+            // A single tree on all rows, with a depth cap.
+            let mut s = settings(criterion, 5, 1);
+            s.max_depth = 6;
+            let tree = fit_tree(x.view(), labels, &s, 3).unwrap();
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+            let all = samples(labels, (0..x.nrows()).map(|row| (row, 1.0)));
+            let exact = grow(&mut Exact::new(x.view()), labels, all, &s, &mut rng);
+            assert_eq!(tree.trees[0], exact);
+        }
+    }
+
+    fn r2(forest: &Forest, x: &Array2<f64>, y: &Array1<f64>) -> f64 {
+        let p = forest.predict_values(x.view()).unwrap();
+        let mean = y.mean().unwrap();
+        1.0 - (&p - y).mapv(|e| e * e).sum() / y.mapv(|v| (v - mean).powi(2)).sum()
+    }
+
+    fn accuracy(forest: &Forest, x: &Array2<f64>, y: &Array1<usize>) -> f64 {
+        let p = forest.average(x.view()).unwrap();
+        let hits = p
+            .rows()
+            .into_iter()
+            .zip(y)
+            .filter(|(row, &c)| row.iter().enumerate().all(|(k, &q)| q <= row[c] || k == c));
+        hits.count() as f64 / y.len() as f64
+    }
+
+    #[test]
+    fn with_more_values_than_bins_the_forests_fit_as_well_as_the_exact_ones() {
+        // Continuous features (thousands of distinct values each): 256 quantile bins.
+        let x = data(6000, 4, |_| 100_000, 4);
+        let (train, test) = (
+            x.slice(ndarray::s![..4000, ..]).to_owned(),
+            x.slice(ndarray::s![4000.., ..]).to_owned(),
+        );
+        let v = values(&x, 5);
+        let (v_train, v_test) = (
+            v.slice(ndarray::s![..4000]).to_owned(),
+            v.slice(ndarray::s![4000..]).to_owned(),
+        );
+        let s = settings(Criterion::SquaredError, 4, 1);
+        let (histogram, exact) = forests(&train, &Labels::Values(v_train.view()), &s, 10);
+        let (h, e) = (r2(&histogram, &test, &v_test), r2(&exact, &test, &v_test));
+        eprintln!("R2 {h} {e}");
+        assert!(e > 0.8 && (h - e).abs() < 0.02, "r2 {h} against exact {e}");
+
+        let y = classes(&x, 6);
+        let (y_train, y_test) = (
+            y.slice(ndarray::s![..4000]).to_owned(),
+            y.slice(ndarray::s![4000..]).to_owned(),
+        );
+        let s = settings(Criterion::Gini, 2, 1);
+        let labels = Labels::Classes {
+            y: y_train.view(),
+            count: 3,
+        };
+        let (histogram, exact) = forests(&train, &labels, &s, 10);
+        let (h, e) = (
+            accuracy(&histogram, &test, &y_test),
+            accuracy(&exact, &test, &y_test),
+        );
+        assert!(
+            e > 0.7 && (h - e).abs() < 0.02,
+            "accuracy {h} against exact {e}"
+        );
+    }
+}

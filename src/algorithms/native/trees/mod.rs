@@ -16,7 +16,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use self::bins::Bins;
-use self::grow::{grow, samples, Histogram};
+use self::grow::{grow, samples, Histogram, Splitter};
 use super::Classes;
 use crate::algorithms::params::Params;
 use crate::error::{Error, Result};
@@ -180,21 +180,33 @@ fn fit_forest(
     seed: u64,
 ) -> Result<Forest> {
     let bins = Bins::new(x)?;
-    let rows = x.nrows();
-    let trees = on_all_cores(params.usize("n_estimators")?, |i| {
+    grow_forest(
+        params.usize("n_estimators")?,
+        x.nrows(),
+        labels,
+        settings,
+        seed,
+        || Histogram::new(&bins, labels),
+    )
+}
+
+/// `count` trees, each grown by a `splitter()` on a bootstrap draw of the `rows`, on every core.
+fn grow_forest<S: Splitter>(
+    count: usize,
+    rows: usize,
+    labels: &Labels,
+    settings: &Settings,
+    seed: u64,
+    splitter: impl Fn() -> S + Sync,
+) -> Result<Forest> {
+    let trees = on_all_cores(count, |i| {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(tree_seed(seed, i));
         let mut draws = vec![0u32; rows];
         (0..rows).for_each(|_| draws[rng.gen_range(0..rows)] += 1);
         let weights = draws.iter().enumerate().map(|(row, &n)| (row, n as f64));
         let samples = samples(labels, weights);
         drop(draws);
-        grow(
-            &mut Histogram::new(&bins, labels),
-            labels,
-            samples,
-            settings,
-            &mut rng,
-        )
+        grow(&mut splitter(), labels, samples, settings, &mut rng)
     })?;
     Ok(Forest { trees })
 }
