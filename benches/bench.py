@@ -26,13 +26,13 @@ import pandas as pd
 from sklearn import metrics
 from sklearn.model_selection import train_test_split
 from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 kind, data, out = sys.argv[1:4]
 d = pd.read_csv(data)
 X, y = d.drop(columns="target").values, d["target"].values
 Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0)
-if kind == "linear":
-    m = LinearRegression().fit(Xtr, ytr)
+if kind in ("linear", "forest_regression"):
+    m = (LinearRegression() if kind == "linear" else RandomForestRegressor(n_estimators=30, random_state=0, n_jobs=int(sys.argv[4]))).fit(Xtr, ytr)
     p = m.predict(Xte)
     scores = [metrics.r2_score(yte, p), metrics.mean_squared_error(yte, p), metrics.mean_absolute_error(yte, p)]
 else:
@@ -152,6 +152,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the linear/logistic fits")
     parser.add_argument("--batch-rows", type=int, default=1_000_000, help="rows for the batch predict")
+    parser.add_argument("--forest-rows", type=int, nargs="*", default=[100_000],
+                        help="rows for the random forest regression fits (e.g. 20000 200000 1000000 to see how time grows)")
     parser.add_argument("--only", nargs="*", help="benchmark names to run")
     parser.add_argument("--suite", choices=["all", "native", "python", "trees"], default="all")
     parser.add_argument("--keep-openblas-env", action="store_true", help=f"keep {' and '.join(OPENBLAS_VARS)} for scikit-learn")
@@ -191,8 +193,9 @@ def main():
     subprocess.run([BIN, "train", "-q", "--data", lin, "--target", "target", "--task", "regression", "-o", pg_model, "--force"], check=True, stdout=subprocess.DEVNULL)
     subprocess.run([PY, "-c", SKLEARN_FIT, "linear", lin, sk_model], check=True, stdout=subprocess.DEVNULL)
 
-    def pg_train(path, task, algorithm):
-        return [BIN, "train", "-q", "--data", path, "--target", "target", "--task", task, "--algorithm", algorithm, "-o", os.path.join(work, "m.pgml"), "--force", "--format", "json"]
+    def pg_train(path, task, algorithm, params="{}"):
+        return [BIN, "train", "-q", "--data", path, "--target", "target", "--task", task, "--algorithm", algorithm,
+                "--hyperparams", params, "-o", os.path.join(work, "m.pgml"), "--force", "--format", "json"]
 
     cases = [
         ("one-row predict, linear model", [BIN, "predict", "--model", pg_model, "--data", one], [PY, "-c", SKLEARN_PREDICT, sk_model, one, "-"], "<= 5 ms"),
@@ -200,6 +203,10 @@ def main():
         (f"logistic regression fit, {args.rows // 1000}k x 20 CSV", pg_train(cls, "classification", "linear"), [PY, "-c", SKLEARN_FIT, "logistic", cls, os.path.join(work, "m.pkl")], ">= 10x"),
         ("random forest 100 trees, 20k x 20 (sklearn n_jobs=1)", pg_train(rf, "classification", "random_forest"), [PY, "-c", SKLEARN_FIT, "forest", rf, os.path.join(work, "m.pkl"), "1"], ">= 2x"),
         ("random forest 100 trees, 20k x 20 (sklearn n_jobs=-1)", pg_train(rf, "classification", "random_forest"), [PY, "-c", SKLEARN_FIT, "forest", rf, os.path.join(work, "m.pkl"), "-1"], ""),
+        *((f"forest regression 30 trees, {rows // 1000}k x 20 (n_jobs=-1)",
+           pg_train(dataset("regression", rows, "regression"), "regression", "random_forest", '{"n_estimators": 30}'),
+           [PY, "-c", SKLEARN_FIT, "forest_regression", dataset("regression", rows, "regression"), os.path.join(work, "m.pkl"), "-1"],
+           ">= 3x, r2 within 0.01") for rows in args.forest_rows),
         (f"batch predict {args.batch_rows // 1000}k x 20 CSV to CSV", [BIN, "predict", "--model", pg_model, "--data", batch, "-o", os.path.join(work, "p.csv")], [PY, "-c", SKLEARN_PREDICT, sk_model, batch, os.path.join(work, "p.csv")], ">= 3x, <= 50 MiB"),
     ]
     iris = os.path.join(ROOT, "datasets", "iris.csv")

@@ -222,13 +222,13 @@ xgboost and lightgbm are pinned to one thread (see README.md).
     accuracy                        0.978873
     f1                              0.978932  (key metric)
     f1_macro                        0.976018
-    log_loss                        0.071315
+    log_loss                        0.075091
     mcc                             0.952160
     precision                       0.979099
     precision_macro                 0.973460
     recall                          0.978873
     recall_macro                    0.978714
-    roc_auc                         0.998868
+    roc_auc                         0.999094
   fit_time [..]s  score_time [..]s
   $ pgml-cli train --project 'Breast Cancer Detection' --data datasets/breast_cancer.csv --target malignant --task classification --algorithm random_forest --hyperparams '{"n_estimators": 10}' --runtime python
   trained random_forest (classification, python runtime: scikit-learn [..]) on 427 of 569 rows of datasets/breast_cancer.csv
