@@ -567,6 +567,23 @@ pub fn quote_table(name: &str) -> std::result::Result<String, String> {
         .join("."))
 }
 
+/// What names the table `quoted` (`quote_table`) on the server `client` is connected to, so
+/// that two URLs spelling it differently (a host alias, `t` and `public.t`) are seen to be one:
+/// the server's start time, the database's and the table's OIDs. `None` where there is no such
+/// table.
+pub fn table_identity(
+    client: &mut impl postgres::GenericClient,
+    quoted: &str,
+) -> std::result::Result<Option<String>, postgres::Error> {
+    client
+        .query_one(
+            "SELECT pg_postmaster_start_time()::text || '/' || d.oid || '/' || to_regclass($1)::oid
+             FROM pg_database d WHERE d.datname = current_database()",
+            &[&quoted],
+        )?
+        .try_get(0)
+}
+
 /// A name as an SQL identifier, in double quotes.
 pub fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))

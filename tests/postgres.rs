@@ -574,7 +574,8 @@ fn a_failed_or_lost_run_leaves_no_table_and_no_model() {
         "CREATE TABLE big AS SELECT i AS id, (i % 100)::float8 AS x, (i % 7)::float8 AS y FROM generate_series(1, 20000) i;
          CREATE TABLE input AS SELECT * FROM big ORDER BY id;
          UPDATE input SET x = NULL WHERE id = 19000;
-         CREATE TABLE kept (id int8, y float8); INSERT INTO kept VALUES (1, 1);",
+         CREATE TABLE kept (id int8, y float8); INSERT INTO kept VALUES (1, 1);
+         CREATE TABLE few AS SELECT * FROM big WHERE id <= 10;",
     );
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path();
@@ -660,8 +661,43 @@ fn a_failed_or_lost_run_leaves_no_table_and_no_model() {
     assert_eq!(code, 1, "{line}");
     let models = ok(&run(home, &["models", "--store", "reg.db"], &[]));
     assert_eq!(models.lines().count(), 1, "{models}");
-    // Replacing the table being read: the read holds a lock the drop waits for, so the run
-    // fails naming it after the lock timeout instead of waiting forever; the table stays.
+    // Replacing the table being read: refused before anything is dropped, however the URL
+    // spells it. Found by review: a table read to the end before the first prediction (one
+    // chunk) was replaced by its predictions, rows lost; a bigger one failed on a lock.
+    let small = format!("{}?table=few", server.url);
+    for (data, output) in [
+        (&big, big.clone()),
+        (
+            &small,
+            format!(
+                "{}?table=public.FEW",
+                server.url.replace("127.0.0.1", "localhost")
+            ),
+        ),
+    ] {
+        let out = run(
+            home,
+            &[
+                "predict",
+                "--model",
+                "m.pgml",
+                "--data",
+                data,
+                "--key",
+                "id",
+                "-o",
+                &output,
+                "--replace",
+            ],
+            &[],
+        );
+        let (code, line) = fails(&out);
+        assert_eq!(code, 2, "{line}");
+        assert!(line.contains("is the --data table"), "{line}");
+    }
+    assert_eq!(server.psql("SELECT count(*), min(x) FROM few"), "10|1\n");
+    // Through a --query the table is not known: the read holds a lock the drop waits for, so
+    // the run fails naming it after the lock timeout instead of waiting forever.
     let started = std::time::Instant::now();
     let out = run(
         home,
@@ -670,7 +706,9 @@ fn a_failed_or_lost_run_leaves_no_table_and_no_model() {
             "--model",
             "m.pgml",
             "--data",
-            &big,
+            &server.url,
+            "--query",
+            "SELECT * FROM big",
             "--key",
             "id",
             "-o",

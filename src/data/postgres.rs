@@ -17,7 +17,7 @@ use super::table::RawColumn;
 use super::{quote, MAX_MAGNITUDE};
 use crate::error::{Error, Result};
 use crate::output::Type as Column;
-use crate::postgres::{connect, error, quote_identifier, quote_table, table_param};
+use crate::postgres::{connect, error, quote_identifier, quote_table, table_identity, table_param};
 
 /// Most bytes of cells in one chunk, as for CSV: memory stays flat whatever the row width.
 const CHUNK_BYTES: usize = 8 << 20;
@@ -349,6 +349,8 @@ pub struct PgReader {
     pub kept_names: Vec<String>,
     /// The output-table column each kept column becomes.
     pub kept_types: Vec<Column>,
+    /// The table read (`table_identity`): `--replace` must not drop it.
+    pub table: Option<String>,
 }
 
 impl PgReader {
@@ -365,6 +367,10 @@ impl PgReader {
                 quote_table(&table)
                     .map_err(|why| Error::usage(format!("?table={} {why}", quote(&table))))?,
             ),
+            None => None,
+        };
+        let identity = match &table {
+            Some(table) => table_identity(&mut client, table).map_err(db_error)?,
             None => None,
         };
         let sql = match (&table, &pg.query) {
@@ -439,6 +445,7 @@ impl PgReader {
             target_names: wanted.target_names,
             kept_names: wanted.kept_names,
             kept_types,
+            table: identity,
         })
     }
 
@@ -649,8 +656,14 @@ pub struct TableWriter {
 
 impl TableWriter {
     /// Creates `?table=` of `url` with these columns (replacing one of that name when
-    /// `replace`), in a transaction that `finish` commits.
-    pub fn create(url: &str, columns: &[(String, Column)], replace: bool) -> Result<TableWriter> {
+    /// `replace`, unless it is the table `reading` identifies: the rows being predicted), in a
+    /// transaction that `finish` commits.
+    pub fn create(
+        url: &str,
+        columns: &[(String, Column)],
+        replace: bool,
+        reading: Option<&str>,
+    ) -> Result<TableWriter> {
         let table = table_param(url).ok_or_else(|| {
             Error::usage("a postgresql:// --output needs ?table=schema.name in the URL")
         })?;
@@ -658,24 +671,7 @@ impl TableWriter {
             .map_err(|why| Error::usage(format!("?table={} {why}", quote(&table))))?;
         let (mut client, shown) = connect(url)?;
         let name = format!("{shown}?table={table}");
-        let definitions: Vec<String> = columns
-            .iter()
-            .map(|(column, ty)| format!("{} {}", quote_identifier(column), sql_type(*ty).name()))
-            .collect();
-        // A table locked by another session (or by this run's own --data, under --replace)
-        // fails after a while instead of waiting forever.
-        let mut sql = format!(
-            "BEGIN; SET LOCAL lock_timeout = '{}s';",
-            LOCK_TIMEOUT_SECONDS
-        );
-        if replace {
-            sql.push_str(&format!("DROP TABLE IF EXISTS {quoted};"));
-        }
-        sql.push_str(&format!(
-            "CREATE TABLE {quoted} ({});",
-            definitions.join(", ")
-        ));
-        client.batch_execute(&sql).map_err(|e| {
+        let failed = |e: postgres::Error| {
             let hint = match e.code() {
                 Some(&postgres::error::SqlState::DUPLICATE_TABLE) => {
                     " (drop it, name another, or give --replace)"
@@ -689,7 +685,39 @@ impl TableWriter {
                 Error::Data(why) => Error::Data(format!("{why}{hint}")),
                 other => other,
             }
-        })?;
+        };
+        // A table locked by another session (or by this run's own --data, under --replace)
+        // fails after a while instead of waiting forever.
+        client
+            .batch_execute(&format!(
+                "BEGIN; SET LOCAL lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'"
+            ))
+            .map_err(failed)?;
+        let definitions: Vec<String> = columns
+            .iter()
+            .map(|(column, ty)| format!("{} {}", quote_identifier(column), sql_type(*ty).name()))
+            .collect();
+        let mut sql = String::new();
+        if replace {
+            // Small tables are read to the end (and their lock released) before the first
+            // prediction: replacing the input would then succeed, and lose it.
+            if reading.is_some()
+                && table_identity(&mut client, &quoted)
+                    .map_err(failed)?
+                    .as_deref()
+                    == reading
+            {
+                return Err(Error::usage(format!(
+                    "--output {name} is the --data table: replacing it with predictions would lose the rows they come from; write them to another table"
+                )));
+            }
+            sql.push_str(&format!("DROP TABLE IF EXISTS {quoted};"));
+        }
+        sql.push_str(&format!(
+            "CREATE TABLE {quoted} ({});",
+            definitions.join(", ")
+        ));
+        client.batch_execute(&sql).map_err(failed)?;
         let copy = format!(
             "COPY {quoted} ({}) FROM STDIN (FORMAT binary)",
             columns
