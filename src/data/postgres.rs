@@ -170,7 +170,9 @@ impl<'a> FromSql<'a> for Raw<'a> {
 /// Microseconds and days from 2000-01-01 (PostgreSQL's epoch) to 1970-01-01.
 const PG_EPOCH_DAYS: i64 = 10_957;
 
-fn decode(ty: PgType, raw: &[u8]) -> std::result::Result<Value, String> {
+/// A cell of type `ty`; a `kept` one (copied to the output, such as a key) that is a numeric
+/// keeps its exact text.
+fn decode(ty: PgType, raw: &[u8], kept: bool) -> std::result::Result<Value, String> {
     let fixed = |n: usize| -> std::result::Result<&[u8], String> {
         if raw.len() == n {
             Ok(raw)
@@ -192,7 +194,8 @@ fn decode(ty: PgType, raw: &[u8]) -> std::result::Result<Value, String> {
         PgType::Int8 => Value::Integer(i64::from_be_bytes(fixed(8)?.try_into().unwrap())),
         PgType::Float4 => Value::Float4(f32::from_be_bytes(fixed(4)?.try_into().unwrap())),
         PgType::Float8 => Value::Number(f64::from_be_bytes(fixed(8)?.try_into().unwrap())),
-        PgType::Numeric => Value::Decimal(numeric_text(raw)?),
+        PgType::Numeric if kept => Value::Text(numeric_text(raw, true)?),
+        PgType::Numeric => Value::Decimal(numeric_text(raw, false)?),
         PgType::Text => Value::Text(text(raw)?),
         PgType::Bpchar => Value::Text(text(raw)?.trim_end_matches(' ').to_string()),
         PgType::Char => Value::Text(text(fixed(1)?)?),
@@ -257,10 +260,11 @@ fn iso_date(days: i64) -> Option<String> {
     })
 }
 
-/// The exact decimal text of a binary numeric: `0.DDDD...e<exponent>` from its base-10000
-/// digits (the number parser then rounds it once, as it would the text psql prints), `NaN`,
-/// `Infinity` or `-Infinity`.
-fn numeric_text(raw: &[u8]) -> std::result::Result<String, String> {
+/// A binary numeric as text: `NaN`, `Infinity`, `-Infinity`, or its exact digits from its
+/// base-10000 ones, in scientific form (`1.2345678e4`, short whatever the magnitude: the number
+/// parser rounds it once, as it would the text psql prints) or, when `plain`, as psql prints it,
+/// with its scale (`12345.678`, `1.10`: a kept column, such as a key, copied digit for digit).
+fn numeric_text(raw: &[u8], plain: bool) -> std::result::Result<String, String> {
     let bad = || {
         format!(
             "the server sent a numeric value of {} bytes that is not one",
@@ -284,19 +288,55 @@ fn numeric_text(raw: &[u8]) -> std::result::Result<String, String> {
         0xF000 => return Ok("-Infinity".into()),
         _ => return Err(bad()),
     };
-    if ndigits == 0 {
-        return Ok("0".into());
-    }
-    let mut text = String::from(if negative { "-0." } else { "0." });
+    let mut digits = String::with_capacity(4 * ndigits);
     for i in 0..ndigits {
         let digit = word(4 + i)?;
         if digit > 9999 {
             return Err(bad());
         }
-        text.push_str(&format!("{digit:04}"));
+        digits.push_str(&format!("{digit:04}"));
     }
-    text.push_str(&format!("e{}", (i64::from(weight) + 1) * 4));
-    Ok(text)
+    // The value is 0.<digits> x 10^point.
+    let point = 4 * (i64::from(weight) + 1);
+    let sign = if negative { "-" } else { "" };
+    if plain {
+        let scale = usize::from(word(3)? & 0x3FFF);
+        let whole = match usize::try_from(point) {
+            Ok(n) if n > 0 => {
+                let mut whole: String = digits.chars().take(n).collect();
+                whole.extend(std::iter::repeat_n('0', n - whole.len()));
+                whole.trim_start_matches('0').to_string()
+            }
+            _ => String::new(),
+        };
+        let mut fraction = match usize::try_from(point) {
+            Ok(n) => digits.get(n..).unwrap_or_default().to_string(),
+            Err(_) => "0".repeat(point.unsigned_abs() as usize) + &digits,
+        };
+        fraction.truncate(scale);
+        fraction.extend(std::iter::repeat_n('0', scale - fraction.len()));
+        let whole = if whole.is_empty() { "0" } else { &whole };
+        let sign = if whole == "0" && fraction.bytes().all(|b| b == b'0') {
+            ""
+        } else {
+            sign
+        };
+        return Ok(match scale {
+            0 => format!("{sign}{whole}"),
+            _ => format!("{sign}{whole}.{fraction}"),
+        });
+    }
+    let significant = digits.trim_start_matches('0');
+    let exponent = point - (digits.len() - significant.len()) as i64 - 1;
+    let significant = significant.trim_end_matches('0');
+    if significant.is_empty() {
+        return Ok("0".into());
+    }
+    let (first, rest) = significant.split_at(1);
+    Ok(match rest {
+        "" => format!("{sign}{first}e{exponent}"),
+        _ => format!("{sign}{first}.{rest}e{exponent}"),
+    })
 }
 
 impl Value {
@@ -318,8 +358,8 @@ impl Value {
         match self {
             Value::Missing => String::new(),
             Value::Integer(i) => i.to_string(),
-            Value::Float4(v) => v.to_string(),
-            Value::Number(v) => v.to_string(),
+            Value::Float4(v) => float_text(v.into(), v.to_string()),
+            Value::Number(v) => float_text(v, v.to_string()),
             Value::Bool(b) => if b { "t" } else { "f" }.into(),
             Value::Text(t) => t,
             Value::Decimal(d) => match d.parse::<f64>() {
@@ -327,6 +367,16 @@ impl Value {
                 _ => d,
             },
         }
+    }
+}
+
+/// A float's `text`, but NaN and the infinities as psql prints them.
+fn float_text(v: f64, text: String) -> String {
+    match v {
+        v if v.is_nan() => "NaN".into(),
+        f64::INFINITY => "Infinity".into(),
+        f64::NEG_INFINITY => "-Infinity".into(),
+        _ => text,
     }
 }
 
@@ -553,7 +603,7 @@ impl Stream {
                 None => Value::Missing,
                 Some(Raw(raw)) => {
                     *bytes += raw.len();
-                    decode(ty, raw).map_err(|why| {
+                    decode(ty, raw, j >= self.features + self.targets).map_err(|why| {
                         Error::data(
                             &self.source,
                             format!("row {number}, column {}: {why}", quote(&self.names[j])),
@@ -811,31 +861,65 @@ mod tests {
     fn numerics_decode_to_their_exact_text() {
         // 12345.678: weight 1, digits 1 2345 6780, dscale 3.
         let raw = [0, 3, 0, 1, 0, 0, 0, 3, 0, 1, 0x09, 0x29, 0x1a, 0x7c];
-        let text = numeric_text(&raw).unwrap();
-        assert_eq!(text.parse::<f64>().unwrap(), 12345.678);
-        // -0.0001: weight -1, one digit 1.
+        assert_eq!(numeric_text(&raw, false).unwrap(), "1.2345678e4");
+        assert_eq!(numeric_text(&raw, true).unwrap(), "12345.678");
+        // -0.0001: weight -1, one digit 1, dscale 4.
         let raw = [0, 1, 0xff, 0xff, 0x40, 0, 0, 4, 0, 1];
-        assert_eq!(numeric_text(&raw).unwrap().parse::<f64>().unwrap(), -0.0001);
-        assert_eq!(numeric_text(&[0, 0, 0, 0, 0xC0, 0, 0, 0]).unwrap(), "NaN");
-        assert!(numeric_text(&[0, 5, 0, 0, 0, 0, 0, 0]).is_err());
-        assert!(numeric_text(&[0, 1]).is_err());
+        assert_eq!(numeric_text(&raw, false).unwrap(), "-1e-4");
+        assert_eq!(numeric_text(&raw, true).unwrap(), "-0.0001");
+        assert_eq!(
+            numeric_text(&raw, false).unwrap().parse::<f64>().unwrap(),
+            -0.0001
+        );
+        // Found by review: a numeric key beyond 2^53 was copied through an f64
+        // (12345678901234567890123 as 12345678901234568000000), and 1e200 shown as 0.0001e204.
+        // 12345678901234567890123: weight 5, digits 123 4567 8901 2345 6789 0123.
+        let raw = [
+            0, 6, 0, 5, 0, 0, 0, 0, 0, 0x7b, 0x11, 0xd7, 0x22, 0xc5, 0x09, 0x29, 0x1a, 0x85, 0,
+            0x7b,
+        ];
+        assert_eq!(numeric_text(&raw, true).unwrap(), "12345678901234567890123");
+        assert_eq!(
+            numeric_text(&raw, false).unwrap(),
+            "1.2345678901234567890123e22"
+        );
+        // 1e200: weight 50, one digit 1; 1.10 keeps its scale; 0.00 its zeros.
+        assert_eq!(
+            numeric_text(&[0, 1, 0, 50, 0, 0, 0, 0, 0, 1], false).unwrap(),
+            "1e200"
+        );
+        assert_eq!(
+            numeric_text(&[0, 2, 0, 0, 0, 0, 0, 2, 0, 1, 0x03, 0xe8], true).unwrap(),
+            "1.10"
+        );
+        assert_eq!(
+            numeric_text(&[0, 0, 0, 0, 0, 0, 0, 2], true).unwrap(),
+            "0.00"
+        );
+        assert_eq!(numeric_text(&[0, 0, 0, 0, 0, 0, 0, 2], false).unwrap(), "0");
+        assert_eq!(
+            numeric_text(&[0, 0, 0, 0, 0xC0, 0, 0, 0], true).unwrap(),
+            "NaN"
+        );
+        assert!(numeric_text(&[0, 5, 0, 0, 0, 0, 0, 0], false).is_err());
+        assert!(numeric_text(&[0, 1], false).is_err());
     }
 
     #[test]
     fn dates_and_timestamps_as_iso_text() {
-        let Ok(Value::Text(t)) = decode(PgType::Date, &(-1i32).to_be_bytes()) else {
+        let Ok(Value::Text(t)) = decode(PgType::Date, &(-1i32).to_be_bytes(), false) else {
             panic!()
         };
         assert_eq!(t, "1999-12-31");
         let micros: i64 = 86_400_000_000 + 3_723_000_001;
-        let Ok(Value::Text(t)) = decode(PgType::TimestampTz, &micros.to_be_bytes()) else {
+        let Ok(Value::Text(t)) = decode(PgType::TimestampTz, &micros.to_be_bytes(), false) else {
             panic!()
         };
         assert_eq!(t, "2000-01-02T01:02:03.000001Z");
-        let Ok(Value::Text(t)) = decode(PgType::Timestamp, &i64::MAX.to_be_bytes()) else {
+        let Ok(Value::Text(t)) = decode(PgType::Timestamp, &i64::MAX.to_be_bytes(), false) else {
             panic!()
         };
         assert_eq!(t, "infinity");
-        assert!(decode(PgType::Int4, &[0, 1]).is_err());
+        assert!(decode(PgType::Int4, &[0, 1], false).is_err());
     }
 }
