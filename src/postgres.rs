@@ -393,8 +393,13 @@ pub fn redacted(url: &str) -> String {
         }
         None => rest.to_string(),
     };
-    let Some((path, query)) = rest.split_once('?') else {
-        return format!("{scheme}://{rest}");
+    format!("{scheme}://{}", without_password_parameter(&rest))
+}
+
+/// `url` with the value of a `password` query parameter cut, however its name is encoded.
+fn without_password_parameter(url: &str) -> String {
+    let Some((path, query)) = url.split_once('?') else {
+        return url.to_string();
     };
     let query: Vec<String> = query
         .split('&')
@@ -405,7 +410,37 @@ pub fn redacted(url: &str) -> String {
             _ => p.to_string(),
         })
         .collect();
-    format!("{scheme}://{path}?{}", query.join("&"))
+    format!("{path}?{}", query.join("&"))
+}
+
+/// `text` with the password cut from every PostgreSQL URL in it (each up to the next blank or
+/// quote): the last line of defence for messages that echo a URL typed where a file was
+/// expected (`--model postgresql://u:pw@...`). URLs as `display` shows them are left whole.
+pub fn redact_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("postgres") {
+        let (before, from) = rest.split_at(start);
+        out.push_str(before);
+        let end = from
+            .find(|c: char| c.is_whitespace() || c == '\'' || c == '"')
+            .unwrap_or(from.len());
+        let (url, after) = from.split_at(end);
+        // A password is typed after a colon before the first `@`; a shown URL has none there
+        // (and may have an `@` in its table name, which `redacted` would cut at).
+        let password = url
+            .split_once("://")
+            .and_then(|(_, r)| r.split_once('@'))
+            .is_some_and(|(userinfo, _)| userinfo.contains(':'));
+        match (is_url(url), password) {
+            (true, true) => out.push_str(&redacted(url)),
+            (true, false) => out.push_str(&without_password_parameter(url)),
+            (false, _) => out.push_str(url),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The password ~/.pgpass (or PGPASSFILE) has for this connection, as libpq finds it: the
@@ -666,6 +701,15 @@ mod tests {
         assert_eq!(
             redacted("postgresql://u:p/w@h:5/db?table=t"),
             "postgresql://u@h:5/db?table=t"
+        );
+        // Found by review: a URL typed where a file was expected was echoed whole.
+        assert_eq!(
+            redact_urls(
+                "postgresql://u:hunter2@h/db?table=t: No such file; 'postgres://:hunter2@h' \
+                 postgresql://u@h:5/db?table=a@b postgres postgresql://h/db?password=hunter2"
+            ),
+            "postgresql://u@h/db?table=t: No such file; 'postgres://@h' \
+             postgresql://u@h:5/db?table=a@b postgres postgresql://h/db?password=..."
         );
     }
 

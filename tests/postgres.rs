@@ -426,6 +426,35 @@ fn passwords_from_url_environment_or_pgpass_and_never_shown() {
     );
     ok(&out);
     keep(&out);
+    // A URL typed where a file or a name was expected (found by review: echoed whole).
+    let url = format!("{}?table=t", server.url);
+    for args in [
+        vec!["predict", "--model", &url, "--data", &url],
+        vec!["info", &url],
+        vec![
+            "models",
+            "import",
+            &url,
+            "--project",
+            "p",
+            "--store",
+            "r.db",
+        ],
+        vec!["datasets", &url],
+        vec![
+            "predict",
+            "--model",
+            "a.pgml",
+            "--data",
+            &url,
+            "--precision",
+            &url,
+        ],
+    ] {
+        let out = run(home, &args, &[]);
+        fails(&out);
+        keep(&out);
+    }
     assert!(!everything.contains(secret), "{everything}");
 }
 
