@@ -237,18 +237,23 @@ type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 /// The driver's configuration for `url`, completed as libpq would.
 fn config(url: &str, env: Env) -> Result<(Config, Verify)> {
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    // `postgresql://` or `postgresql:///` alone: everything from DATABASE_URL when set.
+    let key = |p: &str| {
+        p.split_once('=')
+            .map_or(p.to_string(), |(k, _)| k.to_string())
+    };
+    // `postgresql://` or `postgresql:///` alone: everything from DATABASE_URL when set. Not when
+    // its parameters name the server (`?host=/run/sock`): that server would come after
+    // DATABASE_URL's, which would also lend it its password.
     let bare = base
         .split_once("://")
-        .is_some_and(|(_, rest)| rest.trim_end_matches('/').is_empty());
+        .is_some_and(|(_, rest)| rest.trim_end_matches('/').is_empty())
+        && !query.split('&').any(|p| {
+            ["host", "hostaddr", "port", "user", "dbname", "password"].contains(&key(p).as_str())
+        });
     let database_url = env("DATABASE_URL").filter(|u| bare && is_url(u));
     let (base, base_query) = match &database_url {
         Some(u) => u.split_once('?').unwrap_or((u, "")),
         None => (base, ""),
-    };
-    let key = |p: &str| {
-        p.split_once('=')
-            .map_or(p.to_string(), |(k, _)| k.to_string())
     };
     let value = |name: &str, params: &[&str]| -> Option<String> {
         params
@@ -668,6 +673,16 @@ mod tests {
             display(&c("postgresql://h/db").unwrap()),
             "postgresql://postgres@h:5432/db"
         );
+        // Found by review: a URL naming its server in parameters took DATABASE_URL's server
+        // first, and its password with it.
+        let config = c("postgresql:///?host=/run/sock&table=t").unwrap();
+        assert_eq!(
+            display(&config),
+            "postgresql://postgres@/run/sock:5432/postgres"
+        );
+        assert_eq!(config.get_password(), None);
+        let config = c("postgresql://?dbname=x&user=u").unwrap();
+        assert_eq!(display(&config), "postgresql://u@other:5432/x");
     }
 
     #[test]
