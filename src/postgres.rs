@@ -3,7 +3,7 @@
 //! libpq's `PG*` variables and `~/.pgpass`. The password never leaves this module: every message
 //! and model header shows the URL as `display` builds it, without one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -345,7 +345,7 @@ fn config(url: &str, env: Env) -> Result<(Config, Verify)> {
     if config.get_password().is_none() {
         if let Some(password) = env("PGPASSWORD") {
             config.password(password);
-        } else if let Some(password) = pgpass_password(&config, env) {
+        } else if let Some(password) = pgpass_password(&config, env)? {
             config.password(password);
         }
     }
@@ -448,15 +448,79 @@ pub fn redact_urls(text: &str) -> String {
     out
 }
 
+/// Socket directories libpq is built with (Debian's, upstream's): a socket there is matched in
+/// .pgpass as `localhost`, any other by its path.
+const DEFAULT_SOCKET_DIRS: &[&str] = &["/var/run/postgresql", "/run/postgresql", "/tmp"];
+
 /// The password ~/.pgpass (or PGPASSFILE) has for this connection, as libpq finds it: the
 /// first line whose host, port, database and user match (`*` matches any). A file others can
-/// read is ignored, with a warning, as libpq does.
-fn pgpass_password(config: &Config, env: Env) -> Option<String> {
+/// read is ignored, with a warning, as libpq does. The driver sends one password to whichever
+/// host answers, so several hosts must have the same one (libpq looks one up per host).
+fn pgpass_password(config: &Config, env: Env) -> Result<Option<String>> {
+    let Some((path, text)) = pgpass_file(env) else {
+        return Ok(None);
+    };
+    let user = config.get_user().unwrap_or_default();
+    let db = config.get_dbname().unwrap_or(user);
+    let ports = config.get_ports();
+    let found: Vec<(String, Option<String>)> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| {
+            let host = match host {
+                Host::Tcp(name) => name.clone(),
+                Host::Unix(dir)
+                    if DEFAULT_SOCKET_DIRS
+                        .iter()
+                        .any(|d| dir.as_path() == Path::new(d)) =>
+                {
+                    "localhost".into()
+                }
+                Host::Unix(dir) => dir.display().to_string(),
+            };
+            let port = ports
+                .get(i)
+                .or(ports.first())
+                .copied()
+                .unwrap_or(5432)
+                .to_string();
+            let wanted = [host.as_str(), port.as_str(), db, user];
+            let password = text
+                .lines()
+                .filter(|line| !line.starts_with('#'))
+                .filter_map(pgpass_fields)
+                .find(|fields| {
+                    fields[..4]
+                        .iter()
+                        .zip(wanted)
+                        .all(|(field, value)| field == "*" || field == value)
+                })
+                .map(|mut fields| fields.swap_remove(4));
+            (host, password)
+        })
+        .collect();
+    match found.split_first() {
+        Some(((_, first), rest)) if rest.iter().all(|(_, p)| p == first) => Ok(first.clone()),
+        None => Ok(None),
+        Some(_) => Err(Error::usage(format!(
+            "{} has no single password for the hosts {} (pgml-cli sends the same one to each): give it in the URL or PGPASSWORD",
+            path.display(),
+            found.iter().map(|(host, _)| host.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// The password file and its text, unless missing, too large, or readable by others.
+fn pgpass_file(env: Env) -> Option<(PathBuf, String)> {
     let path = match env("PGPASSFILE") {
         Some(path) => PathBuf::from(path),
         None => PathBuf::from(env("HOME")?).join(".pgpass"),
     };
     let metadata = std::fs::metadata(&path).ok()?;
+    if !metadata.is_file() || metadata.len() > 1 << 20 {
+        return None;
+    }
     {
         use std::os::unix::fs::PermissionsExt;
         if metadata.permissions().mode() & 0o077 != 0 {
@@ -467,34 +531,8 @@ fn pgpass_password(config: &Config, env: Env) -> Option<String> {
             return None;
         }
     }
-    if !metadata.is_file() || metadata.len() > 1 << 20 {
-        return None;
-    }
     let text = std::fs::read_to_string(&path).ok()?;
-    let host = match config.get_hosts().first()? {
-        Host::Tcp(name) => name.clone(),
-        // libpq matches a socket directory as `localhost`.
-        Host::Unix(_) => "localhost".into(),
-    };
-    let port = config
-        .get_ports()
-        .first()
-        .copied()
-        .unwrap_or(5432)
-        .to_string();
-    let user = config.get_user().unwrap_or_default();
-    let db = config.get_dbname().unwrap_or(user);
-    let wanted = [host.as_str(), port.as_str(), db, user];
-    text.lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(pgpass_fields)
-        .find(|fields| {
-            fields[..4]
-                .iter()
-                .zip(wanted)
-                .all(|(field, value)| field == "*" || field == value)
-        })
-        .map(|mut fields| fields.swap_remove(4))
+    Some((path, text))
 }
 
 /// A .pgpass line's five fields, `\:` and `\\` unescaped; `None` for a line with fewer.
@@ -741,6 +779,58 @@ mod tests {
             ])
         );
         assert_eq!(pgpass_fields("h:1:db:u"), None);
+    }
+
+    /// Found by review: the first host's .pgpass password was sent to every host of the URL,
+    /// and a socket directory was always matched as `localhost`.
+    #[test]
+    fn pgpass_per_host() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pgpass");
+        std::fs::write(
+            &file,
+            "h1:*:*:*:pw-1\nh2:*:*:*:pw-2\nh3:*:*:*:pw-1\n/run/sock:*:*:*:sock\nlocalhost:*:*:*:local\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let file = file.to_str().unwrap().to_string();
+        let password = |url: &str| {
+            config(url, &|name: &str| {
+                (name == "PGPASSFILE").then(|| file.clone())
+            })
+            .map(|(c, _)| {
+                c.get_password()
+                    .map(|p| String::from_utf8(p.to_vec()).unwrap())
+            })
+        };
+        assert_eq!(
+            password("postgresql://h1/db").unwrap().as_deref(),
+            Some("pw-1")
+        );
+        assert_eq!(
+            password("postgresql://h1,h3/db").unwrap().as_deref(),
+            Some("pw-1")
+        );
+        let err = password("postgresql://h1,h2/db").unwrap_err().to_string();
+        assert!(
+            err.contains("no single password for the hosts h1, h2"),
+            "{err}"
+        );
+        assert!(!err.contains("pw-"), "{err}");
+        assert!(password("postgresql://h1,nowhere/db").is_err());
+        assert_eq!(
+            password("postgresql:///db?host=/run/sock")
+                .unwrap()
+                .as_deref(),
+            Some("sock")
+        );
+        assert_eq!(
+            password("postgresql:///db?host=/var/run/postgresql")
+                .unwrap()
+                .as_deref(),
+            Some("local")
+        );
     }
 
     #[test]
