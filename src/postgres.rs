@@ -369,6 +369,8 @@ fn display(config: &Config) -> String {
         .enumerate()
         .map(|(i, host)| {
             let name = match host {
+                // An IPv6 address in brackets, as in a URL: `[::1]:5432`.
+                Host::Tcp(name) if name.contains(':') => format!("[{name}]"),
                 Host::Tcp(name) => name.clone(),
                 Host::Unix(path) => path.display().to_string(),
             };
@@ -710,6 +712,10 @@ mod tests {
         assert_eq!(
             display(&c("postgresql://h/db").unwrap()),
             "postgresql://postgres@h:5432/db"
+        );
+        assert_eq!(
+            display(&c("postgresql://[::1]:6/db").unwrap()),
+            "postgresql://postgres@[::1]:6/db"
         );
         // Found by review: a URL naming its server in parameters took DATABASE_URL's server
         // first, and its password with it.

@@ -518,6 +518,13 @@ fn bad_input_is_one_line_and_a_documented_exit_code() {
             3,
             "read-only transaction",
         ),
+        // Found by review: exit 1, as if the connection had failed.
+        (
+            url.clone(),
+            vec!["--query", "SELECT $1::float8 AS x, y FROM t"],
+            3,
+            "takes parameters ($1...)",
+        ),
         (
             format!("{url}?table=blobs"),
             vec![],

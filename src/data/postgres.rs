@@ -429,6 +429,12 @@ impl PgReader {
             (None, None) => unreachable!("PgSource::new requires a table or a query"),
         };
         let statement = client.prepare(&sql).map_err(db_error)?;
+        if !statement.params().is_empty() {
+            return Err(Error::data(
+                &source,
+                "the query takes parameters ($1...), and pgml-cli passes none: write the values into the SQL",
+            ));
+        }
         let header: Vec<(String, Type)> = statement
             .columns()
             .iter()
