@@ -518,6 +518,17 @@ fn bad_input_is_one_line_and_a_documented_exit_code() {
             3,
             "read-only transaction",
         ),
+        // Found by review: a 200 MB text cell was a category, in the model file too (CSV
+        // refuses a record over 64 MiB).
+        (
+            url.clone(),
+            vec![
+                "--query",
+                "SELECT repeat('a', 70000000) AS s, x, y FROM t LIMIT 1",
+            ],
+            3,
+            "row 1 is longer than 64 MiB",
+        ),
         // Found by review: exit 1, as if the connection had failed.
         (
             url.clone(),

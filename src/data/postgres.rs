@@ -12,7 +12,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
 use postgres::Client;
 
-use super::csv::{Chunk, Columns};
+use super::csv::{Chunk, Columns, MAX_RECORD_MIB};
 use super::table::RawColumn;
 use super::{quote, MAX_MAGNITUDE};
 use crate::error::{Error, Result};
@@ -570,12 +570,13 @@ impl Stream {
                     break;
                 }
             }
-            let done = chunk.rows < self.chunk_rows && bytes < CHUNK_BYTES;
-            if chunk.rows > 0 && send.send(Ok(chunk)).is_err() {
-                return;
-            }
+            // A chunk that failed may end in part of a row (its first columns taken): not sent.
             if let Some(e) = failed {
                 let _ = send.send(Err(e));
+                return;
+            }
+            let done = chunk.rows < self.chunk_rows && bytes < CHUNK_BYTES;
+            if chunk.rows > 0 && send.send(Ok(chunk)).is_err() {
                 return;
             }
             if done {
@@ -601,6 +602,22 @@ impl Stream {
         chunk: &mut Chunk,
         bytes: &mut usize,
     ) -> Result<()> {
+        // A row as long as CSV refuses: one text cell of a few hundred MiB would otherwise be a
+        // category in memory several times over, and in the model file.
+        let size: usize = self
+            .indices
+            .iter()
+            .map(|&i| match row.try_get::<_, Option<Raw>>(i) {
+                Ok(Some(Raw(raw))) => raw.len(),
+                _ => 0,
+            })
+            .sum();
+        if size > MAX_RECORD_MIB << 20 {
+            return Err(Error::data(
+                &self.source,
+                format!("row {number} is longer than {MAX_RECORD_MIB} MiB: leave out its long columns, or cut them in a --query"),
+            ));
+        }
         for (j, (&i, &ty)) in self.indices.iter().zip(&self.types).enumerate() {
             let cell = row
                 .try_get::<_, Option<Raw>>(i)
