@@ -673,6 +673,13 @@ impl SqlValue {
         if text.is_empty() && ty != Column::Text {
             return Ok(SqlValue::Null);
         }
+        if text.contains('\0') {
+            // Named here: the server's refusal names neither the column nor the value.
+            return Err(format!(
+                "{} holds a NUL character, which PostgreSQL text cannot",
+                quote(text)
+            ));
+        }
         let parsed = match ty {
             Column::Integer => text.trim().parse().ok().map(SqlValue::Int8),
             Column::Float => text.trim().parse().ok().map(SqlValue::Float8),
@@ -926,6 +933,16 @@ mod tests {
         );
         assert!(numeric_text(&[0, 5, 0, 0, 0, 0, 0, 0], false).is_err());
         assert!(numeric_text(&[0, 1], false).is_err());
+    }
+
+    #[test]
+    fn a_nul_in_output_text_is_named() {
+        let err = SqlValue::parse("a\0b", Column::Text).unwrap_err();
+        assert!(err.contains("NUL character"), "{err}");
+        assert!(matches!(
+            SqlValue::parse("ab", Column::Text),
+            Ok(SqlValue::Text(t)) if t == "ab"
+        ));
     }
 
     #[test]
