@@ -640,6 +640,13 @@ pub fn quote_table(name: &str) -> std::result::Result<String, String> {
     if parts.iter().any(|p| p.is_empty() || p.contains('\0')) {
         return Err("is not a table name (write schema.name or name)".into());
     }
+    // PostgreSQL cuts longer names (with a notice nobody sees): a table written under another
+    // name than the one asked for, or another table read.
+    if parts.iter().any(|p| p.len() > MAX_NAME_BYTES) {
+        return Err(format!(
+            "has a name longer than PostgreSQL's {MAX_NAME_BYTES} bytes"
+        ));
+    }
     Ok(parts
         .iter()
         .map(|p| quote_identifier(p))
@@ -663,6 +670,9 @@ pub fn table_identity(
         )?
         .try_get(0)
 }
+
+/// The longest name PostgreSQL keeps (NAMEDATALEN - 1, as built by default).
+const MAX_NAME_BYTES: usize = 63;
 
 /// A name as an SQL identifier, in double quotes.
 pub fn quote_identifier(name: &str) -> String {
@@ -851,6 +861,9 @@ mod tests {
             Ok(r#""t; drop table x""#.into())
         );
         assert!(quote_table("a.b.c").is_err());
+        // Found by review: the server cut a 70-byte output table's name to 63 bytes.
+        assert!(quote_table(&"b".repeat(64)).is_err());
+        assert!(quote_table(&format!("s.{}", "b".repeat(63))).is_ok());
         assert!(quote_table("a.").is_err());
         assert!(quote_table(r#""a"b"#).is_err());
         assert_eq!(
