@@ -40,9 +40,11 @@ pub enum Error {
 const MAX_MESSAGE_CHARS: usize = 2000;
 
 /// `text` on one line: control and invisible characters (newlines, terminal escapes, bidi
-/// overrides) shown escaped, and cut to `MAX_MESSAGE_CHARS` characters. The last line of defence
-/// for anything printed to stderr; single values from the input are quoted by `data::quote`.
+/// overrides) shown escaped, passwords cut from PostgreSQL URLs, and cut to `MAX_MESSAGE_CHARS`
+/// characters. The last line of defence for anything printed to stderr; single values from the
+/// input are quoted by `data::quote`.
 pub fn one_line(text: &str) -> String {
+    let text = crate::postgres::redact_urls(text);
     let mut line = String::with_capacity(text.len().min(MAX_MESSAGE_CHARS));
     for (i, c) in text.chars().enumerate() {
         if i == MAX_MESSAGE_CHARS {

@@ -254,11 +254,18 @@ impl PredictionWriter {
         })
     }
 
-    /// Creates the table `?table=` of `url` names, with these columns and types.
-    pub fn table(url: &str, columns: Vec<String>, types: Vec<Type>, replace: bool) -> Result<Self> {
+    /// Creates the table `?table=` of `url` names, with these columns and types; `reading` is
+    /// the identity of the table the rows come from, which `replace` must not drop.
+    pub fn table(
+        url: &str,
+        columns: Vec<String>,
+        types: Vec<Type>,
+        replace: bool,
+        reading: Option<&str>,
+    ) -> Result<Self> {
         let definitions: Vec<(String, Type)> =
             columns.iter().cloned().zip(types.iter().copied()).collect();
-        let writer = TableWriter::create(url, &definitions, replace)?;
+        let writer = TableWriter::create(url, &definitions, replace, reading)?;
         Ok(PredictionWriter {
             columns,
             precision: None,

@@ -29,7 +29,10 @@ pub fn install_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("pgml-cli: internal error: {message}{location} (please report this)");
+        eprintln!(
+            "pgml-cli: internal error: {}{location} (please report this)",
+            crate::error::one_line(&message)
+        );
     }));
 }
 

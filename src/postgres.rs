@@ -3,7 +3,7 @@
 //! libpq's `PG*` variables and `~/.pgpass`. The password never leaves this module: every message
 //! and model header shows the URL as `display` builds it, without one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -285,18 +285,23 @@ type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 /// The driver's configuration for `url`, completed as libpq would.
 fn config(url: &str, env: Env) -> Result<(Config, Verify)> {
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    // `postgresql://` or `postgresql:///` alone: everything from DATABASE_URL when set.
+    let key = |p: &str| {
+        p.split_once('=')
+            .map_or(p.to_string(), |(k, _)| k.to_string())
+    };
+    // `postgresql://` or `postgresql:///` alone: everything from DATABASE_URL when set. Not when
+    // its parameters name the server (`?host=/run/sock`): that server would come after
+    // DATABASE_URL's, which would also lend it its password.
     let bare = base
         .split_once("://")
-        .is_some_and(|(_, rest)| rest.trim_end_matches('/').is_empty());
+        .is_some_and(|(_, rest)| rest.trim_end_matches('/').is_empty())
+        && !query.split('&').any(|p| {
+            ["host", "hostaddr", "port", "user", "dbname", "password"].contains(&key(p).as_str())
+        });
     let database_url = env("DATABASE_URL").filter(|u| bare && is_url(u));
     let (base, base_query) = match &database_url {
         Some(u) => u.split_once('?').unwrap_or((u, "")),
         None => (base, ""),
-    };
-    let key = |p: &str| {
-        p.split_once('=')
-            .map_or(p.to_string(), |(k, _)| k.to_string())
     };
     let value = |name: &str, params: &[&str]| -> Option<String> {
         params
@@ -388,7 +393,7 @@ fn config(url: &str, env: Env) -> Result<(Config, Verify)> {
     if config.get_password().is_none() {
         if let Some(password) = env("PGPASSWORD") {
             config.password(password);
-        } else if let Some(password) = pgpass_password(&config, env) {
+        } else if let Some(password) = pgpass_password(&config, env)? {
             config.password(password);
         }
     }
@@ -412,6 +417,8 @@ fn display(config: &Config) -> String {
         .enumerate()
         .map(|(i, host)| {
             let name = match host {
+                // An IPv6 address in brackets, as in a URL: `[::1]:5432`.
+                Host::Tcp(name) if name.contains(':') => format!("[{name}]"),
                 Host::Tcp(name) => name.clone(),
                 Host::Unix(path) => path.display().to_string(),
             };
@@ -441,8 +448,13 @@ pub fn redacted(url: &str) -> String {
         }
         None => rest.to_string(),
     };
-    let Some((path, query)) = rest.split_once('?') else {
-        return format!("{scheme}://{rest}");
+    format!("{scheme}://{}", without_password_parameter(&rest))
+}
+
+/// `url` with the value of a `password` query parameter cut, however its name is encoded.
+fn without_password_parameter(url: &str) -> String {
+    let Some((path, query)) = url.split_once('?') else {
+        return url.to_string();
     };
     let query: Vec<String> = query
         .split('&')
@@ -453,18 +465,112 @@ pub fn redacted(url: &str) -> String {
             _ => p.to_string(),
         })
         .collect();
-    format!("{scheme}://{path}?{}", query.join("&"))
+    format!("{path}?{}", query.join("&"))
 }
+
+/// `text` with the password cut from every PostgreSQL URL in it (each up to the next blank or
+/// quote): the last line of defence for messages that echo a URL typed where a file was
+/// expected (`--model postgresql://u:pw@...`). URLs as `display` shows them are left whole.
+pub fn redact_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("postgres") {
+        let (before, from) = rest.split_at(start);
+        out.push_str(before);
+        let end = from
+            .find(|c: char| c.is_whitespace() || c == '\'' || c == '"')
+            .unwrap_or(from.len());
+        let (url, after) = from.split_at(end);
+        // A password is typed after a colon before the first `@`; a shown URL has none there
+        // (and may have an `@` in its table name, which `redacted` would cut at).
+        let password = url
+            .split_once("://")
+            .and_then(|(_, r)| r.split_once('@'))
+            .is_some_and(|(userinfo, _)| userinfo.contains(':'));
+        match (is_url(url), password) {
+            (true, true) => out.push_str(&redacted(url)),
+            (true, false) => out.push_str(&without_password_parameter(url)),
+            (false, _) => out.push_str(url),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Socket directories libpq is built with (Debian's, upstream's): a socket there is matched in
+/// .pgpass as `localhost`, any other by its path.
+const DEFAULT_SOCKET_DIRS: &[&str] = &["/var/run/postgresql", "/run/postgresql", "/tmp"];
 
 /// The password ~/.pgpass (or PGPASSFILE) has for this connection, as libpq finds it: the
 /// first line whose host, port, database and user match (`*` matches any). A file others can
-/// read is ignored, with a warning, as libpq does.
-fn pgpass_password(config: &Config, env: Env) -> Option<String> {
+/// read is ignored, with a warning, as libpq does. The driver sends one password to whichever
+/// host answers, so several hosts must have the same one (libpq looks one up per host).
+fn pgpass_password(config: &Config, env: Env) -> Result<Option<String>> {
+    let Some((path, text)) = pgpass_file(env) else {
+        return Ok(None);
+    };
+    let user = config.get_user().unwrap_or_default();
+    let db = config.get_dbname().unwrap_or(user);
+    let ports = config.get_ports();
+    let found: Vec<(String, Option<String>)> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| {
+            let host = match host {
+                Host::Tcp(name) => name.clone(),
+                Host::Unix(dir)
+                    if DEFAULT_SOCKET_DIRS
+                        .iter()
+                        .any(|d| dir.as_path() == Path::new(d)) =>
+                {
+                    "localhost".into()
+                }
+                Host::Unix(dir) => dir.display().to_string(),
+            };
+            let port = ports
+                .get(i)
+                .or(ports.first())
+                .copied()
+                .unwrap_or(5432)
+                .to_string();
+            let wanted = [host.as_str(), port.as_str(), db, user];
+            let password = text
+                .lines()
+                .filter(|line| !line.starts_with('#'))
+                .filter_map(pgpass_fields)
+                .find(|fields| {
+                    fields[..4]
+                        .iter()
+                        .zip(wanted)
+                        .all(|(field, value)| field == "*" || field == value)
+                })
+                .map(|mut fields| fields.swap_remove(4));
+            (host, password)
+        })
+        .collect();
+    match found.split_first() {
+        Some(((_, first), rest)) if rest.iter().all(|(_, p)| p == first) => Ok(first.clone()),
+        None => Ok(None),
+        Some(_) => Err(Error::usage(format!(
+            "{} has no single password for the hosts {} (pgml-cli sends the same one to each): give it in the URL or PGPASSWORD",
+            path.display(),
+            found.iter().map(|(host, _)| host.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// The password file and its text, unless missing, too large, or readable by others.
+fn pgpass_file(env: Env) -> Option<(PathBuf, String)> {
     let path = match env("PGPASSFILE") {
         Some(path) => PathBuf::from(path),
         None => PathBuf::from(env("HOME")?).join(".pgpass"),
     };
     let metadata = std::fs::metadata(&path).ok()?;
+    if !metadata.is_file() || metadata.len() > 1 << 20 {
+        return None;
+    }
     {
         use std::os::unix::fs::PermissionsExt;
         if metadata.permissions().mode() & 0o077 != 0 {
@@ -475,34 +581,8 @@ fn pgpass_password(config: &Config, env: Env) -> Option<String> {
             return None;
         }
     }
-    if !metadata.is_file() || metadata.len() > 1 << 20 {
-        return None;
-    }
     let text = std::fs::read_to_string(&path).ok()?;
-    let host = match config.get_hosts().first()? {
-        Host::Tcp(name) => name.clone(),
-        // libpq matches a socket directory as `localhost`.
-        Host::Unix(_) => "localhost".into(),
-    };
-    let port = config
-        .get_ports()
-        .first()
-        .copied()
-        .unwrap_or(5432)
-        .to_string();
-    let user = config.get_user().unwrap_or_default();
-    let db = config.get_dbname().unwrap_or(user);
-    let wanted = [host.as_str(), port.as_str(), db, user];
-    text.lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(pgpass_fields)
-        .find(|fields| {
-            fields[..4]
-                .iter()
-                .zip(wanted)
-                .all(|(field, value)| field == "*" || field == value)
-        })
-        .map(|mut fields| fields.swap_remove(4))
+    Some((path, text))
 }
 
 /// A .pgpass line's five fields, `\:` and `\\` unescaped; `None` for a line with fewer.
@@ -608,12 +688,39 @@ pub fn quote_table(name: &str) -> std::result::Result<String, String> {
     if parts.iter().any(|p| p.is_empty() || p.contains('\0')) {
         return Err("is not a table name (write schema.name or name)".into());
     }
+    // PostgreSQL cuts longer names (with a notice nobody sees): a table written under another
+    // name than the one asked for, or another table read.
+    if parts.iter().any(|p| p.len() > MAX_NAME_BYTES) {
+        return Err(format!(
+            "has a name longer than PostgreSQL's {MAX_NAME_BYTES} bytes"
+        ));
+    }
     Ok(parts
         .iter()
         .map(|p| quote_identifier(p))
         .collect::<Vec<_>>()
         .join("."))
 }
+
+/// What names the table `quoted` (`quote_table`) on the server `client` is connected to, so
+/// that two URLs spelling it differently (a host alias, `t` and `public.t`) are seen to be one:
+/// the server's start time, the database's and the table's OIDs. `None` where there is no such
+/// table.
+pub fn table_identity(
+    client: &mut impl postgres::GenericClient,
+    quoted: &str,
+) -> std::result::Result<Option<String>, postgres::Error> {
+    client
+        .query_one(
+            "SELECT pg_postmaster_start_time()::text || '/' || d.oid || '/' || to_regclass($1)::oid
+             FROM pg_database d WHERE d.datname = current_database()",
+            &[&quoted],
+        )?
+        .try_get(0)
+}
+
+/// The longest name PostgreSQL keeps (NAMEDATALEN - 1, as built by default).
+const MAX_NAME_BYTES: usize = 63;
 
 /// A name as an SQL identifier, in double quotes.
 pub fn quote_identifier(name: &str) -> String {
@@ -664,6 +771,20 @@ mod tests {
             display(&c("postgresql://h/db").unwrap()),
             "postgresql://postgres@h:5432/db"
         );
+        assert_eq!(
+            display(&c("postgresql://[::1]:6/db").unwrap()),
+            "postgresql://postgres@[::1]:6/db"
+        );
+        // Found by review: a URL naming its server in parameters took DATABASE_URL's server
+        // first, and its password with it.
+        let config = c("postgresql:///?host=/run/sock&table=t").unwrap();
+        assert_eq!(
+            display(&config),
+            "postgresql://postgres@/run/sock:5432/postgres"
+        );
+        assert_eq!(config.get_password(), None);
+        let config = c("postgresql://?dbname=x&user=u").unwrap();
+        assert_eq!(display(&config), "postgresql://u@other:5432/x");
     }
 
     #[test]
@@ -698,6 +819,15 @@ mod tests {
             redacted("postgresql://u:p/w@h:5/db?table=t"),
             "postgresql://u@h:5/db?table=t"
         );
+        // Found by review: a URL typed where a file was expected was echoed whole.
+        assert_eq!(
+            redact_urls(
+                "postgresql://u:hunter2@h/db?table=t: No such file; 'postgres://:hunter2@h' \
+                 postgresql://u@h:5/db?table=a@b postgres postgresql://h/db?password=hunter2"
+            ),
+            "postgresql://u@h/db?table=t: No such file; 'postgres://@h' \
+             postgresql://u@h:5/db?table=a@b postgres postgresql://h/db?password=..."
+        );
     }
 
     #[test]
@@ -715,6 +845,58 @@ mod tests {
         assert_eq!(pgpass_fields("h:1:db:u"), None);
     }
 
+    /// Found by review: the first host's .pgpass password was sent to every host of the URL,
+    /// and a socket directory was always matched as `localhost`.
+    #[test]
+    fn pgpass_per_host() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pgpass");
+        std::fs::write(
+            &file,
+            "h1:*:*:*:pw-1\nh2:*:*:*:pw-2\nh3:*:*:*:pw-1\n/run/sock:*:*:*:sock\nlocalhost:*:*:*:local\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let file = file.to_str().unwrap().to_string();
+        let password = |url: &str| {
+            config(url, &|name: &str| {
+                (name == "PGPASSFILE").then(|| file.clone())
+            })
+            .map(|(c, _)| {
+                c.get_password()
+                    .map(|p| String::from_utf8(p.to_vec()).unwrap())
+            })
+        };
+        assert_eq!(
+            password("postgresql://h1/db").unwrap().as_deref(),
+            Some("pw-1")
+        );
+        assert_eq!(
+            password("postgresql://h1,h3/db").unwrap().as_deref(),
+            Some("pw-1")
+        );
+        let err = password("postgresql://h1,h2/db").unwrap_err().to_string();
+        assert!(
+            err.contains("no single password for the hosts h1, h2"),
+            "{err}"
+        );
+        assert!(!err.contains("pw-"), "{err}");
+        assert!(password("postgresql://h1,nowhere/db").is_err());
+        assert_eq!(
+            password("postgresql:///db?host=/run/sock")
+                .unwrap()
+                .as_deref(),
+            Some("sock")
+        );
+        assert_eq!(
+            password("postgresql:///db?host=/var/run/postgresql")
+                .unwrap()
+                .as_deref(),
+            Some("local")
+        );
+    }
+
     #[test]
     fn table_names_are_quoted() {
         assert_eq!(
@@ -727,6 +909,9 @@ mod tests {
             Ok(r#""t; drop table x""#.into())
         );
         assert!(quote_table("a.b.c").is_err());
+        // Found by review: the server cut a 70-byte output table's name to 63 bytes.
+        assert!(quote_table(&"b".repeat(64)).is_err());
+        assert!(quote_table(&format!("s.{}", "b".repeat(63))).is_ok());
         assert!(quote_table("a.").is_err());
         assert!(quote_table(r#""a"b"#).is_err());
         assert_eq!(

@@ -196,7 +196,7 @@ fn open_output(
     }
     match request.output.as_deref().and_then(|o| o.to_str()) {
         Some(url) if crate::postgres::is_url(url) => {
-            PredictionWriter::table(url, columns, types, request.replace)
+            PredictionWriter::table(url, columns, types, request.replace, reader.pg_table())
         }
         _ => PredictionWriter::create(
             request.output.as_deref(),

@@ -954,6 +954,14 @@ impl Reader {
         }
     }
 
+    /// The identity of the PostgreSQL table read (`crate::postgres::table_identity`), if any.
+    pub fn pg_table(&self) -> Option<&str> {
+        match self {
+            Reader::Postgres(r) => r.table.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The next chunk, or `None` at the end.
     pub fn read_chunk(&mut self) -> Result<Option<csv::Chunk>> {
         match self {

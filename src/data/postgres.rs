@@ -12,12 +12,12 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
 use postgres::Client;
 
-use super::csv::{Chunk, Columns};
+use super::csv::{Chunk, Columns, MAX_RECORD_MIB};
 use super::table::RawColumn;
 use super::{quote, MAX_MAGNITUDE};
 use crate::error::{Error, Result};
 use crate::output::Type as Column;
-use crate::postgres::{connect, error, quote_identifier, quote_table, table_param};
+use crate::postgres::{connect, error, quote_identifier, quote_table, table_identity, table_param};
 
 /// Most bytes of cells in one chunk, as for CSV: memory stays flat whatever the row width.
 const CHUNK_BYTES: usize = 8 << 20;
@@ -207,7 +207,9 @@ impl<'a> FromSql<'a> for Raw<'a> {
 /// Microseconds and days from 2000-01-01 (PostgreSQL's epoch) to 1970-01-01.
 const PG_EPOCH_DAYS: i64 = 10_957;
 
-fn decode(ty: PgType, raw: &[u8]) -> std::result::Result<Value, String> {
+/// A cell of type `ty`; a `kept` one (copied to the output, such as a key) that is a numeric
+/// keeps its exact text.
+fn decode(ty: PgType, raw: &[u8], kept: bool) -> std::result::Result<Value, String> {
     let fixed = |n: usize| -> std::result::Result<&[u8], String> {
         if raw.len() == n {
             Ok(raw)
@@ -229,7 +231,8 @@ fn decode(ty: PgType, raw: &[u8]) -> std::result::Result<Value, String> {
         PgType::Int8 => Value::Integer(i64::from_be_bytes(fixed(8)?.try_into().unwrap())),
         PgType::Float4 => Value::Float4(f32::from_be_bytes(fixed(4)?.try_into().unwrap())),
         PgType::Float8 => Value::Number(f64::from_be_bytes(fixed(8)?.try_into().unwrap())),
-        PgType::Numeric => Value::Decimal(numeric_text(raw)?),
+        PgType::Numeric if kept => Value::Text(numeric_text(raw, true)?),
+        PgType::Numeric => Value::Decimal(numeric_text(raw, false)?),
         PgType::Text => Value::Text(text(raw)?),
         PgType::Bpchar => Value::Text(text(raw)?.trim_end_matches(' ').to_string()),
         PgType::Char => Value::Text(text(fixed(1)?)?),
@@ -294,10 +297,11 @@ fn iso_date(days: i64) -> Option<String> {
     })
 }
 
-/// The exact decimal text of a binary numeric: `0.DDDD...e<exponent>` from its base-10000
-/// digits (the number parser then rounds it once, as it would the text psql prints), `NaN`,
-/// `Infinity` or `-Infinity`.
-fn numeric_text(raw: &[u8]) -> std::result::Result<String, String> {
+/// A binary numeric as text: `NaN`, `Infinity`, `-Infinity`, or its exact digits from its
+/// base-10000 ones, in scientific form (`1.2345678e4`, short whatever the magnitude: the number
+/// parser rounds it once, as it would the text psql prints) or, when `plain`, as psql prints it,
+/// with its scale (`12345.678`, `1.10`: a kept column, such as a key, copied digit for digit).
+fn numeric_text(raw: &[u8], plain: bool) -> std::result::Result<String, String> {
     let bad = || {
         format!(
             "the server sent a numeric value of {} bytes that is not one",
@@ -321,19 +325,55 @@ fn numeric_text(raw: &[u8]) -> std::result::Result<String, String> {
         0xF000 => return Ok("-Infinity".into()),
         _ => return Err(bad()),
     };
-    if ndigits == 0 {
-        return Ok("0".into());
-    }
-    let mut text = String::from(if negative { "-0." } else { "0." });
+    let mut digits = String::with_capacity(4 * ndigits);
     for i in 0..ndigits {
         let digit = word(4 + i)?;
         if digit > 9999 {
             return Err(bad());
         }
-        text.push_str(&format!("{digit:04}"));
+        digits.push_str(&format!("{digit:04}"));
     }
-    text.push_str(&format!("e{}", (i64::from(weight) + 1) * 4));
-    Ok(text)
+    // The value is 0.<digits> x 10^point.
+    let point = 4 * (i64::from(weight) + 1);
+    let sign = if negative { "-" } else { "" };
+    if plain {
+        let scale = usize::from(word(3)? & 0x3FFF);
+        let whole = match usize::try_from(point) {
+            Ok(n) if n > 0 => {
+                let mut whole: String = digits.chars().take(n).collect();
+                whole.extend(std::iter::repeat_n('0', n - whole.len()));
+                whole.trim_start_matches('0').to_string()
+            }
+            _ => String::new(),
+        };
+        let mut fraction = match usize::try_from(point) {
+            Ok(n) => digits.get(n..).unwrap_or_default().to_string(),
+            Err(_) => "0".repeat(point.unsigned_abs() as usize) + &digits,
+        };
+        fraction.truncate(scale);
+        fraction.extend(std::iter::repeat_n('0', scale - fraction.len()));
+        let whole = if whole.is_empty() { "0" } else { &whole };
+        let sign = if whole == "0" && fraction.bytes().all(|b| b == b'0') {
+            ""
+        } else {
+            sign
+        };
+        return Ok(match scale {
+            0 => format!("{sign}{whole}"),
+            _ => format!("{sign}{whole}.{fraction}"),
+        });
+    }
+    let significant = digits.trim_start_matches('0');
+    let exponent = point - (digits.len() - significant.len()) as i64 - 1;
+    let significant = significant.trim_end_matches('0');
+    if significant.is_empty() {
+        return Ok("0".into());
+    }
+    let (first, rest) = significant.split_at(1);
+    Ok(match rest {
+        "" => format!("{sign}{first}e{exponent}"),
+        _ => format!("{sign}{first}.{rest}e{exponent}"),
+    })
 }
 
 impl Value {
@@ -355,8 +395,8 @@ impl Value {
         match self {
             Value::Missing => String::new(),
             Value::Integer(i) => i.to_string(),
-            Value::Float4(v) => v.to_string(),
-            Value::Number(v) => v.to_string(),
+            Value::Float4(v) => float_text(v.into(), v.to_string()),
+            Value::Number(v) => float_text(v, v.to_string()),
             Value::Bool(b) => if b { "t" } else { "f" }.into(),
             Value::Text(t) => t,
             Value::Decimal(d) => match d.parse::<f64>() {
@@ -364,6 +404,16 @@ impl Value {
                 _ => d,
             },
         }
+    }
+}
+
+/// A float's `text`, but NaN and the infinities as psql prints them.
+fn float_text(v: f64, text: String) -> String {
+    match v {
+        v if v.is_nan() => "NaN".into(),
+        f64::INFINITY => "Infinity".into(),
+        f64::NEG_INFINITY => "-Infinity".into(),
+        _ => text,
     }
 }
 
@@ -386,6 +436,8 @@ pub struct PgReader {
     pub kept_names: Vec<String>,
     /// The output-table column each kept column becomes.
     pub kept_types: Vec<Column>,
+    /// The table read (`table_identity`): `--replace` must not drop it.
+    pub table: Option<String>,
 }
 
 impl PgReader {
@@ -404,7 +456,17 @@ impl PgReader {
             ),
             None => None,
         };
+        let identity = match &table {
+            Some(table) => table_identity(&mut client, table).map_err(db_error)?,
+            None => None,
+        };
         let statement = client.prepare(&pg.sql()?).map_err(db_error)?;
+        if !statement.params().is_empty() {
+            return Err(Error::data(
+                &source,
+                "the query takes parameters ($1...), and pgml-cli passes none: write the values into the SQL",
+            ));
+        }
         let header: Vec<(String, Type)> = statement
             .columns()
             .iter()
@@ -471,6 +533,7 @@ impl PgReader {
             target_names: wanted.target_names,
             kept_names: wanted.kept_names,
             kept_types,
+            table: identity,
         })
     }
 
@@ -539,12 +602,13 @@ impl Stream {
                     break;
                 }
             }
-            let done = chunk.rows < self.chunk_rows && bytes < CHUNK_BYTES;
-            if chunk.rows > 0 && send.send(Ok(chunk)).is_err() {
-                return;
-            }
+            // A chunk that failed may end in part of a row (its first columns taken): not sent.
             if let Some(e) = failed {
                 let _ = send.send(Err(e));
+                return;
+            }
+            let done = chunk.rows < self.chunk_rows && bytes < CHUNK_BYTES;
+            if chunk.rows > 0 && send.send(Ok(chunk)).is_err() {
                 return;
             }
             if done {
@@ -570,6 +634,22 @@ impl Stream {
         chunk: &mut Chunk,
         bytes: &mut usize,
     ) -> Result<()> {
+        // A row as long as CSV refuses: one text cell of a few hundred MiB would otherwise be a
+        // category in memory several times over, and in the model file.
+        let size: usize = self
+            .indices
+            .iter()
+            .map(|&i| match row.try_get::<_, Option<Raw>>(i) {
+                Ok(Some(Raw(raw))) => raw.len(),
+                _ => 0,
+            })
+            .sum();
+        if size > MAX_RECORD_MIB << 20 {
+            return Err(Error::data(
+                &self.source,
+                format!("row {number} is longer than {MAX_RECORD_MIB} MiB: leave out its long columns, or cut them in a --query"),
+            ));
+        }
         for (j, (&i, &ty)) in self.indices.iter().zip(&self.types).enumerate() {
             let cell = row
                 .try_get::<_, Option<Raw>>(i)
@@ -578,7 +658,7 @@ impl Stream {
                 None => Value::Missing,
                 Some(Raw(raw)) => {
                     *bytes += raw.len();
-                    decode(ty, raw).map_err(|why| {
+                    decode(ty, raw, j >= self.features + self.targets).map_err(|why| {
                         Error::data(
                             &self.source,
                             format!("row {number}, column {}: {why}", quote(&self.names[j])),
@@ -624,6 +704,13 @@ impl SqlValue {
     pub fn parse(text: &str, ty: Column) -> std::result::Result<SqlValue, String> {
         if text.is_empty() && ty != Column::Text {
             return Ok(SqlValue::Null);
+        }
+        if text.contains('\0') {
+            // Named here: the server's refusal names neither the column nor the value.
+            return Err(format!(
+                "{} holds a NUL character, which PostgreSQL text cannot",
+                quote(text)
+            ));
         }
         let parsed = match ty {
             Column::Integer => text.trim().parse().ok().map(SqlValue::Int8),
@@ -681,8 +768,14 @@ pub struct TableWriter {
 
 impl TableWriter {
     /// Creates `?table=` of `url` with these columns (replacing one of that name when
-    /// `replace`), in a transaction that `finish` commits.
-    pub fn create(url: &str, columns: &[(String, Column)], replace: bool) -> Result<TableWriter> {
+    /// `replace`, unless it is the table `reading` identifies: the rows being predicted), in a
+    /// transaction that `finish` commits.
+    pub fn create(
+        url: &str,
+        columns: &[(String, Column)],
+        replace: bool,
+        reading: Option<&str>,
+    ) -> Result<TableWriter> {
         let table = table_param(url).ok_or_else(|| {
             Error::usage("a postgresql:// --output needs ?table=schema.name in the URL")
         })?;
@@ -690,24 +783,7 @@ impl TableWriter {
             .map_err(|why| Error::usage(format!("?table={} {why}", quote(&table))))?;
         let (mut client, shown) = connect(url)?;
         let name = format!("{shown}?table={table}");
-        let definitions: Vec<String> = columns
-            .iter()
-            .map(|(column, ty)| format!("{} {}", quote_identifier(column), sql_type(*ty).name()))
-            .collect();
-        // A table locked by another session (or by this run's own --data, under --replace)
-        // fails after a while instead of waiting forever.
-        let mut sql = format!(
-            "BEGIN; SET LOCAL lock_timeout = '{}s';",
-            LOCK_TIMEOUT_SECONDS
-        );
-        if replace {
-            sql.push_str(&format!("DROP TABLE IF EXISTS {quoted};"));
-        }
-        sql.push_str(&format!(
-            "CREATE TABLE {quoted} ({});",
-            definitions.join(", ")
-        ));
-        client.batch_execute(&sql).map_err(|e| {
+        let failed = |e: postgres::Error| {
             let hint = match e.code() {
                 Some(&postgres::error::SqlState::DUPLICATE_TABLE) => {
                     " (drop it, name another, or give --replace)"
@@ -721,7 +797,39 @@ impl TableWriter {
                 Error::Data(why) => Error::Data(format!("{why}{hint}")),
                 other => other,
             }
-        })?;
+        };
+        // A table locked by another session (or by this run's own --data, under --replace)
+        // fails after a while instead of waiting forever.
+        client
+            .batch_execute(&format!(
+                "BEGIN; SET LOCAL lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'"
+            ))
+            .map_err(failed)?;
+        let definitions: Vec<String> = columns
+            .iter()
+            .map(|(column, ty)| format!("{} {}", quote_identifier(column), sql_type(*ty).name()))
+            .collect();
+        let mut sql = String::new();
+        if replace {
+            // Small tables are read to the end (and their lock released) before the first
+            // prediction: replacing the input would then succeed, and lose it.
+            if reading.is_some()
+                && table_identity(&mut client, &quoted)
+                    .map_err(failed)?
+                    .as_deref()
+                    == reading
+            {
+                return Err(Error::usage(format!(
+                    "--output {name} is the --data table: replacing it with predictions would lose the rows they come from; write them to another table"
+                )));
+            }
+            sql.push_str(&format!("DROP TABLE IF EXISTS {quoted};"));
+        }
+        sql.push_str(&format!(
+            "CREATE TABLE {quoted} ({});",
+            definitions.join(", ")
+        ));
+        client.batch_execute(&sql).map_err(failed)?;
         let copy = format!(
             "COPY {quoted} ({}) FROM STDIN (FORMAT binary)",
             columns
@@ -815,31 +923,75 @@ mod tests {
     fn numerics_decode_to_their_exact_text() {
         // 12345.678: weight 1, digits 1 2345 6780, dscale 3.
         let raw = [0, 3, 0, 1, 0, 0, 0, 3, 0, 1, 0x09, 0x29, 0x1a, 0x7c];
-        let text = numeric_text(&raw).unwrap();
-        assert_eq!(text.parse::<f64>().unwrap(), 12345.678);
-        // -0.0001: weight -1, one digit 1.
+        assert_eq!(numeric_text(&raw, false).unwrap(), "1.2345678e4");
+        assert_eq!(numeric_text(&raw, true).unwrap(), "12345.678");
+        // -0.0001: weight -1, one digit 1, dscale 4.
         let raw = [0, 1, 0xff, 0xff, 0x40, 0, 0, 4, 0, 1];
-        assert_eq!(numeric_text(&raw).unwrap().parse::<f64>().unwrap(), -0.0001);
-        assert_eq!(numeric_text(&[0, 0, 0, 0, 0xC0, 0, 0, 0]).unwrap(), "NaN");
-        assert!(numeric_text(&[0, 5, 0, 0, 0, 0, 0, 0]).is_err());
-        assert!(numeric_text(&[0, 1]).is_err());
+        assert_eq!(numeric_text(&raw, false).unwrap(), "-1e-4");
+        assert_eq!(numeric_text(&raw, true).unwrap(), "-0.0001");
+        assert_eq!(
+            numeric_text(&raw, false).unwrap().parse::<f64>().unwrap(),
+            -0.0001
+        );
+        // Found by review: a numeric key beyond 2^53 was copied through an f64
+        // (12345678901234567890123 as 12345678901234568000000), and 1e200 shown as 0.0001e204.
+        // 12345678901234567890123: weight 5, digits 123 4567 8901 2345 6789 0123.
+        let raw = [
+            0, 6, 0, 5, 0, 0, 0, 0, 0, 0x7b, 0x11, 0xd7, 0x22, 0xc5, 0x09, 0x29, 0x1a, 0x85, 0,
+            0x7b,
+        ];
+        assert_eq!(numeric_text(&raw, true).unwrap(), "12345678901234567890123");
+        assert_eq!(
+            numeric_text(&raw, false).unwrap(),
+            "1.2345678901234567890123e22"
+        );
+        // 1e200: weight 50, one digit 1; 1.10 keeps its scale; 0.00 its zeros.
+        assert_eq!(
+            numeric_text(&[0, 1, 0, 50, 0, 0, 0, 0, 0, 1], false).unwrap(),
+            "1e200"
+        );
+        assert_eq!(
+            numeric_text(&[0, 2, 0, 0, 0, 0, 0, 2, 0, 1, 0x03, 0xe8], true).unwrap(),
+            "1.10"
+        );
+        assert_eq!(
+            numeric_text(&[0, 0, 0, 0, 0, 0, 0, 2], true).unwrap(),
+            "0.00"
+        );
+        assert_eq!(numeric_text(&[0, 0, 0, 0, 0, 0, 0, 2], false).unwrap(), "0");
+        assert_eq!(
+            numeric_text(&[0, 0, 0, 0, 0xC0, 0, 0, 0], true).unwrap(),
+            "NaN"
+        );
+        assert!(numeric_text(&[0, 5, 0, 0, 0, 0, 0, 0], false).is_err());
+        assert!(numeric_text(&[0, 1], false).is_err());
+    }
+
+    #[test]
+    fn a_nul_in_output_text_is_named() {
+        let err = SqlValue::parse("a\0b", Column::Text).unwrap_err();
+        assert!(err.contains("NUL character"), "{err}");
+        assert!(matches!(
+            SqlValue::parse("ab", Column::Text),
+            Ok(SqlValue::Text(t)) if t == "ab"
+        ));
     }
 
     #[test]
     fn dates_and_timestamps_as_iso_text() {
-        let Ok(Value::Text(t)) = decode(PgType::Date, &(-1i32).to_be_bytes()) else {
+        let Ok(Value::Text(t)) = decode(PgType::Date, &(-1i32).to_be_bytes(), false) else {
             panic!()
         };
         assert_eq!(t, "1999-12-31");
         let micros: i64 = 86_400_000_000 + 3_723_000_001;
-        let Ok(Value::Text(t)) = decode(PgType::TimestampTz, &micros.to_be_bytes()) else {
+        let Ok(Value::Text(t)) = decode(PgType::TimestampTz, &micros.to_be_bytes(), false) else {
             panic!()
         };
         assert_eq!(t, "2000-01-02T01:02:03.000001Z");
-        let Ok(Value::Text(t)) = decode(PgType::Timestamp, &i64::MAX.to_be_bytes()) else {
+        let Ok(Value::Text(t)) = decode(PgType::Timestamp, &i64::MAX.to_be_bytes(), false) else {
             panic!()
         };
         assert_eq!(t, "infinity");
-        assert!(decode(PgType::Int4, &[0, 1]).is_err());
+        assert!(decode(PgType::Int4, &[0, 1], false).is_err());
     }
 }
