@@ -716,3 +716,61 @@ fn score_refuses_non_finite_predictions() {
         "{stderr}"
     );
 }
+
+/// A native k-means payload (pgml-cli's centers) claiming `rows` x `cols` centers and holding `values`.
+fn kmeans_payload(rows: u64, cols: u64, values: &[f64]) -> Vec<u8> {
+    let mut p = Vec::new();
+    varint(2, &mut p); // NativeModel::Clusterer
+    varint(2, &mut p); // Clusterer::KMeans
+    p.push(1); // ndarray's serde format version
+    varint(rows, &mut p);
+    varint(cols, &mut p);
+    varint(values.len() as u64, &mut p);
+    values.iter().for_each(|v| p.extend(v.to_le_bytes()));
+    p
+}
+
+#[test]
+fn lying_kmeans_centers_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (kmeans, real) = trained(
+        d,
+        "kmeans",
+        "clustering",
+        "iris",
+        &[
+            "--ignore",
+            "target",
+            "--hyperparams",
+            r#"{"n_clusters": 2}"#,
+        ],
+    );
+    // The hand-written layout is the real one.
+    assert_eq!(real[..6], kmeans_payload(2, 4, &[0.0; 8])[..6]);
+    let sane = kmeans_payload(2, 4, &[5.0, 3.0, 1.5, 0.2, 6.5, 3.0, 5.5, 2.0]);
+    let (code, stderr) = predict_with(d, "sane", &kmeans, &sane, "iris");
+    assert_eq!(code, Some(0), "{stderr}");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("narrow", kmeans_payload(2, 3, &[1.0; 6]), "width 3"),
+        ("no-centers", kmeans_payload(0, 4, &[]), "0 centers"),
+        (
+            "short-data",
+            kmeans_payload(2, 4, &[1.0; 7]),
+            "cannot be decoded",
+        ),
+        (
+            "nan",
+            kmeans_payload(2, 4, &[1.0, 1.0, f64::NAN, 1.0, 2.0, 2.0, 2.0, 2.0]),
+            "non-finite",
+        ),
+        (
+            "huge-claim",
+            kmeans_payload(u64::MAX / 8, 4, &[1.0; 8]),
+            "cannot be decoded",
+        ),
+    ];
+    for (name, payload, why) in cases {
+        assert_refused(d, name, &kmeans, &payload, "iris", why);
+    }
+}

@@ -185,7 +185,7 @@ Classification on wine (178 rows, 13 features, 3 classes).
 
 Clustering iris's measurements (the species left out).
   $ pgml-cli train --project iris-clusters --data datasets/iris.csv --ignore target --task clustering --algorithm kmeans --hyperparams '{"n_clusters": 3}'
-  trained kmeans (clustering, rust runtime: linfa [..]) on 112 of 150 rows of datasets/iris.csv
+  trained kmeans (clustering, rust runtime: pgml-cli [..]) on 112 of 150 rows of datasets/iris.csv
   4 columns (4 number) -> 4 features
   recorded as model 13 of project 'iris-clusters', deployed
   test metrics on 38 rows (random sampling, seed 0):

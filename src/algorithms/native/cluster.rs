@@ -1,43 +1,25 @@
-//! Clustering: k-means (linfa, k-means++ with restarts) and DBSCAN (smartcore, which can assign
-//! new points to the clusters it found).
+//! Clustering: DBSCAN (smartcore, which can assign new points to the clusters it found), and the
+//! linfa k-means models of older files (k-means is now fitted by `kmeans`).
 
 use linfa::prelude::*;
 use linfa_clustering::KMeans;
 use linfa_nn::distance::L2Dist;
 use ndarray::ArrayView2;
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
 use smartcore::cluster::dbscan::{DBSCANParameters, DBSCAN};
 use smartcore::linalg::basic::matrix::DenseMatrix;
 use smartcore::metrics::distance::euclidian::Euclidian;
 
 use super::model::all_finite;
-use super::{dense, linfa_error, smartcore_error};
+use super::{dense, smartcore_error};
 use crate::algorithms::params::Params;
 use crate::error::{Error, Result};
 
+/// linfa's k-means, as files written before `kmeans` hold it: still read and predicted.
 #[derive(Serialize, Deserialize)]
-pub struct KMeansModel(KMeans<f64, L2Dist>);
+pub struct LinfaKMeans(KMeans<f64, L2Dist>);
 
-pub fn kmeans(params: &Params, x: ArrayView2<f64>, seed: u64) -> Result<KMeansModel> {
-    let clusters = params.usize("n_clusters")?;
-    if clusters > x.nrows() {
-        return Err(Error::fit(format!(
-            "kmeans: n_clusters = {clusters} but there are only {} training rows",
-            x.nrows()
-        )));
-    }
-    let model = KMeans::params_with_rng(clusters, Xoshiro256Plus::seed_from_u64(seed))
-        .max_n_iterations(params.usize("max_iter")? as u64)
-        .tolerance(params.f64("tol")?)
-        .n_runs(params.usize("n_init")?)
-        .fit(&DatasetBase::from(x.to_owned()))
-        .map_err(linfa_error)?;
-    Ok(KMeansModel(model))
-}
-
-impl KMeansModel {
+impl LinfaKMeans {
     pub fn check(&self, features: usize) -> std::result::Result<(), String> {
         let centroids = self.0.centroids();
         if centroids.ncols() != features || centroids.nrows() == 0 {

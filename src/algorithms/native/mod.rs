@@ -5,6 +5,7 @@
 mod bayes;
 mod cluster;
 pub mod ensemble;
+pub mod kmeans;
 mod linear;
 mod logistic;
 mod model;
@@ -82,7 +83,7 @@ impl Native {
         use Native::*;
         match self {
             LinearRegression | Ridge => Backend::NdarrayLinalg,
-            LogisticRegression | Lasso | ElasticNet | Svr | Svc | GaussianNb | KMeans | Pca => {
+            LogisticRegression | Lasso | ElasticNet | Svr | Svc | GaussianNb | Pca => {
                 Backend::Linfa
             }
             RandomForestRegressor
@@ -90,7 +91,8 @@ impl Native {
             | DecisionTreeRegressor
             | DecisionTreeClassifier
             | KnnRegressor
-            | KnnClassifier => Backend::PgmlCli,
+            | KnnClassifier
+            | KMeans => Backend::PgmlCli,
             Dbscan => Backend::Smartcore,
         }
     }
@@ -208,7 +210,7 @@ impl Native {
                 )?))
             }),
             KMeans => unsupervised(&|| {
-                Ok(NativeModel::Clusterer(Clusterer::KMeans(cluster::kmeans(
+                Ok(NativeModel::Clusterer(Clusterer::KMeans(kmeans::fit(
                     params, x, seed,
                 )?)))
             }),

@@ -5,7 +5,7 @@
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
-use super::{bayes, cluster, linear, neighbors, pca, svm, trees, Native};
+use super::{bayes, cluster, kmeans, linear, neighbors, pca, svm, trees, Native};
 use crate::error::{Error, Result};
 use crate::runtime::{Estimator, Prediction};
 
@@ -47,8 +47,10 @@ pub(super) enum ClassifierModel {
 
 #[derive(Serialize, Deserialize)]
 pub enum Clusterer {
-    KMeans(cluster::KMeansModel),
+    /// linfa's k-means, in files written before pgml-cli fitted k-means itself.
+    LinfaKMeans(cluster::LinfaKMeans),
     Dbscan(cluster::DbscanModel),
+    KMeans(kmeans::KMeansModel),
 }
 
 /// The classes of a classification dataset: how many there are overall, and which of them the
@@ -107,7 +109,8 @@ impl NativeModel {
                 Prediction::Values(values)
             }
             NativeModel::Classifier(c) => Prediction::Classes(c.predict(x)?),
-            NativeModel::Clusterer(Clusterer::KMeans(m)) => Prediction::Clusters(m.predict(x)),
+            NativeModel::Clusterer(Clusterer::LinfaKMeans(m)) => Prediction::Clusters(m.predict(x)),
+            NativeModel::Clusterer(Clusterer::KMeans(m)) => Prediction::Clusters(m.predict(x)?),
             NativeModel::Clusterer(Clusterer::Dbscan(m)) => Prediction::Clusters(m.predict(x)),
             NativeModel::Pca(m) => Prediction::Values(m.transform(x)),
         })
@@ -290,6 +293,7 @@ impl NativeModel {
                 }
             }
             KMeans => match self {
+                NativeModel::Clusterer(Clusterer::LinfaKMeans(m)) => m.check(e.features),
                 NativeModel::Clusterer(Clusterer::KMeans(m)) => m.check(e.features),
                 _ => mismatch(),
             },
