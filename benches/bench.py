@@ -207,6 +207,8 @@ def main():
            pg_train(dataset("regression", rows, "regression"), "regression", "random_forest", '{"n_estimators": 30}'),
            [PY, "-c", SKLEARN_FIT, "forest_regression", dataset("regression", rows, "regression"), os.path.join(work, "m.pkl"), "-1"],
            ">= 3x, r2 within 0.01") for rows in args.forest_rows),
+        # The linear fit again at 10x its rows: cost must grow with the work, not faster.
+        (f"linear regression fit, {args.batch_rows // 1000}k x 20 CSV", pg_train(batch, "regression", "linear"), [PY, "-c", SKLEARN_FIT, "linear", batch, os.path.join(work, "m.pkl")], ">= 3x"),
         (f"batch predict {args.batch_rows // 1000}k x 20 CSV to CSV", [BIN, "predict", "--model", pg_model, "--data", batch, "-o", os.path.join(work, "p.csv")], [PY, "-c", SKLEARN_PREDICT, sk_model, batch, os.path.join(work, "p.csv")], ">= 3x, <= 50 MiB"),
     ]
     iris = os.path.join(ROOT, "datasets", "iris.csv")

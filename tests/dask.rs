@@ -513,7 +513,7 @@ frame.to_parquet(sys.argv[1], row_group_size=5000, index=False)
         (
             3,
             format!(
-                "pgml-cli: error: {}: column 'a' row 19001: inf is too large to train on",
+                "pgml-cli: error: {}: column 'a' row 19001: 'inf' is not a finite number",
                 late.display()
             )
         )
