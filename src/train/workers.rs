@@ -126,6 +126,12 @@ pub(super) fn train(
                 }
             }
             let path = std::path::absolute(path).map_err(|e| Error::io(&source_name, e))?;
+            // The workers are Python processes, given the path as text.
+            let path = path.to_str().ok_or_else(|| {
+                Error::usage(format!(
+                    "--workers-read: the workers take a path as text; {source_name} is not valid UTF-8"
+                ))
+            })?;
             let source = json!({
                 "kind": "parquet", "name": source_name, "path": path, "rows": rows, "parts": parts,
             });
