@@ -667,42 +667,29 @@ fn workers_read_postgresql_key_ranges_themselves() {
             .any(|w| w == password.as_bytes()));
     }
     // A key that is not an integer, and a key with NULLs: refused before any worker reads.
-    let (code, line) = refused(&[
-        "--cluster",
-        &cluster.address,
-        "--workers-read",
-        "--partition-by",
-        "a",
-        "--data",
-        &data,
-        "--target",
-        "y",
-        "--ignore",
-        "high,id",
-        "--task",
-        "regression",
-        "--algorithm",
-        "xgboost",
-    ]);
+    let refused_by_key = |key: &str| {
+        refused(&[
+            "--cluster",
+            &cluster.address,
+            "--workers-read",
+            "--partition-by",
+            key,
+            "--data",
+            &data,
+            "--target",
+            "y",
+            "--ignore",
+            "high,id",
+            "--task",
+            "regression",
+            "--algorithm",
+            "xgboost",
+        ])
+    };
+    let (code, line) = refused_by_key("a");
     assert_eq!((code, line.as_str()), (2, "pgml-cli: error: --partition-by 'a': the column is float8; the workers read ranges of an integer column"));
     server.psql("UPDATE waves SET id = NULL WHERE id = 2");
-    let (code, line) = refused(&[
-        "--cluster",
-        &cluster.address,
-        "--workers-read",
-        "--partition-by",
-        "id",
-        "--data",
-        &data,
-        "--target",
-        "y",
-        "--ignore",
-        "high,id",
-        "--task",
-        "regression",
-        "--algorithm",
-        "xgboost",
-    ]);
+    let (code, line) = refused_by_key("id");
     assert_eq!(code, 3, "{line}");
     assert!(
         line.ends_with("1 rows have no 'id' (NULL): --partition-by needs a value on every row"),
