@@ -1,7 +1,7 @@
 //! What train and predict see of a model, whichever runtime holds it: a `Plan` (validated before
 //! any data is read) fits an `Estimator`; `load` rebuilds one from a model file.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, CowArray, Ix2};
 use serde_json::{Map, Value};
 
 use crate::algorithms::library;
@@ -171,16 +171,17 @@ impl Plan {
         seed: u64,
     ) -> Result<Box<dyn Estimator>> {
         let none = ArrayView2::from_shape((0, x.ncols()), &[] as &[f64]).expect("no rows");
-        self.fit_held_out(task, x, y, seed, none)
+        self.fit_held_out(task, x.into(), y, seed, none)
     }
 
     /// `fit`, verifying a Python tree ensemble's native form on `held_out` (the test rows) as
-    /// well as on `x`.
+    /// well as on `x`. A native fit reads `x` where it is (see `reads_in_place`); the Python
+    /// runtime takes it owned, as numpy's, copying a borrowed one.
     #[cfg_attr(not(feature = "python"), allow(unused_variables))]
     pub fn fit_held_out(
         &self,
         task: Task,
-        x: Array2<f64>,
+        x: CowArray<f64, Ix2>,
         y: &Targets,
         seed: u64,
         held_out: ArrayView2<f64>,
@@ -190,8 +191,19 @@ impl Plan {
                 Ok(Box::new(native.fit(params, x.view(), y, seed)?))
             }
             #[cfg(feature = "python")]
-            Plan::Python(prepared) => Ok(Box::new(prepared.fit(task, x, y, seed, held_out)?)),
+            Plan::Python(prepared) => Ok(Box::new(prepared.fit(
+                task,
+                x.into_owned(),
+                y,
+                seed,
+                held_out,
+            )?)),
         }
+    }
+
+    /// Whether `fit_held_out` only reads a borrowed matrix (it then costs no copy).
+    pub fn reads_in_place(&self) -> bool {
+        matches!(self, Plan::Native { .. })
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, CowArray, Ix2};
 use serde_json::{Map, Value};
 
 use crate::algorithms::{self, Runtime};
@@ -400,14 +400,31 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
             (held_out.x, held_out.targets, Some(info))
         }
     };
-    let data_fingerprint = fingerprint(&feature_names, &[(&x_train, &y_train), (&x_test, &y_test)]);
     let (n_train, n_test) = (x_train.nrows(), x_test.nrows());
 
-    let started = Instant::now();
-    let model = progress.run(format!("fitting {}", choice.algorithm.name), || {
-        plan.fit_held_out(task, x_train, &y_train, request.seed, x_test.view())
-    })?;
-    let fit_time = started.elapsed().as_secs_f64();
+    let hash = || fingerprint(&feature_names, &[(&x_train, &y_train), (&x_test, &y_test)]);
+    let fit = |x: CowArray<f64, Ix2>| {
+        let started = Instant::now();
+        let model = progress.run(format!("fitting {}", choice.algorithm.name), || {
+            plan.fit_held_out(task, x, &y_train, request.seed, x_test.view())
+        });
+        (model, started.elapsed().as_secs_f64())
+    };
+    // A native fit only reads the matrix: the fingerprint is hashed on another core meanwhile.
+    let ((model, fit_time), data_fingerprint) = if plan.reads_in_place() {
+        std::thread::scope(|scope| {
+            let hashing = scope.spawn(hash);
+            let fitted = fit(x_train.view().into());
+            let hashed = hashing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (fitted, hashed)
+        })
+    } else {
+        let hashed = hash();
+        (fit(x_train.into()), hashed)
+    };
+    let model = model?;
 
     let mut metrics = Metrics::new();
     if n_test > 0 {

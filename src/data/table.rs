@@ -160,6 +160,11 @@ impl RawColumn {
         }
     }
 
+    /// Every cell's number (NaN: missing), when the column holds no text.
+    pub fn numbers(&self) -> Option<&[f64]> {
+        self.codes.is_empty().then_some(&self.values[..])
+    }
+
     pub fn cell(&self, row: usize) -> Cell<'_> {
         match self.codes.get(row) {
             Some(&code) if code != NOT_TEXT => Cell::Text(&self.strings[code as usize]),

@@ -9,7 +9,7 @@ use linfa_logistic::{
     MultiLogisticRegression,
 };
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
-use ndarray_linalg::{JobSvd, QRInto, Solve, SVDDC};
+use ndarray_linalg::{AllocatedArray, AllocatedArrayMut, JobSvd, Lapack, Solve, SVDDC};
 use serde::{Deserialize, Serialize};
 
 use super::model::all_finite;
@@ -69,10 +69,7 @@ pub fn linear_regression(
         let mut target = stacked.slice_mut(s![above.., p]);
         target.assign(&y.slice(s![start..end]));
         target -= y_mean;
-        triangle = stacked
-            .qr_into()
-            .map_err(|e| Error::fit(format!("linear: the QR decomposition failed ({e})")))?
-            .1;
+        triangle = upper_triangle(stacked)?;
     }
     let (r, z) = (triangle.slice(s![.., ..p]), triangle.column(p));
     let (u, s, vt) = r
@@ -93,6 +90,27 @@ pub fn linear_regression(
     let coef = vt.t().dot(&scaled);
     let intercept = y_mean - x_mean.dot(&coef);
     Ok(LinearModel { coef, intercept })
+}
+
+/// R of the QR decomposition of `a` (as many rows as it has columns, or fewer): LAPACK's
+/// Householder reflections alone, without forming Q, which took as long again.
+fn upper_triangle(mut a: Array2<f64>) -> Result<Array2<f64>> {
+    let failed = |e: ndarray_linalg::error::LinalgError| {
+        Error::fit(format!("linear: the QR decomposition failed ({e})"))
+    };
+    let layout = a.layout().map_err(failed)?;
+    f64::householder(layout, a.as_allocated_mut().map_err(failed)?)
+        .map_err(|e| failed(e.into()))?;
+    // A row-major matrix is factored as the LQ of its transpose: R is then in the upper triangle
+    // of the rows, as it is for a column-major one.
+    let k = a.nrows().min(a.ncols());
+    Ok(Array2::from_shape_fn((k, a.ncols()), |(i, j)| {
+        if j >= i {
+            a[[i, j]]
+        } else {
+            0.0
+        }
+    }))
 }
 
 /// Ridge in closed form, as scikit-learn's: minimize ||y - Xw - b||² + alpha ||w||², intercept unpenalized.
