@@ -1,6 +1,7 @@
 //! CSV with a header row: columns chosen by name, read in chunks so prediction memory stays flat.
-//! Two background threads work ahead of the caller: one splits records (copying only the wanted
-//! cells into one buffer per chunk), one parses numbers; the caller predicts and writes. One chunk
+//! Background threads work ahead of the caller: one splits records (copying only the wanted
+//! cells into one buffer per chunk), one per core parses numbers (chunks dealt to them in turn,
+//! taken back in the same turn, so they stay in order); the caller predicts and writes. One chunk
 //! at most waits between stages, so memory stays flat.
 
 use std::borrow::Cow;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use super::input::{self, Dialect};
-use super::table::RawColumn;
+use super::table::{RawColumn, TextColumn};
 use super::{list, quote, RawTargets};
 use crate::error::{Error, Result};
 
@@ -63,6 +64,9 @@ pub const MAX_RECORD_MIB: usize = 64;
 /// bound, would take gigabytes.
 pub const MAX_COLUMNS: usize = 1_000_000;
 
+/// Most parsing threads: the splitting thread keeps up with about two.
+const MAX_PARSERS: usize = 2;
+
 /// Most bytes of wanted cells in one chunk: very wide rows make shorter chunks, so memory
 /// stays flat whatever the width.
 const CHUNK_BYTES: usize = 8 << 20;
@@ -102,9 +106,11 @@ impl Read for Bounded {
 
 pub struct CsvReader {
     source: String,
-    chunks: Receiver<Result<Chunk>>,
-    /// The parsing thread, joined when its channel closes.
-    parsing: Option<JoinHandle<()>>,
+    /// Each parsing thread's chunks; chunk i comes from `parsed[i % parsed.len()]`.
+    parsed: Vec<Receiver<Result<Chunk>>>,
+    next: usize,
+    /// The splitting and parsing threads, joined when the next chunk's channel closes.
+    threads: Vec<JoinHandle<()>>,
     pub feature_names: Vec<String>,
     pub target_names: Vec<String>,
     pub kept_names: Vec<String>,
@@ -131,7 +137,8 @@ struct Cells {
     ends: Vec<usize>,
 }
 
-/// The parsing thread's state: `Cells` to `Chunk`s.
+/// A parsing thread's state: `Cells` to `Chunk`s.
+#[derive(Clone)]
 struct Parser {
     source: String,
     decimal_comma: bool,
@@ -207,32 +214,44 @@ impl CsvReader {
             targets: target_names.len(),
         };
         // Each stage ends at the end of the input, after an error, or when the next one stops.
-        // A stage whose input channel closes joins the stage before it, so a panic there is
-        // raised again downstream instead of looking like the end of the input.
-        let (send_cells, cells) = sync_channel(1);
-        let splitting = std::thread::spawn(move || {
-            while let Some(next) = splitter.next_cells().transpose() {
-                let failed = next.is_err();
-                if send_cells.send(next).is_err() || failed {
-                    break;
+        // The caller joins every thread once the next chunk's channel closes, so a panic in
+        // any of them is raised again there instead of looking like the end of the input.
+        let parsers = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_PARSERS));
+        let mut threads = Vec::with_capacity(parsers + 1);
+        let mut to_parse = Vec::with_capacity(parsers);
+        let mut parsed = Vec::with_capacity(parsers);
+        for _ in 0..parsers {
+            let (send_cells, cells) = sync_channel::<Result<Cells>>(1);
+            let (send_chunk, chunks) = sync_channel(1);
+            let parser = parser.clone();
+            threads.push(std::thread::spawn(move || {
+                for next in &cells {
+                    let chunk = next.and_then(|c| parser.parse(c));
+                    let failed = chunk.is_err();
+                    if send_chunk.send(chunk).is_err() || failed {
+                        return;
+                    }
                 }
-            }
-        });
-        let (send_chunk, chunks) = sync_channel(1);
-        let parsing = std::thread::spawn(move || {
-            for next in &cells {
-                let chunk = next.and_then(|c| parser.parse(c));
-                let failed = chunk.is_err();
-                if send_chunk.send(chunk).is_err() || failed {
+            }));
+            to_parse.push(send_cells);
+            parsed.push(chunks);
+        }
+        threads.push(std::thread::spawn(move || {
+            for parser in to_parse.iter().cycle() {
+                let Some(next) = splitter.next_cells().transpose() else {
+                    return;
+                };
+                let failed = next.is_err();
+                if parser.send(next).is_err() || failed {
                     return;
                 }
             }
-            join(splitting);
-        });
+        }));
         Ok(CsvReader {
             source,
-            chunks,
-            parsing: Some(parsing),
+            parsed,
+            next: 0,
+            threads,
             feature_names,
             target_names,
             kept_names,
@@ -245,13 +264,15 @@ impl CsvReader {
 
     /// The next chunk of rows, or `None` at the end of the input.
     pub fn read_chunk(&mut self) -> Result<Option<Chunk>> {
-        match self.chunks.recv() {
-            Ok(chunk) => chunk.map(Some),
+        let parsed = &self.parsed[self.next % self.parsed.len()];
+        match parsed.recv() {
+            Ok(chunk) => {
+                self.next += 1;
+                chunk.map(Some)
+            }
             Err(_) => {
-                // The parsing thread has finished, or panicked.
-                if let Some(parsing) = self.parsing.take() {
-                    join(parsing);
-                }
+                // The input has ended, or a thread panicked.
+                self.threads.drain(..).for_each(join);
                 Ok(None)
             }
         }
@@ -291,7 +312,8 @@ impl Parser {
     fn parse(&self, cells: Cells) -> Result<Chunk> {
         let width = self.features + self.text_names.len();
         let mut columns = vec![RawColumn::default(); self.features];
-        let mut text: RawTargets = vec![Vec::with_capacity(cells.rows); self.text_names.len()];
+        let mut text: RawTargets =
+            vec![TextColumn::with_capacity(cells.rows); self.text_names.len()];
         let mut start = 0;
         for (r, row) in cells.ends.chunks_exact(width).enumerate() {
             for (j, &end) in row.iter().enumerate() {
@@ -311,7 +333,7 @@ impl Parser {
                             format!("row {}, column {}: {why}", cells.first_row + r, quote(name)),
                         )
                     })?;
-                    text[j - self.features].push(cell.to_string());
+                    text[j - self.features].push(cell);
                 }
             }
         }
@@ -542,7 +564,11 @@ mod tests {
         let cells = |j: usize| [chunk.columns[j].cell(0), chunk.columns[j].cell(1)];
         assert_eq!(cells(0), [Cell::Number(3.25), Cell::Number(1000.0)]);
         assert_eq!(cells(1), [Cell::Number(-2.0), Cell::Number(0.15)]);
-        assert_eq!(chunk.targets, vec![vec!["0.5", "2"], vec!["x;y,z", "b"]]);
+        let targets: Vec<TextColumn> = vec![
+            ["0.5", "2"].into_iter().collect(),
+            ["x;y,z", "b"].into_iter().collect(),
+        ];
+        assert_eq!(chunk.targets, targets);
         // Without --decimal-comma, 3,14 is text.
         let names = vec!["a".to_string()];
         let plain = Dialect {
@@ -663,7 +689,10 @@ mod tests {
         assert_eq!(r.feature_names, vec!["a", "b"]);
         let chunk = drain(&mut r).unwrap().remove(0);
         assert_eq!(chunk.columns[1].cell(0), Cell::Number(2.0));
-        assert_eq!(chunk.targets, vec![vec!["x".to_string()]]);
+        assert_eq!(
+            chunk.targets,
+            vec![["x"].into_iter().collect::<TextColumn>()]
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::task::Task;
 use csv::Columns;
-use table::RawColumn;
+use table::{RawColumn, TextColumn};
 
 /// Rows per chunk when streaming: large enough to amortize per-call costs, small enough to keep
 /// memory flat however long the input is.
@@ -100,8 +100,8 @@ pub fn take_rows(x: ndarray::ArrayView2<f64>, rows: &[usize]) -> Array2<f64> {
         .unwrap_or_else(|_| x.select(ndarray::Axis(0), rows))
 }
 
-/// Raw target cells as read, one `Vec` per target column, before the task decides what they mean.
-pub type RawTargets = Vec<Vec<String>>;
+/// Raw target cells as read, one column per target, before the task decides what they mean.
+pub type RawTargets = Vec<TextColumn>;
 
 impl Labelled {
     /// One warning for the rows left out because their target is missing.
@@ -126,8 +126,8 @@ impl Table {
             names: reader.feature_names().to_vec(),
             columns: vec![RawColumn::default(); reader.feature_names().len()],
             target_names: reader.target_names().to_vec(),
-            targets: vec![Vec::new(); reader.target_names().len()],
-            kept: vec![Vec::new(); kept],
+            targets: vec![TextColumn::default(); reader.target_names().len()],
+            kept: vec![TextColumn::default(); kept],
             rows: 0,
         };
         while table.rows < limit {
@@ -139,10 +139,10 @@ impl Table {
                 column.append(part);
             }
             for (column, part) in table.targets.iter_mut().zip(chunk.targets) {
-                column.extend(part);
+                column.append(part);
             }
             for (column, part) in table.kept.iter_mut().zip(chunk.kept) {
-                column.extend(part);
+                column.append(part);
             }
         }
         Ok(table)
@@ -202,7 +202,7 @@ impl Table {
                         "classification takes exactly one --target column",
                     ));
                 }
-                let cells: Vec<&str> = rows.iter().map(|&r| self.targets[0][r].as_str()).collect();
+                let cells: Vec<&str> = rows.iter().map(|&r| &self.targets[0][r]).collect();
                 match classes {
                     None => encode_labels(&cells),
                     Some(classes) => {
@@ -992,7 +992,7 @@ impl Reader {
                 let chunk = csv::Chunk {
                     rows: end - *at,
                     columns,
-                    targets: targets.iter().map(|t| t[*at..end].to_vec()).collect(),
+                    targets: targets.iter().map(|t| t.slice(*at..end)).collect(),
                     kept: Vec::new(),
                 };
                 *at = end;

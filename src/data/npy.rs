@@ -12,6 +12,7 @@ use std::path::Path;
 use ndarray::Array2;
 
 use super::input::{self, open_input};
+use super::table::TextColumn;
 use super::{check_magnitude, quote, RawTargets};
 use crate::error::{Error, Result};
 
@@ -35,7 +36,7 @@ pub fn read_features(path: &Path) -> Result<(String, Array2<f64>)> {
 pub fn read_labels(path: &Path, rows: usize) -> Result<(String, RawTargets)> {
     let (source, input) = open_input(path)?;
     let raw = labels_from(&source, input)?;
-    let count = raw.first().map_or(0, Vec::len);
+    let count = raw.first().map_or(0, TextColumn::len);
     if count != rows {
         return Err(Error::data(
             &source,

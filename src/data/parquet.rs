@@ -26,7 +26,7 @@ use arrow_schema::{DataType, TimeUnit};
 use bytes::Bytes;
 
 use super::csv::{self, Chunk, Columns, Selection};
-use super::table::{utc_date, RawColumn};
+use super::table::{utc_date, RawColumn, TextColumn};
 use super::{input, is_missing, npy::float_text, quote, RawTargets};
 use crate::error::{Error, Result};
 use crate::panic::catch;
@@ -290,8 +290,8 @@ impl ParquetReader {
         }
         let mut text: RawTargets = Vec::with_capacity(self.wanted.len() - features);
         for k in features..self.wanted.len() {
-            let mut cells = Vec::with_capacity(rows);
-            each_value(array(k), &mut |v| cells.push(v.text()))?;
+            let mut cells = TextColumn::with_capacity(rows);
+            each_value(array(k), &mut |v| cells.push(&v.text()))?;
             if cells.len() != rows {
                 return Err(());
             }

@@ -13,7 +13,7 @@ use postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
 use postgres::Client;
 
 use super::csv::{Chunk, Columns, MAX_RECORD_MIB};
-use super::table::RawColumn;
+use super::table::{RawColumn, TextColumn};
 use super::{quote, MAX_MAGNITUDE};
 use crate::error::{Error, Result};
 use crate::output::Type as Column;
@@ -622,8 +622,8 @@ impl Stream {
         Chunk {
             rows: 0,
             columns: vec![RawColumn::default(); self.features],
-            targets: vec![Vec::new(); self.targets],
-            kept: vec![Vec::new(); texts - self.targets],
+            targets: vec![TextColumn::default(); self.targets],
+            kept: vec![TextColumn::default(); texts - self.targets],
         }
     }
 
@@ -669,9 +669,9 @@ impl Stream {
             if j < self.features {
                 value.push_feature(&mut chunk.columns[j]);
             } else if j < self.features + self.targets {
-                chunk.targets[j - self.features].push(value.into_text());
+                chunk.targets[j - self.features].push(&value.into_text());
             } else {
-                chunk.kept[j - self.features - self.targets].push(value.into_text());
+                chunk.kept[j - self.features - self.targets].push(&value.into_text());
             }
         }
         chunk.rows += 1;

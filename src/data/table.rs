@@ -30,6 +30,79 @@ pub struct RawColumn {
     leading_zero: Option<usize>,
 }
 
+/// A column's cells kept as text (targets, `--keep` columns): one buffer, so a million rows
+/// cost their bytes and an offset each instead of a million allocations.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TextColumn {
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl TextColumn {
+    pub fn with_capacity(rows: usize) -> Self {
+        TextColumn {
+            text: String::new(),
+            ends: Vec::with_capacity(rows),
+        }
+    }
+
+    pub fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|row| &self[row])
+    }
+
+    /// Appends `other`'s rows (the next chunk of the same column).
+    pub fn append(&mut self, other: TextColumn) {
+        let offset = self.text.len();
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|end| end + offset));
+    }
+
+    /// Rows `rows` as a column of their own.
+    pub fn slice(&self, rows: std::ops::Range<usize>) -> TextColumn {
+        rows.map(|row| &self[row]).collect()
+    }
+}
+
+impl std::ops::Index<usize> for TextColumn {
+    type Output = str;
+
+    fn index(&self, row: usize) -> &str {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        &self.text[start..self.ends[row]]
+    }
+}
+
+/// Cell by cell, as a list of cells would compare.
+impl<S: AsRef<str>> PartialEq<Vec<S>> for TextColumn {
+    fn eq(&self, cells: &Vec<S>) -> bool {
+        self.len() == cells.len() && self.iter().zip(cells).all(|(a, b)| a == b.as_ref())
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for TextColumn {
+    fn from_iter<I: IntoIterator<Item = S>>(cells: I) -> Self {
+        let mut column = TextColumn::default();
+        cells
+            .into_iter()
+            .for_each(|cell| column.push(cell.as_ref()));
+        column
+    }
+}
+
 /// 1970-01-01 as a Julian day number.
 const UNIX_EPOCH_JULIAN_DAY: i32 = 2_440_588;
 

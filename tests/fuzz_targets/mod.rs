@@ -10,7 +10,7 @@ use ndarray::Array2;
 use pgml_cli::algorithms::{params, Runtime, ALGORITHMS};
 use pgml_cli::data::csv::{Columns, CsvReader};
 use pgml_cli::data::input::Dialect;
-use pgml_cli::data::table::RawColumn;
+use pgml_cli::data::table::{RawColumn, TextColumn};
 use pgml_cli::data::{npy, Table};
 use pgml_cli::error::Error;
 use pgml_cli::model;
@@ -120,7 +120,7 @@ pub fn csv(data: &[u8]) {
         return;
     };
     let mut table: Vec<RawColumn> = vec![RawColumn::default(); reader.feature_names.len()];
-    let mut targets: Vec<Vec<String>> = vec![Vec::new(); reader.target_names.len()];
+    let mut targets: Vec<TextColumn> = vec![TextColumn::default(); reader.target_names.len()];
     let mut rows = 0;
     loop {
         match check(reader.read_chunk()) {
@@ -130,7 +130,7 @@ pub fn csv(data: &[u8]) {
                     all.append(part);
                 }
                 for (all, part) in targets.iter_mut().zip(chunk.targets) {
-                    all.extend(part);
+                    all.append(part);
                 }
             }
             Some(None) => break,
@@ -188,7 +188,7 @@ pub fn npy(data: &[u8]) {
         assert!(x.iter().all(|v| !v.is_infinite()));
     }
     if let Some(raw) = check(npy::labels_from("y.npy", data)) {
-        let rows = raw.first().map_or(0, Vec::len);
+        let rows = raw.first().map_or(0, TextColumn::len);
         let table = Table {
             source: "y.npy".into(),
             target_source: "y.npy".into(),
