@@ -214,8 +214,7 @@ impl Pipeline {
         let mut errors = Vec::new();
         // Statistics that do not depend on the rows' order read the columns in row order: a
         // shuffled split's rows took a cache miss per cell.
-        let mut sorted = train.to_vec();
-        sorted.sort_unstable();
+        let sorted: Vec<usize> = in_row_order(train).into_iter().map(|(r, _)| r).collect();
         let rows = Rows {
             train,
             sorted: &sorted,
@@ -510,10 +509,7 @@ impl Transformer<'_> {
         // Cells are read in row order (each column streams through memory) and each matrix row
         // is written whole: a shuffled split read column after column in its own order took a
         // cache miss per cell, a third of a 2M-row train.
-        let mut order: Vec<(usize, usize)> = rows.iter().copied().zip(0..).collect();
-        if !rows.is_sorted() {
-            order.sort_unstable();
-        }
+        let order = in_row_order(rows);
         // Plain number columns, whose cells mostly take the fast path below.
         let numbers: Vec<Option<&[f64]>> = steps
             .iter()
@@ -638,6 +634,36 @@ impl Transformer<'_> {
             bad_row,
         }
     }
+}
+
+/// `rows` with their positions, in row order. Distinct rows (a split's) take one counting pass
+/// over the table's rows, a tenth of what sorting them took.
+fn in_row_order(rows: &[usize]) -> Vec<(usize, usize)> {
+    let mut order: Vec<(usize, usize)> = Vec::with_capacity(rows.len());
+    if rows.is_sorted() {
+        order.extend(rows.iter().copied().zip(0..));
+        return order;
+    }
+    let end = rows.iter().max().map_or(0, |&r| r + 1);
+    if end <= 16 * rows.len() && rows.len() < u32::MAX as usize {
+        let mut at = vec![u32::MAX; end];
+        let distinct = rows
+            .iter()
+            .zip(0..)
+            .all(|(&r, i)| std::mem::replace(&mut at[r], i) == u32::MAX);
+        if distinct {
+            order.extend(
+                at.iter()
+                    .enumerate()
+                    .filter(|(_, &i)| i != u32::MAX)
+                    .map(|(r, &i)| (r, i as usize)),
+            );
+            return order;
+        }
+    }
+    order.extend(rows.iter().copied().zip(0..));
+    order.sort_unstable();
+    order
 }
 
 /// Matrix rows made at a time before they are copied to their places.
