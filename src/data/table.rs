@@ -115,6 +115,13 @@ pub enum Cell<'a> {
 }
 
 impl RawColumn {
+    pub fn with_capacity(rows: usize) -> Self {
+        RawColumn {
+            values: Vec::with_capacity(rows),
+            ..RawColumn::default()
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.values.len()
     }
