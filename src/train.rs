@@ -223,7 +223,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let missing_ok = choice.algorithm.takes_missing_values(choice.runtime);
 
     let columns = request.columns();
-    let table = progress.run(format!("loading {}", request.data.name()), || {
+    let mut table = progress.run(format!("loading {}", request.data.name()), || {
         request.data.load(&columns)
     })?;
     request.preprocess.check_names(&table.names)?;
@@ -241,6 +241,8 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let labelled = table.labelled(task, None)?;
     labelled.warn_left_out(&table.source);
     warn_about_labels(&table, &labelled);
+    // The target cells are labelled: their text goes before the matrices are made.
+    table.targets = Vec::new();
     // Problems are gathered over the whole file and reported together at the end.
     let (kinds, problems) = infer_kinds(&table, &labelled.rows, &request.categorical);
     let options = table
