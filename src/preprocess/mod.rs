@@ -834,14 +834,24 @@ fn fit_step(
             Some(values) => values[r],
             None => kind.decode(column.cell(r)).unwrap_or(f64::NAN),
         };
-        let mut present: Vec<f64> = Vec::with_capacity(rows.sorted.len() - missing);
-        present.extend(
-            rows.sorted
-                .iter()
-                .map(|&r| value(r))
-                .filter(|v| !v.is_nan()),
-        );
-        if present.is_empty() {
+        // A fill by a statistic needs the values; otherwise a number column's missing count
+        // says whether it has any.
+        let by_statistic = !matches!(options.impute, Impute::Error | Impute::Zero);
+        let mut present: Vec<f64> = Vec::new();
+        if by_statistic || numbers.is_none() {
+            present.reserve(rows.sorted.len() - missing);
+            present.extend(
+                rows.sorted
+                    .iter()
+                    .map(|&r| value(r))
+                    .filter(|v| !v.is_nan()),
+            );
+        }
+        let has_values = match numbers {
+            Some(_) => missing < rows.sorted.len(),
+            None => !present.is_empty(),
+        };
+        if !has_values {
             return Err("has no values in the train rows (leave it out with --ignore)".into());
         }
         if matches!(
