@@ -1,8 +1,8 @@
 //! CSV with a header row: columns chosen by name, read in chunks so prediction memory stays flat.
-//! Background threads work ahead of the caller: one splits records (copying only the wanted
-//! cells into one buffer per chunk), one per core parses numbers (chunks dealt to them in turn,
-//! taken back in the same turn, so they stay in order); the caller predicts and writes. One chunk
-//! at most waits between stages, so memory stays flat.
+//! Background threads work ahead of the caller: one cuts the input into blocks of whole records,
+//! one per core splits a block's records and parses its cells (blocks dealt to them in turn,
+//! chunks taken back in the same turn, so they stay in order); the caller predicts and writes.
+//! One block at most waits between stages, so memory stays flat.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -98,7 +98,8 @@ struct Cutter {
     lines_pending: usize,
     /// Where no record ends in the unread bytes: how many there must be to look again.
     search_again: usize,
-    /// The input line `pending` starts on, as the CSV parser counts them (`\n` read, plus one).
+    /// The input line `pending[start..]` starts on, as the CSV parser counts them (`\n` read,
+    /// plus one).
     line: u64,
     ended: bool,
     chunk_rows: usize,
