@@ -75,10 +75,12 @@ const READ_BYTES: usize = 256 << 10;
 pub struct CsvReader {
     source: String,
     /// Each parsing thread's chunks; chunk i comes from `parsed[i % parsed.len()]`.
-    parsed: Vec<Receiver<std::result::Result<Chunk, Failure>>>,
+    parsed: Vec<Receiver<Parsed>>,
     next: usize,
     /// Data rows delivered so far: a failure's row counts from there.
     rows: usize,
+    /// The failure that follows the rows delivered last.
+    failed: Option<Error>,
     /// The cutting and parsing threads, joined when the next chunk's channel closes.
     threads: Vec<JoinHandle<()>>,
     pub feature_names: Vec<String>,
@@ -99,8 +101,9 @@ struct Cutter {
     /// Where no record ends in the unread bytes: how many there must be to look again.
     search_again: usize,
     /// The input line `pending[start..]` starts on, as the CSV parser counts them (`\n` read,
-    /// plus one).
+    /// plus one), and the line the last record cut ended on.
     line: u64,
+    record_line: u64,
     ended: bool,
     chunk_rows: usize,
     scanner: csv_core::Reader,
@@ -109,22 +112,29 @@ struct Cutter {
 /// Whole records, from the start of one to the end of another.
 struct Block {
     bytes: Vec<u8>,
+    /// The line `bytes` starts on.
     line: u64,
-    /// Line ends in `bytes`: about the rows it holds.
+    /// The line the csv crate gives its first record: the previous record's end.
+    record_line: u64,
+    /// Line ends in `bytes`.
     lines: usize,
     /// No quote and no `\r` in `bytes`.
     plain: bool,
 }
 
-/// Why rows stop. A row's position is counted by the caller, which has seen the rows before.
+/// Why rows stop. The row is the one after those delivered before, which the caller counts.
 #[derive(Debug)]
 enum Failure {
-    /// At the chunk's `row`th row (0: its first): `row N` then `then`.
-    Row {
-        row: usize,
-        then: String,
-    },
+    /// `row N` then `then`.
+    NextRow(String),
     Error(Error),
+}
+
+/// A block's rows, up to a failure if one stopped them: the rows before it still come first, so
+/// problems are reported in the file's order.
+struct Parsed {
+    chunk: Chunk,
+    failure: Option<Failure>,
 }
 
 /// A parsing thread's state: blocks of records to `Chunk`s.
@@ -141,6 +151,7 @@ struct Parser {
     /// The target then the kept columns' names.
     text_names: Vec<String>,
     targets: usize,
+    chunk_rows: usize,
 }
 
 impl CsvReader {
@@ -160,6 +171,7 @@ impl CsvReader {
             lines_pending: 0,
             search_again: 0,
             line: 1,
+            record_line: 1,
             ended: false,
             chunk_rows: chunk_rows.max(1),
             scanner: csv_reader(dialect.delimiter),
@@ -199,6 +211,7 @@ impl CsvReader {
             features: feature_names.len(),
             text_names: target_names.iter().chain(&kept_names).cloned().collect(),
             targets: target_names.len(),
+            chunk_rows: chunk_rows.max(1),
         };
         // Each stage ends at the end of the input, after an error, or when the next one stops.
         // The caller joins every thread once the next chunk's channel closes, so a panic in
@@ -213,9 +226,15 @@ impl CsvReader {
             let parser = parser.clone();
             threads.push(std::thread::spawn(move || {
                 for next in &blocks {
-                    let chunk = next.and_then(|b| parser.parse(b));
-                    let failed = chunk.is_err();
-                    if send_chunk.send(chunk).is_err() || failed {
+                    let parsed = match next {
+                        Ok(block) => parser.parse(block),
+                        Err(failure) => Parsed {
+                            chunk: parser.empty(),
+                            failure: Some(failure),
+                        },
+                    };
+                    let failed = parsed.failure.is_some();
+                    if send_chunk.send(parsed).is_err() || failed {
                         return;
                     }
                 }
@@ -240,6 +259,7 @@ impl CsvReader {
             parsed,
             next: 0,
             rows: 0,
+            failed: None,
             threads,
             feature_names,
             target_names,
@@ -254,26 +274,26 @@ impl CsvReader {
     /// The next chunk of rows, or `None` at the end of the input.
     pub fn read_chunk(&mut self) -> Result<Option<Chunk>> {
         loop {
+            if let Some(e) = self.failed.take() {
+                return Err(e);
+            }
             let parsed = &self.parsed[self.next % self.parsed.len()];
-            match parsed.recv() {
-                Ok(Ok(chunk)) => {
-                    self.next += 1;
-                    self.rows += chunk.rows;
-                    // A block of empty lines holds no rows.
-                    if chunk.rows > 0 {
-                        return Ok(Some(chunk));
-                    }
+            let Ok(Parsed { chunk, failure }) = parsed.recv() else {
+                // The input has ended, or a thread panicked.
+                self.threads.drain(..).for_each(join);
+                return Ok(None);
+            };
+            self.next += 1;
+            self.rows += chunk.rows;
+            self.failed = failure.map(|f| match f {
+                Failure::Error(e) => e,
+                Failure::NextRow(then) => {
+                    Error::data(&self.source, format!("row {}{then}", self.rows + 1))
                 }
-                Ok(Err(Failure::Error(e))) => return Err(e),
-                Ok(Err(Failure::Row { row, then })) => {
-                    let row = self.rows + row + 1;
-                    return Err(Error::data(&self.source, format!("row {row}{then}")));
-                }
-                Err(_) => {
-                    // The input has ended, or a thread panicked.
-                    self.threads.drain(..).for_each(join);
-                    return Ok(None);
-                }
+            });
+            // A block of empty lines holds no rows.
+            if chunk.rows > 0 {
+                return Ok(Some(chunk));
             }
         }
     }
@@ -312,6 +332,7 @@ impl Cutter {
             }
         }
         self.line = self.scanner.line();
+        self.record_line = self.line;
         self.start = at;
         self.lines_pending = memchr::memchr_iter(b'\n', &self.pending[at..]).count();
         let mut start = 0;
@@ -373,10 +394,19 @@ impl Cutter {
                     let (line, lines) = (self.line, memchr::memchr_iter(b'\n', &bytes).count());
                     self.line += lines as u64;
                     self.lines_pending -= lines;
+                    // The csv crate counts a record's line from where the record before it
+                    // ended (the `\r` of `\r\n`), not after the empty lines between them.
+                    let record_line = self.record_line;
+                    if let Some(last) = bytes.iter().rposition(|&b| b != b'\n' && b != b'\r') {
+                        let end = (last + 2).min(bytes.len());
+                        self.record_line =
+                            line + memchr::memchr_iter(b'\n', &bytes[..end]).count() as u64;
+                    }
                     let plain = memchr::memchr2(b'"', b'\r', &bytes).is_none();
                     return Ok(Some(Block {
                         bytes,
                         line,
+                        record_line,
                         lines,
                         plain,
                     }));
@@ -386,33 +416,28 @@ impl Cutter {
                 }
             }
             if too_long {
-                return Err(Failure::Row {
-                    row: 0,
-                    then: format!(" is longer than {MAX_RECORD_MIB} MiB (is this a CSV file?)"),
-                });
+                return Err(Failure::NextRow(format!(
+                    " is longer than {MAX_RECORD_MIB} MiB (is this a CSV file?)"
+                )));
             }
             self.read_more()
                 .map_err(|e| Failure::Error(input::read_error(source, &e)))?;
         }
     }
 
-    /// Where the last whole record within the first `within` pending bytes ends, counting at
-    /// most `chunk_rows` of them (0: none ends there). The cut is where the CSV parser reading
-    /// the whole input would be after that record: after `\r` in `\r\n`, so line counts agree.
+    /// Where the last whole record (and the empty lines after it) within the first `within`
+    /// unread bytes ends, counting at most `chunk_rows` records (0: none ends there).
     fn records_end(&mut self, within: usize) -> usize {
         let unread = &self.pending[self.start..];
         let bytes = &unread[..within.min(unread.len())];
         if memchr::memchr(b'"', bytes).is_none() {
-            // A line holding more than line ends is a record (or ends one: `\r` alone ends
-            // records too). A block never ends in empty lines: the csv crate counts a record's
-            // line from the end of the one before, whatever empty lines come between.
-            let (mut cut, mut line_start) = (0, 0);
-            for (lines, at) in memchr::memchr_iter(b'\n', bytes).enumerate() {
-                if let Some(last) = bytes[line_start..at].iter().rposition(|&b| b != b'\r') {
-                    cut = line_start + last + 2;
-                }
-                line_start = at + 1;
-                if lines + 1 >= self.chunk_rows && cut > 0 {
+            // A line holding more than line ends is a record (`\r` alone ends records too,
+            // counted here as one); runs of empty lines cost nothing.
+            let (mut cut, mut records) = (0, 0);
+            for at in memchr::memchr_iter(b'\n', bytes) {
+                records += usize::from(bytes[cut..at].iter().any(|&b| b != b'\r'));
+                cut = at + 1;
+                if records >= self.chunk_rows {
                     break;
                 }
             }
@@ -445,30 +470,43 @@ impl Cutter {
 }
 
 impl Parser {
-    fn parse(&self, block: Block) -> std::result::Result<Chunk, Failure> {
+    /// A field's bytes as a cell: decimal commas made points where the dialect has them.
+    fn cell<'f>(&self, field: &'f [u8]) -> Cow<'f, [u8]> {
+        match self.decimal_comma {
+            true => input::decimal_comma(field),
+            false => Cow::Borrowed(field),
+        }
+    }
+
+    fn parse(&self, block: Block) -> Parsed {
+        // Line ends bound the rows from above, and chunk_rows most blocks (a run of empty lines
+        // is many line ends and no row).
+        let rows = (block.lines + 1).min(self.chunk_rows);
         let mut chunk = Filling {
             parser: self,
-            columns: vec![RawColumn::with_capacity(block.lines + 1); self.features],
+            columns: vec![RawColumn::with_capacity(rows); self.features],
             text: vec![TextColumn::default(); self.text_names.len()],
             rows: 0,
         };
-        match block.plain {
-            true => chunk.plain(&block)?,
-            false => chunk.quoted(&block)?,
+        let failure = match block.plain {
+            true => chunk.plain(&block),
+            false => chunk.quoted(&block),
         }
-        let Filling {
-            rows,
-            columns,
-            mut text,
-            ..
-        } = chunk;
-        let kept = text.split_off(self.targets);
-        Ok(Chunk {
-            rows,
-            columns,
-            targets: text,
-            kept,
-        })
+        .err();
+        Parsed {
+            chunk: chunk.into_chunk(),
+            failure,
+        }
+    }
+
+    fn empty(&self) -> Chunk {
+        Filling {
+            parser: self,
+            columns: vec![RawColumn::default(); self.features],
+            text: vec![TextColumn::default(); self.text_names.len()],
+            rows: 0,
+        }
+        .into_chunk()
     }
 }
 
@@ -482,12 +520,23 @@ struct Filling<'a> {
 }
 
 impl Filling<'_> {
+    fn into_chunk(self) -> Chunk {
+        let mut text = self.text;
+        let kept = text.split_off(self.parser.targets);
+        Chunk {
+            rows: self.rows,
+            columns: self.columns,
+            targets: text,
+            kept,
+        }
+    }
+
     /// Records without quotes or `\r`: a line is a record, split at each delimiter, which is
     /// what the CSV parser would make of them at a fraction of its cost.
     fn plain(&mut self, block: &Block) -> std::result::Result<(), Failure> {
         let bytes = &block.bytes[..];
         let delimiter = self.parser.delimiter;
-        let (mut start, mut line, mut record_line) = (0, block.line, block.line);
+        let (mut start, mut line, mut record_line) = (0, block.line, block.record_line);
         let mut ends = Vec::with_capacity(self.parser.width);
         let line_ends = memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]);
         for stop in line_ends {
@@ -519,7 +568,7 @@ impl Filling<'_> {
         let (mut fields, mut ends) = (vec![0; 4096], vec![0; self.parser.width + 1]);
         let (mut input, mut out, mut end) = (&block.bytes[..], 0, 0);
         // Where the record being read starts, as the csv crate reports it.
-        let mut line = reader.line();
+        let mut line = block.record_line;
         loop {
             let (result, read, wrote, ended) =
                 reader.read_record(input, &mut fields[out..], &mut ends[end..]);
@@ -560,20 +609,18 @@ impl Filling<'_> {
                 ),
             )));
         }
-        for (j, &i) in parser.wanted.iter().enumerate() {
-            let bytes = match parser.decimal_comma {
-                true => input::decimal_comma(field(i)),
-                false => Cow::Borrowed(field(i)),
-            };
-            if j < parser.features {
-                self.columns[j].push_cell(&bytes);
-            } else {
+        // Text cells are checked before any cell is kept: a failed row leaves no trace.
+        for (j, &i) in parser.wanted.iter().enumerate().skip(parser.features) {
+            if let Err(why) = cell(&parser.cell(field(i))) {
                 let name = &parser.text_names[j - parser.features];
-                let cell = cell(&bytes).map_err(|why| Failure::Row {
-                    row: self.rows,
-                    then: format!(", column {}: {why}", quote(name)),
-                })?;
-                self.text[j - parser.features].push(cell);
+                return Err(Failure::NextRow(format!(", column {}: {why}", quote(name))));
+            }
+        }
+        for (j, &i) in parser.wanted.iter().enumerate() {
+            let bytes = parser.cell(field(i));
+            match j.checked_sub(parser.features) {
+                None => self.columns[j].push_cell(&bytes),
+                Some(t) => self.text[t].push(cell(&bytes).unwrap_or_default()),
             }
         }
         self.rows += 1;
@@ -996,8 +1043,8 @@ mod tests {
 
     /// Rows (the kept cells, trimmed) or the ragged row's message, as the csv crate reads the
     /// text with the settings this reader always had.
-    fn as_the_csv_crate_reads(text: &str) -> std::result::Result<Vec<Vec<String>>, String> {
-        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    fn as_the_csv_crate_reads(text: &[u8]) -> std::result::Result<Vec<Vec<String>>, String> {
+        let mut reader = csv::ReaderBuilder::new().from_reader(text);
         let width = reader.byte_headers().map_err(|e| e.to_string())?.len();
         let mut rows = Vec::new();
         for record in reader.byte_records() {
@@ -1008,18 +1055,23 @@ mod tests {
                 ),
                 _ => e.to_string(),
             })?;
-            let cells = record.iter().skip(1);
-            rows.push(
-                cells
-                    .map(|c| String::from_utf8_lossy(c).trim().to_string())
-                    .collect(),
-            );
+            let mut cells = Vec::new();
+            for (name, cell) in ["a", "b", "c"].iter().zip(record.iter().skip(1)) {
+                let Ok(cell) = std::str::from_utf8(cell) else {
+                    let row = rows.len() + 1;
+                    return Err(format!(
+                        "t.csv: row {row}, column '{name}': not valid UTF-8 text"
+                    ));
+                };
+                cells.push(cell.trim().to_string());
+            }
+            rows.push(cells);
         }
         Ok(rows)
     }
 
     /// The same through `CsvReader`, in chunks of `chunk_rows`.
-    fn as_read(text: &str, chunk_rows: usize) -> std::result::Result<Vec<Vec<String>>, String> {
+    fn as_read(text: &[u8], chunk_rows: usize) -> std::result::Result<Vec<Vec<String>>, String> {
         let (features, kept) = (["x".to_string()], ["a", "b", "c"].map(String::from));
         let columns = Columns {
             features: Some(&features),
@@ -1028,7 +1080,7 @@ mod tests {
             keep: &kept,
             predicting: true,
         };
-        let input = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
+        let input = Box::new(std::io::Cursor::new(text.to_vec()));
         let mut reader = CsvReader::new(
             "t.csv".into(),
             input,
@@ -1045,8 +1097,9 @@ mod tests {
     }
 
     /// Quoted cells holding delimiters, quotes and line ends; CRLF, LF and CR line ends; empty
-    /// lines; ragged rows; no last line end: wherever the input is cut into chunks, the rows (or
-    /// the ragged row's line) are the csv crate's. 400 random files.
+    /// lines; ragged rows; cells that are not UTF-8; no last line end: wherever the input is cut
+    /// into chunks, the rows (or the first problem: a ragged row's line, a bad cell's row) are
+    /// what the csv crate reads. 400 random files.
     #[test]
     fn reads_what_the_csv_crate_reads() {
         let cells = [
@@ -1054,6 +1107,7 @@ mod tests {
             "",
             " 2.5 ",
             "x y",
+            "\u{1}",
             "\"q,\"\"\n\r\"",
             "\"\"",
             "\"a\r\nb\"",
@@ -1094,13 +1148,41 @@ mod tests {
             if next(4) == 0 {
                 text.truncate(text.trim_end_matches(['\r', '\n']).len());
             }
+            // \u{1} stands for a byte that is not UTF-8.
+            let text: Vec<u8> = text
+                .bytes()
+                .map(|b| if b == 1 { 0xff } else { b })
+                .collect();
             let expected = as_the_csv_crate_reads(&text);
             for chunk_rows in [1, 2, 3, 8192] {
+                let shown = String::from_utf8_lossy(&text);
                 assert_eq!(
                     as_read(&text, chunk_rows),
                     expected,
-                    "{text:?} in chunks of {chunk_rows}"
+                    "{shown:?} in chunks of {chunk_rows}"
                 );
+            }
+        }
+    }
+
+    /// Runs of empty lines longer than a chunk's bytes (blocks of nothing but line ends) move
+    /// neither the rows nor a ragged row's line.
+    #[test]
+    fn long_runs_of_empty_lines_are_read_as_the_csv_crate_reads() {
+        for end in ["\n", "\r\n"] {
+            let blank = end.repeat(3 * CHUNK_BYTES / end.len());
+            let text = format!("x,a,b,c{end}1,2,3,4{end}{blank}1,5,6,7{end}{blank}1,8,9{end}");
+            let expected = as_the_csv_crate_reads(text.as_bytes());
+            // Counted from the end of the record before the second run: its `\n`, or the `\r`
+            // of its `\r\n`.
+            let before = if end == "\n" { 4 } else { 3 };
+            let line = format!("line {}:", before + 3 * CHUNK_BYTES / end.len());
+            assert!(
+                expected.as_ref().is_err_and(|e| e.contains(&line)),
+                "{expected:?}"
+            );
+            for chunk_rows in [1, 8192] {
+                assert_eq!(as_read(text.as_bytes(), chunk_rows), expected);
             }
         }
     }
