@@ -670,7 +670,7 @@ fn in_row_order(rows: &[usize]) -> Vec<(usize, usize)> {
 const BLOCK_ROWS: usize = 512;
 
 /// Matrix rows below which a transform stays on one thread.
-const ROWS_PER_THREAD: usize = 50_000;
+const ROWS_PER_THREAD: usize = 16_384;
 
 /// One thread's share of a transform: per step its problem, per row whether it has one.
 struct Part {

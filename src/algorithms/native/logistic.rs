@@ -67,12 +67,12 @@ pub fn fit(
     let penalty = 1.0 / c;
     let n = x.nrows() as f64;
     let mut w = Array1::<f64>::zeros(columns * width);
-    let objective = |w: &Array1<f64>| -> f64 {
-        loss(x, &target, w, columns, fit_intercept) + penalty_of(w, p, penalty)
+    let objective = |w: &Array1<f64>| -> Result<f64> {
+        Ok(loss(x, &target, w, columns, fit_intercept)? + penalty_of(w, p, penalty))
     };
     let mut converged = false;
     for _ in 0..max_iter {
-        let at = pass(x, &target, &w, columns, fit_intercept);
+        let at = pass(x, &target, &w, columns, fit_intercept)?;
         let (mut gradient, mut hessian) = (at.gradient, at.hessian);
         for k in 0..columns {
             for j in 0..p {
@@ -99,7 +99,7 @@ pub fn fit(
         let slope = gradient.dot(&step);
         let mut t = 1.0;
         let mut next = &w + &step;
-        while objective(&next) > start + 1e-4 * t * slope && t > 1e-10 {
+        while objective(&next)? > start + 1e-4 * t * slope && t > 1e-10 {
             t *= 0.5;
             next = &w + &(&step * t);
         }
@@ -186,12 +186,11 @@ fn loss(
     w: &Array1<f64>,
     columns: usize,
     fit_intercept: bool,
-) -> f64 {
+) -> Result<f64> {
     let (coef, intercept) = unpack(w, x.ncols(), columns, fit_intercept);
-    let mut total = 0.0;
-    for start in (0..x.nrows()).step_by(BLOCK_ROWS) {
-        let end = (start + BLOCK_ROWS).min(x.nrows());
+    let parts = by_blocks(x.nrows(), |start, end| {
         let z = x.slice(s![start..end, ..]).dot(&coef) + &intercept;
+        let mut total = 0.0;
         for (row, &t) in z.rows().into_iter().zip(&target[start..end]) {
             total += if columns == 1 {
                 // log(1 + e^-v) for the positive class, log(1 + e^v) for the negative.
@@ -201,8 +200,17 @@ fn loss(
                 row.fold(0.0, |s, &v| s + (v - top).exp()).ln() + top - row[t]
             };
         }
-    }
-    total
+        total
+    })?;
+    Ok(parts.into_iter().sum())
+}
+
+/// `work(start, end)` for each block of rows, on every core, in the blocks' order (so sums over
+/// them do not depend on the number of cores).
+fn by_blocks<T: Send>(rows: usize, work: impl Fn(usize, usize) -> T + Sync) -> Result<Vec<T>> {
+    super::trees::on_all_cores(rows.div_ceil(BLOCK_ROWS), |b| {
+        work(b * BLOCK_ROWS, ((b + 1) * BLOCK_ROWS).min(rows))
+    })
 }
 
 /// log(1 + e^v) without overflow.
@@ -222,15 +230,19 @@ fn pass(
     w: &Array1<f64>,
     columns: usize,
     fit_intercept: bool,
-) -> Pass {
+) -> Result<Pass> {
     let p = x.ncols();
     let width = p + 1;
     let (coef, intercept) = unpack(w, p, columns, fit_intercept);
-    let mut loss = 0.0;
-    let mut gradient = Array1::<f64>::zeros(columns * width);
-    let mut h = Array2::<f64>::zeros((columns * width, columns * width));
-    for start in (0..x.nrows()).step_by(BLOCK_ROWS) {
-        let end = (start + BLOCK_ROWS).min(x.nrows());
+    let zeros = || {
+        (
+            Array1::<f64>::zeros(columns * width),
+            Array2::<f64>::zeros((columns * width, columns * width)),
+        )
+    };
+    let parts = by_blocks(x.nrows(), |start, end| {
+        let mut loss = 0.0;
+        let (mut gradient, mut h) = zeros();
         let block = x.slice(s![start..end, ..]);
         // With a column of ones, so the intercept is one more coefficient.
         let mut xb = Array2::<f64>::ones((end - start, width));
@@ -289,6 +301,18 @@ fn pass(
                 }
             }
         }
+        Pass {
+            loss,
+            gradient,
+            hessian: h,
+        }
+    })?;
+    let mut loss = 0.0;
+    let (mut gradient, mut h) = zeros();
+    for part in parts {
+        loss += part.loss;
+        gradient += &part.gradient;
+        h += &part.hessian;
     }
     if !fit_intercept {
         // The intercepts stay 0: no gradient along them.
@@ -296,11 +320,11 @@ fn pass(
             gradient[k * width + p] = 0.0;
         }
     }
-    Pass {
+    Ok(Pass {
         loss,
         gradient,
         hessian: h,
-    }
+    })
 }
 
 /// `w` as a coefficient matrix (features x columns) and intercepts.
