@@ -206,13 +206,13 @@ impl Ensemble {
         let features = self.features as usize;
         let counts = self.tree_counts();
         let width = self.leaf_width as usize;
-        let steps: Vec<Vec<Step>> = self
+        let compiled: Vec<Walk> = self
             .trees
             .iter()
-            .map(|t| Step::compile(t, width, self.compare))
+            .map(|t| Walk::compile(t, width, self.compare))
             .collect();
         // Features as the comparison sees them: scikit-learn and xgboost compare float32 values
-        // (cast once here, not at every split); thresholds were cast alike by `Step::compile`.
+        // (cast once here, not at every split); thresholds were cast alike by `Walk::compile`.
         let cast = |v: f64| match self.compare {
             Compare::LessEqual => v,
             Compare::LessF32 | Compare::LessEqualCastF32 => f64::from(v as f32),
@@ -231,14 +231,14 @@ impl Ensemble {
                     .collect(),
                 Combine::Average => vec![A::zero(); n * outputs],
             };
-            for (tree, steps) in self.trees.iter().zip(&steps) {
+            for (tree, walk_tree) in self.trees.iter().zip(&compiled) {
                 let first = if width == 1 { tree.output as usize } else { 0 };
                 for start in (0..n).step_by(LANES) {
                     let lanes = (n - start).min(LANES);
                     let rows = &values[start * features..(start + lanes) * features];
                     let at = match self.compare {
-                        Compare::LessF32 => walk::<true>(steps, rows, features),
-                        _ => walk::<false>(steps, rows, features),
+                        Compare::LessF32 => walk::<true>(walk_tree, rows, features),
+                        _ => walk::<false>(walk_tree, rows, features),
                     };
                     for (lane, &at) in at[..lanes].iter().enumerate() {
                         let sum = &mut sums[(start + lane) * outputs + first..][..width];
@@ -544,23 +544,39 @@ impl Estimator for NativeTrees {
 struct Step {
     /// The threshold cast as the comparison casts the feature (float32 for xgboost).
     threshold: f64,
-    /// `LEAF` for a leaf.
+    /// 0 for a leaf (any feature will do: a leaf is its own two children).
     feature: u32,
-    /// A leaf: the index of its first value in the tree's `leaves`.
     left: u32,
     right: u32,
-    missing: Missing,
+    /// Where a missing value goes (for lightgbm `None`: where 0.0 goes).
     default_left: bool,
+    /// Values with |x| <= 1e-35 are missing too (lightgbm `Zero`).
+    zero_missing: bool,
 }
 
-const LEAF: u32 = u32::MAX;
+/// A tree as the walk reads it: its steps, each leaf's first value in the tree's `leaves`, and
+/// its depth. Leaves point to themselves, so a walk is `depth` steps without a test for leaves.
+struct Walk {
+    steps: Vec<Step>,
+    leaf_values: Vec<u32>,
+    depth: usize,
+}
 
-impl Step {
+impl Walk {
     /// `tree`'s nodes, thresholds cast for `compare`, leaves as offsets into its values.
-    fn compile(tree: &Tree, width: usize, compare: Compare) -> Vec<Step> {
-        tree.nodes
-            .iter()
-            .map(|node| match *node {
+    fn compile(tree: &Tree, width: usize, compare: Compare) -> Walk {
+        let cast = |threshold: f64| match compare {
+            Compare::LessF32 => f64::from(threshold as f32),
+            Compare::LessEqualCastF32 | Compare::LessEqual => threshold,
+        };
+        let mut depths = vec![0; tree.nodes.len()];
+        let mut walk = Walk {
+            steps: Vec::with_capacity(tree.nodes.len()),
+            leaf_values: vec![0; tree.nodes.len()],
+            depth: 0,
+        };
+        for (i, node) in tree.nodes.iter().enumerate() {
+            let step = match *node {
                 Node::Split {
                     feature,
                     threshold,
@@ -568,68 +584,75 @@ impl Step {
                     right,
                     missing,
                     default_left,
-                } => Step {
-                    threshold: match compare {
-                        Compare::LessF32 => f64::from(threshold as f32),
-                        Compare::LessEqualCastF32 | Compare::LessEqual => threshold,
-                    },
-                    feature,
-                    left,
-                    right,
-                    missing,
-                    default_left,
-                },
-                Node::Leaf(leaf) => Step {
-                    threshold: 0.0,
-                    feature: LEAF,
-                    left: leaf * width as u32,
-                    right: 0,
-                    missing: Missing::Nan,
-                    default_left: false,
-                },
-            })
-            .collect()
+                } => {
+                    // Children come after their parents (checked when the model was read).
+                    for child in [left, right] {
+                        depths[child as usize] = depths[i] + 1;
+                    }
+                    let threshold = cast(threshold);
+                    Step {
+                        threshold,
+                        feature,
+                        left,
+                        right,
+                        default_left: match missing {
+                            Missing::AsZero if matches!(compare, Compare::LessF32) => {
+                                0.0 < threshold
+                            }
+                            Missing::AsZero => 0.0 <= threshold,
+                            Missing::Nan | Missing::ZeroOrNan => default_left,
+                        },
+                        zero_missing: missing == Missing::ZeroOrNan,
+                    }
+                }
+                Node::Leaf(leaf) => {
+                    walk.leaf_values[i] = leaf * width as u32;
+                    Step {
+                        threshold: 0.0,
+                        feature: 0,
+                        left: i as u32,
+                        right: i as u32,
+                        default_left: false,
+                        zero_missing: false,
+                    }
+                }
+            };
+            walk.depth = walk.depth.max(depths[i]);
+            walk.steps.push(step);
+        }
+        walk
     }
 }
 
 /// Rows walked through a tree together: their independent walks overlap in the processor.
-const LANES: usize = 8;
+const LANES: usize = 16;
 
 /// For each of up to `LANES` rows (`rows`, `features` values each, cast as the comparison
-/// wants), the offset of the leaf values it reaches: one step per level, children being after
-/// their parents. `STRICT`: `x < threshold` (xgboost), else `<=`.
-fn walk<const STRICT: bool>(steps: &[Step], rows: &[f64], features: usize) -> [usize; LANES] {
+/// wants), the offset of the leaf values it reaches: one step per level. `STRICT`:
+/// `x < threshold` (xgboost), else `<=`.
+fn walk<const STRICT: bool>(tree: &Walk, rows: &[f64], features: usize) -> [usize; LANES] {
     let lanes = rows.len() / features.max(1);
     let mut at = [0usize; LANES];
-    loop {
-        let mut moved = false;
+    for _ in 0..tree.depth {
         for (lane, at) in at[..lanes].iter_mut().enumerate() {
-            let step = &steps[*at];
-            if step.feature == LEAF {
-                continue;
-            }
-            moved = true;
+            let step = &tree.steps[*at];
             let x = rows[lane * features + step.feature as usize];
-            let below = |x: f64| {
-                if STRICT {
-                    x < step.threshold
-                } else {
-                    x <= step.threshold
-                }
-            };
-            let left = if x.is_nan() || (step.missing == Missing::ZeroOrNan && x.abs() <= ZERO) {
-                match step.missing {
-                    Missing::AsZero => below(0.0),
-                    Missing::Nan | Missing::ZeroOrNan => step.default_left,
-                }
+            let missing = x.is_nan() || (step.zero_missing && x.abs() <= ZERO);
+            let below = if STRICT {
+                x < step.threshold
             } else {
-                below(x)
+                x <= step.threshold
             };
+            let left = if missing { step.default_left } else { below };
             *at = if left { step.left } else { step.right } as usize;
         }
-        if !moved {
+        // Unbalanced trees (scikit-learn's forests): every lane may be at a leaf early.
+        if at[..lanes]
+            .iter()
+            .all(|&a| tree.steps[a].left as usize == a)
+        {
             break;
         }
     }
-    at.map(|i| steps[i].left as usize)
+    at.map(|i| tree.leaf_values[i] as usize)
 }
