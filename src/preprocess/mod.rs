@@ -439,10 +439,14 @@ impl Transformer<'_> {
             .as_slice_mut()
             .expect("a new matrix is in standard layout");
         // Consecutive matrix rows per core: a million rows took a second on one.
-        let parts = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(rows.len() / ROWS_PER_THREAD)
-            .max(1);
+        let parts = match width {
+            // A matrix without columns has nothing to share out.
+            0 => 1,
+            _ => std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(rows.len() / ROWS_PER_THREAD)
+                .max(1),
+        };
         let per_part = rows.len().div_ceil(parts).max(1);
         let done: Vec<Part> = if parts == 1 {
             vec![self.transform_part(columns, &bad_cells, rows, missing_ok, data)]
@@ -1082,6 +1086,65 @@ fn scaling(scale: Scale, values: &[f64]) -> Affine {
 mod tests {
     use super::*;
     use crate::data::table::Kind;
+
+    /// Rows enough for several threads, in a shuffled order, with problems in more than one
+    /// thread's share: the same matrix and problems as one thread makes.
+    #[test]
+    fn a_transform_on_several_threads_is_the_one_on_one() {
+        let cells: Vec<String> = (0..100_000)
+            .map(|i| match i % 9_999 {
+                0 => "x".to_string(),
+                1 => String::new(),
+                _ => (i as f64 / 7.0).to_string(),
+            })
+            .collect();
+        let raw = column(&cells.iter().map(String::as_str).collect::<Vec<_>>());
+        let steps = Pipeline {
+            columns: vec![fit_step(
+                "c",
+                &raw,
+                Kind::Number,
+                &options(r#"{"scale": "standard"}"#, Kind::Number),
+                &Rows {
+                    train: &[2, 3, 4],
+                    sorted: &[2, 3, 4],
+                },
+                None,
+            )
+            .unwrap()],
+        };
+        let rows: Vec<usize> = (0..100_000).map(|i| (i * 7_919) % 100_000).collect();
+        let transformer = steps.transformer();
+        let (all, problems) = transformer.transform(&[&raw], &rows, false).unwrap();
+        let mut one = Array2::zeros((rows.len(), 1));
+        let part = transformer.transform_part(
+            &[&raw],
+            &[HashSet::new()],
+            &rows,
+            false,
+            one.as_slice_mut().unwrap(),
+        );
+        assert_eq!(all.as_slice().unwrap().len(), 100_000);
+        assert!(all
+            .iter()
+            .zip(one.iter())
+            .all(|(a, b)| a == b || (a.is_nan() && b.is_nan())));
+        let first = part.found[0].as_ref().unwrap();
+        assert_eq!(problems.columns.len(), 1);
+        assert_eq!(
+            (problems.columns[0].first_row, problems.columns[0].count),
+            (first.first_row, first.count)
+        );
+        assert_eq!(problems.columns[0].first_row, 0);
+        assert_eq!(
+            problems.rows.len(),
+            part.bad_row.iter().filter(|&&b| b).count()
+        );
+        // No columns: nothing to share out.
+        let empty = Pipeline::default();
+        let (x, _) = empty.transformer().transform(&[], &rows, false).unwrap();
+        assert_eq!(x.dim(), (100_000, 0));
+    }
 
     fn column(cells: &[&str]) -> RawColumn {
         let mut c = RawColumn::default();
