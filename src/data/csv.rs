@@ -364,7 +364,7 @@ impl Cutter {
         Ok(())
     }
 
-    /// The next block: up to `chunk_rows` lines or `CHUNK_BYTES` bytes of whole records (more
+    /// The next block: up to `chunk_rows` records or `CHUNK_BYTES` bytes of whole records (more
     /// when one record is longer), or `None` at the end of the input.
     fn next_block(&mut self, source: &str) -> std::result::Result<Option<Block>, Failure> {
         loop {
@@ -481,13 +481,7 @@ impl Parser {
     fn parse(&self, block: Block) -> Parsed {
         // Line ends bound the rows from above, and chunk_rows most blocks (a run of empty lines
         // is many line ends and no row).
-        let rows = (block.lines + 1).min(self.chunk_rows);
-        let mut chunk = Filling {
-            parser: self,
-            columns: vec![RawColumn::with_capacity(rows); self.features],
-            text: vec![TextColumn::default(); self.text_names.len()],
-            rows: 0,
-        };
+        let mut chunk = Filling::new(self, (block.lines + 1).min(self.chunk_rows));
         let failure = match block.plain {
             true => chunk.plain(&block),
             false => chunk.quoted(&block),
@@ -500,13 +494,7 @@ impl Parser {
     }
 
     fn empty(&self) -> Chunk {
-        Filling {
-            parser: self,
-            columns: vec![RawColumn::default(); self.features],
-            text: vec![TextColumn::default(); self.text_names.len()],
-            rows: 0,
-        }
-        .into_chunk()
+        Filling::new(self, 0).into_chunk()
     }
 }
 
@@ -519,7 +507,19 @@ struct Filling<'a> {
     rows: usize,
 }
 
-impl Filling<'_> {
+impl<'a> Filling<'a> {
+    /// Room for `rows` numbers in each feature column.
+    fn new(parser: &'a Parser, rows: usize) -> Self {
+        Filling {
+            parser,
+            columns: (0..parser.features)
+                .map(|_| RawColumn::with_capacity(rows))
+                .collect(),
+            text: vec![TextColumn::default(); parser.text_names.len()],
+            rows: 0,
+        }
+    }
+
     fn into_chunk(self) -> Chunk {
         let mut text = self.text;
         let kept = text.split_off(self.parser.targets);
