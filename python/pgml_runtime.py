@@ -510,6 +510,14 @@ def _fit_twin(client, path, dask_class, estimator, x, y):
     return estimator, twin
 
 
+def _workers(client):
+    """The addresses of the cluster's workers, asked of the scheduler. Not `scheduler_info()`: it
+    returns the client's cached identity, which the client's periodic refresh may overwrite with
+    one listing no workers between the refresh it asks for and its return (distributed 2026.8),
+    so a worker seemed to have left."""
+    return set(client.sync(client.scheduler.identity, n_workers=-1)["workers"])
+
+
 @contextlib.contextmanager
 def _watching_workers(client):
     """Yields a list that names a worker lost while the block runs; the client is closed then,
@@ -517,13 +525,13 @@ def _watching_workers(client):
     worker forever."""
     import threading
 
-    started = set(client.scheduler_info()["workers"])
+    started = _workers(client)
     lost, done = [], threading.Event()
 
     def watch():
         while not done.wait(1.0):
             try:
-                now = set(client.scheduler_info()["workers"])
+                now = _workers(client)
             except Exception:  # noqa: BLE001 (the client is closing: nothing left to watch)
                 return
             if started - now:
@@ -550,7 +558,7 @@ def _fit_on_cluster(address, path, estimator, x, y):
         check_cluster(path, True)
     client, dask_class = _on_cluster(address, path)
     try:
-        parts = max(1, min(len(client.scheduler_info()["workers"]), len(x)))
+        parts = max(1, min(len(_workers(client)), len(x)))
         bounds = [(len(x) * i // parts, len(x) * (i + 1) // parts) for i in range(parts)]
         # Scattered, not embedded in the task graph: each worker gets its partition directly.
         xs = client.scatter([np.ascontiguousarray(x[a:b]) for a, b in bounds])
@@ -789,7 +797,7 @@ def fit_on_workers(path, params, seed, task, address, source, job):
         # Each partition placed on a worker by its position: which rows a worker holds, and so
         # the model, does not depend on which worker was free first (another worker takes over
         # if that one is lost).
-        workers = sorted(client.scheduler_info()["workers"])
+        workers = sorted(_workers(client))
         reads = [
             client.submit(
                 _Shipped(_read_partition),

@@ -18,6 +18,7 @@ use serde_json::Value;
 struct Cluster {
     address: String,
     processes: Vec<Child>,
+    logs: PathBuf,
 }
 
 impl Cluster {
@@ -41,6 +42,7 @@ impl Cluster {
         };
         let mut cluster = Cluster {
             address: address.clone(),
+            logs: dir.to_path_buf(),
             processes: vec![spawn(
                 &["scheduler", "--port", &port.to_string()],
                 "scheduler.log",
@@ -72,7 +74,19 @@ impl Cluster {
 }
 
 impl Drop for Cluster {
+    /// Kills the processes; after a failed assertion, prints the ends of their logs first (a
+    /// worker that left the cluster says why there).
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            for log in ["scheduler.log", "worker0.log", "worker1.log"] {
+                let text = fs::read_to_string(self.logs.join(log)).unwrap_or_default();
+                let tail: Vec<&str> = text.lines().rev().take(40).collect();
+                eprintln!("--- {log} (last {} lines)", tail.len());
+                for line in tail.iter().rev() {
+                    eprintln!("{line}");
+                }
+            }
+        }
         for p in self.processes.iter_mut().rev() {
             let _ = p.kill();
             let _ = p.wait();
