@@ -16,6 +16,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
+use std::ops::Range;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -181,6 +182,12 @@ pub fn encode(header: &Header, payload: &[u8]) -> Result<Vec<u8>> {
 
 /// Decodes a model file: checks magic, version, lengths and checksum before trusting anything.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>)> {
+    let (header, payload) = decode_in_place(path, bytes)?;
+    Ok((header, bytes[payload].to_vec()))
+}
+
+/// `decode`, giving where the payload lies in `bytes`.
+fn decode_in_place(path: &Path, bytes: &[u8]) -> Result<(Header, Range<usize>)> {
     if bytes.len() < 12 || &bytes[..8] != MAGIC {
         return Err(Error::model(path, "is not a pgml-cli model file"));
     }
@@ -205,7 +212,7 @@ fn check_version(path: &Path, bytes: &[u8]) -> Result<u32> {
 }
 
 /// Formats 1 and 2 share the byte layout; 2's header adds `input`.
-fn decode_layout(path: &Path, bytes: &[u8], version: u32) -> Result<(Header, Vec<u8>)> {
+fn decode_layout(path: &Path, bytes: &[u8], version: u32) -> Result<(Header, Range<usize>)> {
     let truncated = || Error::model(path, "is truncated");
     let mut at: usize = 12;
     let mut take = |n: usize| -> Result<&[u8]> {
@@ -218,7 +225,10 @@ fn decode_layout(path: &Path, bytes: &[u8], version: u32) -> Result<(Header, Vec
     let header_len = u32::from_le_bytes(take(4)?.try_into().map_err(|_| truncated())?) as usize;
     let header_json = take(header_len)?;
     let payload_len = u64::from_le_bytes(take(8)?.try_into().map_err(|_| truncated())?);
-    let payload = take(usize::try_from(payload_len).map_err(|_| truncated())?)?;
+    // After the magic, version, header length, header and payload length.
+    let start = 24 + header_len;
+    let payload =
+        start..start + take(usize::try_from(payload_len).map_err(|_| truncated())?)?.len();
     let checksum = take(32)?;
     if at != bytes.len() {
         return Err(Error::model(
@@ -249,7 +259,7 @@ fn decode_layout(path: &Path, bytes: &[u8], version: u32) -> Result<(Header, Vec
         (_, true) => return Err(Error::model(path, "has a header without its input columns")),
         (_, false) => {}
     }
-    Ok((header, payload.to_vec()))
+    Ok((header, payload))
 }
 
 /// Reads and decodes a model file, trusting no length before it is compared with what the file
@@ -275,6 +285,11 @@ pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
         let before = bytes.len() as u64;
         if before.saturating_add(n) > size {
             return Err(truncated());
+        }
+        // Room for exactly what a regular file holds (no copies as the buffer grows); a pipe's
+        // claim is not trusted with memory before its bytes arrive.
+        if meta.is_file() {
+            bytes.reserve_exact(n as usize);
         }
         (&mut file).take(n).read_to_end(bytes).map_err(io)?;
         if bytes.len() as u64 - before != n {
@@ -306,7 +321,10 @@ pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
             "has unexpected bytes after the checksum",
         ));
     }
-    decode(path, &bytes)
+    let (header, payload) = decode_in_place(path, &bytes)?;
+    bytes.truncate(payload.end);
+    bytes.drain(..payload.start);
+    Ok((header, bytes))
 }
 
 /// Opens without blocking on a FIFO that has no writer yet (reading it then finds no model),

@@ -320,7 +320,7 @@ impl Prepared {
         let payload = Payload {
             format,
             classes,
-            blobs,
+            blobs: blobs.iter().map(Vec::as_slice).collect(),
         };
         let object = load_in(py, m, self.class, task, &payload, shape)?;
         let mut reloaded = PythonModel {
@@ -484,7 +484,7 @@ fn load_in(
     m: &Bound<'_, PyModule>,
     class: &str,
     task: Task,
-    payload: &Payload,
+    payload: &Payload<'_>,
     shape: &Shape,
 ) -> Result<Py<PyAny>> {
     let blobs: Vec<Bound<'_, PyBytes>> =
@@ -509,7 +509,7 @@ fn load_in(
 
 /// Rebuilds a model from its file (`payload`, decoded from `bytes` and checked against the
 /// header by `library::check`), warning once per package whose version differs from the writer's.
-pub fn load(header: &Header, payload: &Payload, bytes: &[u8]) -> Result<PythonModel> {
+pub fn load(header: &Header, payload: &Payload<'_>, bytes: &[u8]) -> Result<PythonModel> {
     let info = header
         .python
         .as_ref()
@@ -635,7 +635,7 @@ fn native_form(
     m: &Bound<'_, PyModule>,
     fitted: &Bound<'_, PyAny>,
     library: &PythonModel,
-    payload: &Payload,
+    payload: &Payload<'_>,
     shape: &Shape,
     rows: [ArrayView2<f64>; 2],
 ) -> Result<(Option<NativeForm>, Option<NativeStatus>)> {
