@@ -107,6 +107,8 @@ struct Cutter {
     ended: bool,
     chunk_rows: usize,
     scanner: csv_core::Reader,
+    /// `READ_BYTES`, but in tests.
+    read_bytes: usize,
 }
 
 /// Whole records, from the start of one to the end of another.
@@ -164,6 +166,19 @@ impl CsvReader {
         columns: &Columns,
         chunk_rows: usize,
     ) -> Result<Self> {
+        Self::reading_by(source, input, dialect, columns, chunk_rows, READ_BYTES)
+    }
+
+    /// `new`, reading `read_bytes` at a time (tests read a few bytes at a time, which also
+    /// takes the threads for a small input).
+    fn reading_by(
+        source: String,
+        input: Input,
+        dialect: Dialect,
+        columns: &Columns,
+        chunk_rows: usize,
+        read_bytes: usize,
+    ) -> Result<Self> {
         let mut cutter = Cutter {
             input,
             pending: Vec::new(),
@@ -175,6 +190,7 @@ impl CsvReader {
             ended: false,
             chunk_rows: chunk_rows.max(1),
             scanner: csv_reader(dialect.delimiter),
+            read_bytes,
         };
         let header = cutter.header(&source)?;
         if header.is_empty() {
@@ -213,6 +229,31 @@ impl CsvReader {
             targets: target_names.len(),
             chunk_rows: chunk_rows.max(1),
         };
+        let reader = |parsed, threads| CsvReader {
+            source: source.clone(),
+            parsed,
+            next: 0,
+            rows: 0,
+            failed: None,
+            threads,
+            feature_names,
+            target_names,
+            kept_names,
+        };
+        if cutter.ended {
+            // The header's read held the whole input: parsed here, as starting threads would
+            // cost more than the parsing (a one-row predict).
+            let (send, parsed) = std::sync::mpsc::channel();
+            while let Some(next) = cutter.next_block(&source).transpose() {
+                let parsed = parser.parse_next(next);
+                let failed = parsed.failure.is_some();
+                send.send(parsed).expect("the receiver is here");
+                if failed {
+                    break;
+                }
+            }
+            return Ok(reader(vec![parsed], Vec::new()));
+        }
         // Each stage ends at the end of the input, after an error, or when the next one stops.
         // The caller joins every thread once the next chunk's channel closes, so a panic in
         // any of them is raised again there instead of looking like the end of the input.
@@ -226,13 +267,7 @@ impl CsvReader {
             let parser = parser.clone();
             threads.push(std::thread::spawn(move || {
                 for next in &blocks {
-                    let parsed = match next {
-                        Ok(block) => parser.parse(block),
-                        Err(failure) => Parsed {
-                            chunk: parser.empty(),
-                            failure: Some(failure),
-                        },
-                    };
+                    let parsed = parser.parse_next(next);
                     let failed = parsed.failure.is_some();
                     if send_chunk.send(parsed).is_err() || failed {
                         return;
@@ -254,17 +289,7 @@ impl CsvReader {
                 }
             }
         }));
-        Ok(CsvReader {
-            source,
-            parsed,
-            next: 0,
-            rows: 0,
-            failed: None,
-            threads,
-            feature_names,
-            target_names,
-            kept_names,
-        })
+        Ok(reader(parsed, threads))
     }
 
     pub fn source(&self) -> &str {
@@ -348,7 +373,7 @@ impl Cutter {
             .collect()
     }
 
-    /// Reads up to `READ_BYTES` more; at the end of the input, `ended`.
+    /// Reads up to `read_bytes` more; at the end of the input, `ended`.
     fn read_more(&mut self) -> std::io::Result<()> {
         // What was cut goes once it is most of the buffer: each byte moves about once.
         if self.start > 0 && self.start >= self.pending.len() / 2 {
@@ -357,9 +382,10 @@ impl Cutter {
         }
         let before = self.pending.len();
         let n = (&mut self.input)
-            .take(READ_BYTES as u64)
+            .take(self.read_bytes as u64)
             .read_to_end(&mut self.pending)?;
-        self.ended = n == 0;
+        // `read_to_end` stops short only at the end of the input.
+        self.ended = n < self.read_bytes;
         self.lines_pending += memchr::memchr_iter(b'\n', &self.pending[before..]).count();
         Ok(())
     }
@@ -475,6 +501,17 @@ impl Parser {
         match self.decimal_comma {
             true => input::decimal_comma(field),
             false => Cow::Borrowed(field),
+        }
+    }
+
+    /// The rows of the cutter's next block, or its failure.
+    fn parse_next(&self, next: std::result::Result<Block, Failure>) -> Parsed {
+        match next {
+            Ok(block) => self.parse(block),
+            Err(failure) => Parsed {
+                chunk: self.empty(),
+                failure: Some(failure),
+            },
         }
     }
 
@@ -1070,8 +1107,13 @@ mod tests {
         Ok(rows)
     }
 
-    /// The same through `CsvReader`, in chunks of `chunk_rows`.
-    fn as_read(text: &[u8], chunk_rows: usize) -> std::result::Result<Vec<Vec<String>>, String> {
+    /// The same through `CsvReader`, in chunks of `chunk_rows`, reading `read_bytes` at a time
+    /// (`READ_BYTES` reads a small text whole, so the reader parses it without threads).
+    fn as_read(
+        text: &[u8],
+        chunk_rows: usize,
+        read_bytes: usize,
+    ) -> std::result::Result<Vec<Vec<String>>, String> {
         let (features, kept) = (["x".to_string()], ["a", "b", "c"].map(String::from));
         let columns = Columns {
             features: Some(&features),
@@ -1081,12 +1123,13 @@ mod tests {
             predicting: true,
         };
         let input = Box::new(std::io::Cursor::new(text.to_vec()));
-        let mut reader = CsvReader::new(
+        let mut reader = CsvReader::reading_by(
             "t.csv".into(),
             input,
             Dialect::default(),
             &columns,
             chunk_rows,
+            read_bytes,
         )
         .map_err(|e| e.to_string())?;
         let chunks = drain(&mut reader).map_err(|e| e.to_string())?;
@@ -1098,8 +1141,9 @@ mod tests {
 
     /// Quoted cells holding delimiters, quotes and line ends; CRLF, LF and CR line ends; empty
     /// lines; ragged rows; cells that are not UTF-8; no last line end: wherever the input is cut
-    /// into chunks, the rows (or the first problem: a ragged row's line, a bad cell's row) are
-    /// what the csv crate reads. 400 random files.
+    /// into chunks or read, the rows (or the first problem: a ragged row's line, a bad cell's
+    /// row) are what the csv crate reads. 400 random files, each read whole (no threads) and
+    /// 1, 2 and 7 bytes at a time (the threads).
     #[test]
     fn reads_what_the_csv_crate_reads() {
         let cells = [
@@ -1155,12 +1199,14 @@ mod tests {
                 .collect();
             let expected = as_the_csv_crate_reads(&text);
             for chunk_rows in [1, 2, 3, 8192] {
-                let shown = String::from_utf8_lossy(&text);
-                assert_eq!(
-                    as_read(&text, chunk_rows),
-                    expected,
-                    "{shown:?} in chunks of {chunk_rows}"
-                );
+                for read_bytes in [READ_BYTES, 1, 2, 7] {
+                    let shown = String::from_utf8_lossy(&text);
+                    assert_eq!(
+                        as_read(&text, chunk_rows, read_bytes),
+                        expected,
+                        "{shown:?} in chunks of {chunk_rows}, read by {read_bytes}"
+                    );
+                }
             }
         }
     }
@@ -1182,7 +1228,7 @@ mod tests {
                 "{expected:?}"
             );
             for chunk_rows in [1, 8192] {
-                assert_eq!(as_read(text.as_bytes(), chunk_rows), expected);
+                assert_eq!(as_read(text.as_bytes(), chunk_rows, READ_BYTES), expected);
             }
         }
     }
