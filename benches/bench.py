@@ -164,6 +164,10 @@ def main():
     kernel = subprocess.run([PY, "-c", BLAS_KERNEL], capture_output=True, text=True, env=BASELINE_ENV).stdout.strip()
     unset = f"; unset for it: {', '.join(f'{k}={v}' for k, v in removed.items())}" if removed else ""
     print(f"scikit-learn side: numpy's BLAS {kernel or 'unknown'}{unset}")
+    # Every time below includes starting GNU time and the process from Python: what that costs
+    # alone, for reading the millisecond rows.
+    floor = measure(["/bin/true"], 15)[0]
+    print(f"measurement floor (the same wrapping of /bin/true): {floor * 1000:.1f} ms")
 
     data = os.path.join(ROOT, "target", "bench-data")
     os.makedirs(data, exist_ok=True)
@@ -248,7 +252,7 @@ def main():
             a_t, a_mem, a_out = measure(a_cmd, args.repeat)
             b_t, b_mem, b_out = measure(b_cmd, args.repeat)
             extra = f"overhead {100 * (a_t - b_t) / b_t:+.1f}%" if note else ""
-            print(f"{name:<52}{a_t:>9.3f}s{a_mem:>7.0f}{b_t:>9.3f}s{b_mem:>7.0f}{b_t / a_t:>7.2f}x  {extra}", flush=True)
+            print(f"{name:<52}{a_t:>9.4f}s{a_mem:>7.0f}{b_t:>9.3f}s{b_mem:>7.0f}{b_t / a_t:>7.2f}x  {extra}", flush=True)
 
     if args.suite in ("all", "trees"):
         # Python-trained tree ensembles: their native form (no Python started) against
@@ -293,7 +297,7 @@ def main():
         repeat = 1 if "forest" in name or "batch" in name else args.repeat
         pg_t, pg_mem, pg_out = measure(pg_cmd, repeat)
         sk_t, sk_mem, sk_out = measure(sk_cmd, repeat)
-        print(f"{name:<52}{pg_t:>9.3f}s{pg_mem:>7.0f}{sk_t:>9.3f}s{sk_mem:>7.0f}{sk_t / pg_t:>7.1f}x  {target}", flush=True)
+        print(f"{name:<52}{pg_t:>9.4f}s{pg_mem:>7.0f}{sk_t:>9.3f}s{sk_mem:>7.0f}{sk_t / pg_t:>7.1f}x  {target}", flush=True)
         if pg_out.startswith("{"):
             import json
             metrics = json.loads(pg_out)["metrics"]
