@@ -358,6 +358,19 @@ fn what_a_cluster_cannot_train_is_refused_first() {
         "classification",
     ]);
     assert_eq!(code, 2, "{line}");
+    // A user and password in the address are refused without being echoed.
+    let (code, line) = refused(&[
+        "--cluster",
+        "tcp://alice:s3cret@127.0.0.1:8786",
+        "--data",
+        iris,
+        "--target",
+        "target",
+        "--task",
+        "classification",
+    ]);
+    assert_eq!(code, 2, "{line}");
+    assert_eq!(line, "pgml-cli: error: --cluster tcp://...@127.0.0.1:8786: a Dask scheduler address holds no user or password (Dask's TLS takes certificates from its configuration)");
     // A server that accepts and never speaks Dask (found by review: it hung forever): exit 1.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = format!("tcp://{}", silent.local_addr().unwrap());

@@ -623,10 +623,29 @@ fn cluster(flag: Option<String>) -> Result<Option<Cluster>> {
         },
     };
     let address = address.trim().to_string();
+    let named = if explicit {
+        "--cluster"
+    } else {
+        "DASK_SCHEDULER_ADDRESS"
+    };
     if address.is_empty() || address.chars().any(char::is_whitespace) {
         return Err(Error::usage(format!(
-            "--cluster {}: expected a Dask scheduler address such as tcp://host:8786",
+            "{named} {}: expected a Dask scheduler address such as tcp://host:8786",
             crate::data::quote(&address)
+        )));
+    }
+    // Dask addresses have no login: a user and password there would only be echoed in messages
+    // and stored in the model's header. Shown without them.
+    if let Some((_, host)) = address.rsplit_once('@') {
+        let scheme = address.split_once("://").map_or("", |(scheme, _)| scheme);
+        let scheme = if scheme.is_empty() {
+            String::new()
+        } else {
+            format!("{}://", crate::data::escape(scheme))
+        };
+        return Err(Error::usage(format!(
+            "{named} {scheme}...@{}: a Dask scheduler address holds no user or password (Dask's TLS takes certificates from its configuration)",
+            crate::data::escape(host)
         )));
     }
     Ok(Some(Cluster { address, explicit }))
