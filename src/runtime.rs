@@ -49,6 +49,44 @@ pub struct Cluster {
     pub explicit: bool,
 }
 
+impl Cluster {
+    /// The address can be a Dask scheduler's: not empty, no whitespace, and no user or password
+    /// (Dask has no login: they would only be echoed in messages and stored in the model's
+    /// header). A refused address is shown without what precedes its last `@`.
+    pub fn check(&self) -> Result<()> {
+        let named = if self.explicit {
+            "--cluster"
+        } else {
+            "DASK_SCHEDULER_ADDRESS"
+        };
+        let address = &self.address;
+        if let Some((login, host)) = address.rsplit_once('@') {
+            // The scheme, when the address starts with one (a password may hold `://` too).
+            let scheme = login.split_once("://").map_or("", |(scheme, _)| scheme);
+            let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+            let scheme = if is_scheme {
+                format!("{scheme}://")
+            } else {
+                String::new()
+            };
+            return Err(Error::usage(format!(
+                "{named} {scheme}...@{}: a Dask scheduler address holds no user or password (Dask's TLS takes certificates from its configuration)",
+                crate::data::escape(host)
+            )));
+        }
+        if address.is_empty() || address.chars().any(char::is_whitespace) {
+            return Err(Error::usage(format!(
+                "{named} {}: expected a Dask scheduler address such as tcp://host:8786",
+                crate::data::quote(address)
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// An algorithm on a runtime with its hyperparameters checked, ready to fit.
 pub enum Plan {
     Native {

@@ -139,6 +139,9 @@ fn cluster_for<'a>(
     let Some(cluster) = cluster else {
         return Ok(None);
     };
+    if cluster.explicit {
+        cluster.check()?;
+    }
     #[cfg(feature = "python")]
     let classes = if choice.runtime == Runtime::Python || cluster.explicit {
         crate::algorithms::python::cluster_classes()?
@@ -152,6 +155,7 @@ fn cluster_for<'a>(
             .is_some_and(|class| classes.iter().any(|c| c == class))
     };
     if choice.runtime == Runtime::Python && trainable(choice.algorithm) {
+        cluster.check()?;
         return Ok(Some(cluster));
     }
     if !cluster.explicit {

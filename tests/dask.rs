@@ -370,7 +370,57 @@ fn what_a_cluster_cannot_train_is_refused_first() {
         "classification",
     ]);
     assert_eq!(code, 2, "{line}");
-    assert_eq!(line, "pgml-cli: error: --cluster tcp://...@127.0.0.1:8786: a Dask scheduler address holds no user or password (Dask's TLS takes certificates from its configuration)");
+    let why = "a Dask scheduler address holds no user or password (Dask's TLS takes certificates from its configuration)";
+    assert_eq!(
+        line,
+        format!("pgml-cli: error: --cluster tcp://...@127.0.0.1:8786: {why}")
+    );
+    // Also with whitespace in the password (checked first), or `://` in it (no scheme shown).
+    for (address, shown) in [
+        ("tcp://u:se cret@h:8786", "tcp://...@h:8786"),
+        ("alice:pa://ss@h:8786", "...@h:8786"),
+    ] {
+        let (code, line) = refused(&[
+            "--cluster",
+            address,
+            "--data",
+            iris,
+            "--target",
+            "target",
+            "--task",
+            "classification",
+        ]);
+        assert_eq!(code, 2, "{line}");
+        assert_eq!(line, format!("pgml-cli: error: --cluster {shown}: {why}"));
+    }
+    // From DASK_SCHEDULER_ADDRESS, checked only where a cluster would train.
+    let with_variable = |algorithm: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        pgml()
+            .args([
+                "train",
+                "--data",
+                iris,
+                "--target",
+                "target",
+                "--task",
+                "classification",
+                "--algorithm",
+                algorithm,
+            ])
+            .arg("-o")
+            .arg(dir.path().join("m.pgml"))
+            .env("DASK_SCHEDULER_ADDRESS", "tcp://u:p@h:1")
+            .output()
+            .unwrap()
+    };
+    assert!(with_variable("linear").status.success());
+    let out = with_variable("xgboost");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        format!("pgml-cli: error: DASK_SCHEDULER_ADDRESS tcp://...@h:1: {why}")
+    );
     // A server that accepts and never speaks Dask (found by review: it hung forever): exit 1.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = format!("tcp://{}", silent.local_addr().unwrap());

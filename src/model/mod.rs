@@ -291,6 +291,21 @@ pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
     } else {
         MAX_MODEL_BYTES
     };
+    if size > MAX_MODEL_BYTES {
+        return Err(Error::model(
+            path,
+            format!(
+                "is larger than any model pgml-cli reads ({} GiB)",
+                MAX_MODEL_BYTES >> 30
+            ),
+        ));
+    }
+    let no_memory = |n: u64| {
+        Error::model(
+            path,
+            format!("needs {n} bytes of memory, which this process cannot have"),
+        )
+    };
     let mut bytes = Vec::new();
     let mut take = |n: u64, bytes: &mut Vec<u8>| -> Result<()> {
         let before = bytes.len() as u64;
@@ -300,7 +315,9 @@ pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
         // Room for exactly what a regular file holds (no copies as the buffer grows); a pipe's
         // claim is not trusted with memory before its bytes arrive.
         if meta.is_file() {
-            bytes.reserve_exact(n as usize);
+            bytes
+                .try_reserve_exact(n as usize)
+                .map_err(|_| no_memory(n))?;
         }
         (&mut file).take(n).read_to_end(bytes).map_err(io)?;
         if bytes.len() as u64 - before != n {
@@ -329,12 +346,16 @@ pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
         if (bytes.len() as u64).saturating_add(rest_len) > size {
             return Err(truncated());
         }
-        let (read, digest) = read_hashing(&mut file, bytes, rest_len as usize);
-        bytes = read;
-        Some(digest.map_err(|e| match e.kind() {
-            std::io::ErrorKind::UnexpectedEof => truncated(),
-            _ => io(e),
-        })?)
+        let head = bytes.len();
+        let mut whole = zeroed(head + rest_len as usize).ok_or_else(|| no_memory(rest_len))?;
+        whole[..head].copy_from_slice(&bytes);
+        bytes = whole;
+        Some(
+            read_hashing(&mut file, &mut bytes, head).map_err(|e| match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => truncated(),
+                _ => io(e),
+            })?,
+        )
     } else {
         take(rest_len, &mut bytes)?;
         None
@@ -355,33 +376,46 @@ pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
 /// Payloads from this size on are hashed while they are read.
 const HASHED_ON_THE_SIDE: u64 = 1 << 20;
 
-/// The file's bytes: `head` (read already) then `n` more read from `file`, with the SHA-256 of
-/// all but the last 32 (the checksum). The new bytes are hashed on another thread as they arrive,
-/// so reading and hashing overlap (a 2 MB forest's one-row predict spends ~1 ms on each), and go
-/// to zeroed memory from the system, which nothing touches before the read.
-fn read_hashing(
-    file: &mut impl Read,
-    head: Vec<u8>,
-    n: usize,
-) -> (Vec<u8>, std::io::Result<[u8; 32]>) {
+/// `n` zero bytes in memory fresh from the system, which nothing touches before it is written
+/// (so a read into it costs one pass, not a clearing pass too), or `None` where the memory
+/// cannot be had (`vec![0; n]` is the same allocation but aborts then).
+fn zeroed(n: usize) -> Option<Vec<u8>> {
+    if n == 0 {
+        return Some(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u8>(n).ok()?;
+    // SAFETY: the layout has a non-zero size; a non-null result is an allocation of the global
+    // allocator with exactly this layout, all `n` bytes initialized (to zero), which the `Vec`
+    // then owns and frees with the same layout.
+    unsafe {
+        let pointer = std::alloc::alloc_zeroed(layout);
+        (!pointer.is_null()).then(|| Vec::from_raw_parts(pointer, n, n))
+    }
+}
+
+/// Fills `bytes[head..]` from `file` and returns the SHA-256 of all of `bytes` but its last 32
+/// (the checksum). The new bytes are hashed on another thread as they arrive, so reading and
+/// hashing overlap (a 2 MB forest's one-row predict spends ~1 ms on each); where no thread can
+/// be started, they are hashed here afterwards.
+fn read_hashing(file: &mut impl Read, bytes: &mut [u8], head: usize) -> std::io::Result<[u8; 32]> {
     const PIECE: usize = 128 << 10;
-    let mut bytes = vec![0; head.len() + n];
-    bytes[..head.len()].copy_from_slice(&head);
-    let unhashed_tail = 32.min(n);
-    let (before, after) = bytes.split_at_mut(head.len());
-    let digest = std::thread::scope(|scope| {
+    let hashed = bytes.len().saturating_sub(32);
+    let (before, after) = bytes.split_at_mut(head);
+    let overlapped = std::thread::scope(|scope| {
         let (send, pieces) = std::sync::mpsc::sync_channel::<&[u8]>(4);
-        let hasher = scope.spawn(move || {
-            let mut sha = Sha256::new();
-            sha.update(&*before);
-            let mut left = n - unhashed_tail;
-            for piece in pieces {
-                let k = piece.len().min(left);
-                sha.update(&piece[..k]);
-                left -= k;
-            }
-            <[u8; 32]>::from(sha.finalize())
-        });
+        let hasher = std::thread::Builder::new()
+            .spawn_scoped(scope, move || {
+                let mut sha = Sha256::new();
+                sha.update(&*before);
+                let mut left = hashed - head;
+                for piece in pieces {
+                    let k = piece.len().min(left);
+                    sha.update(&piece[..k]);
+                    left -= k;
+                }
+                <[u8; 32]>::from(sha.finalize())
+            })
+            .ok()?;
         let mut read = Ok(());
         for piece in after.chunks_mut(PIECE) {
             read = file.read_exact(piece);
@@ -393,9 +427,12 @@ fn read_hashing(
         let digest = hasher
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        read.map(|()| digest)
+        Some(read.map(|()| digest))
     });
-    (bytes, digest)
+    overlapped.unwrap_or_else(|| {
+        file.read_exact(&mut bytes[head..])?;
+        Ok(Sha256::digest(&bytes[..hashed]).into())
+    })
 }
 
 /// Opens without blocking on a FIFO that has no writer yet (reading it then finds no model),
@@ -583,6 +620,23 @@ mod tests {
         let err = read(&path).unwrap_err().to_string();
         assert!(
             err.ends_with("unexpected bytes after the checksum"),
+            "{err}"
+        );
+        // A sparse file past the largest model, its payload length claiming all of it: refused
+        // before any memory is asked for.
+        let mut huge = bytes[..head].to_vec();
+        let claimed = (MAX_MODEL_BYTES + 1) - head as u64;
+        huge[head - 8..].copy_from_slice(&(claimed - 32).to_le_bytes());
+        std::fs::write(&path, &huge).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(MAX_MODEL_BYTES + 1)
+            .unwrap();
+        let err = read(&path).unwrap_err().to_string();
+        assert!(
+            err.ends_with("is larger than any model pgml-cli reads (16 GiB)"),
             "{err}"
         );
     }
