@@ -18,6 +18,10 @@ use crate::error::{Error, Result};
 /// The Hessian's side at most: 2048^2 doubles is 32 MiB, solved in well under a second.
 pub const MAX_NEWTON_VARIABLES: usize = 2048;
 
+/// From this many rows, a fit starts from the minimum on every `WARM_START_STRIDE`th row.
+const WARM_START_ROWS: usize = 32_768;
+const WARM_START_STRIDE: usize = 8;
+
 /// Rows per block when accumulating gradient and Hessian: bounded scratch memory at any row count.
 const BLOCK_ROWS: usize = 4096;
 
@@ -65,65 +69,37 @@ pub fn fit(
     }
     let target: Vec<usize> = y.iter().map(|&c| column_of[c]).collect();
     let penalty = 1.0 / c;
-    let n = x.nrows() as f64;
-    let mut w = Array1::<f64>::zeros(columns * width);
-    let objective = |w: &Array1<f64>| -> Result<f64> {
-        Ok(loss(x, &target, w, columns, fit_intercept)? + penalty_of(w, p, penalty))
+    let problem = Problem {
+        x: x.view(),
+        target: &target,
+        columns,
+        fit_intercept,
     };
-    let mut converged = false;
-    // The pass at `w` when the last step computed it.
-    let mut computed: Option<Pass> = None;
-    for _ in 0..max_iter {
-        let at = match computed.take() {
-            Some(at) => at,
-            None => pass(x, &target, &w, columns, fit_intercept)?,
+    // Many rows: Newton's method first on every `WARM_START_STRIDE`th row (its penalty scaled
+    // to the share of rows, so its minimum lies near the full one), then on all rows from there,
+    // where a step or two reaches the same unique minimum (the stopping test is the same, on
+    // every row). The early steps, far from the minimum, then cost an eighth of a pass each.
+    let start = if x.nrows() >= WARM_START_ROWS {
+        let rows: Vec<usize> = (0..x.nrows()).step_by(WARM_START_STRIDE).collect();
+        let sub_x = x.select(Axis(0), &rows);
+        let sub_target: Vec<usize> = rows.iter().map(|&i| target[i]).collect();
+        let sub = Problem {
+            x: sub_x.view(),
+            target: &sub_target,
+            columns,
+            fit_intercept,
         };
-        let (mut gradient, mut hessian) = (at.gradient, at.hessian);
-        for k in 0..columns {
-            for j in 0..p {
-                gradient[k * width + j] += penalty * w[k * width + j];
-                hessian[[k * width + j, k * width + j]] += penalty;
-            }
-            // The intercept: unpenalized. Softmax intercepts are only defined up to a shared
-            // constant: a tiny ridge keeps the Hessian definite, and the gradient along that
-            // constant is zero, so the solution does not move. Without an intercept, its
-            // variables are pinned at 0.
-            let i = k * width + p;
-            if fit_intercept {
-                hessian[[i, i]] += 1e-12 * hessian[[i, i]].abs().max(1.0);
-            } else {
-                hessian.row_mut(i).fill(0.0);
-                hessian.column_mut(i).fill(0.0);
-                hessian[[i, i]] = 1.0;
-            }
-        }
-        let size = gradient.iter().fold(0.0f64, |m, g| m.max(g.abs())) / n;
-        let step = newton_step(&hessian, &gradient)?;
-        // Backtracking (Armijo) on the full objective: Newton's step is 1 near the minimum.
-        // The whole step is tried with a full pass, which the next iteration then starts from
-        // (one pass over the rows per step, not two); shorter ones with the loss alone.
-        let start = at.loss + penalty_of(&w, p, penalty);
-        let slope = gradient.dot(&step);
-        let whole = &w + &step;
-        let tried = pass(x, &target, &whole, columns, fit_intercept)?;
-        if tried.loss + penalty_of(&whole, p, penalty) <= start + 1e-4 * slope {
-            (w, computed) = (whole, Some(tried));
-        } else {
-            let mut t = 0.5;
-            let mut next = &w + &(&step * t);
-            while objective(&next)? > start + 1e-4 * t * slope && t > 1e-10 {
-                t *= 0.5;
-                next = &w + &(&step * t);
-            }
-            w = next;
-        }
-        // Converged to `tol` (scikit-learn's gradient criterion, per row) after this step: it
-        // squared the remaining error, so the result is at the minimum, not merely near it.
-        if size <= tol {
-            converged = true;
-            break;
-        }
-    }
+        let share = rows.len() as f64 / x.nrows() as f64;
+        let zeros = Array1::zeros(columns * width);
+        sub.newton(zeros, penalty * share, tol, max_iter)
+            .ok()
+            .map(|(w, _)| w)
+            .filter(|w| all_finite(w.iter()))
+    } else {
+        None
+    };
+    let start = start.unwrap_or_else(|| Array1::zeros(columns * width));
+    let (w, converged) = problem.newton(start, penalty, tol, max_iter)?;
     if !all_finite(w.iter()) {
         return Err(Error::fit(
             "logistic regression diverged (non-finite coefficients)",
@@ -146,6 +122,95 @@ pub fn fit(
         intercept,
         classes: present.clone(),
     })
+}
+
+/// The rows a fit sees: features, each row's class column, and the model's shape.
+#[derive(Clone, Copy)]
+struct Problem<'a> {
+    x: ArrayView2<'a, f64>,
+    target: &'a [usize],
+    columns: usize,
+    fit_intercept: bool,
+}
+
+impl Problem<'_> {
+    /// Newton's method from `w` with L2 penalty `penalty` on the coefficients: the weights and
+    /// whether the gradient test (`tol`, per row) was met within `max_iter` steps.
+    fn newton(
+        &self,
+        mut w: Array1<f64>,
+        penalty: f64,
+        tol: f64,
+        max_iter: usize,
+    ) -> Result<(Array1<f64>, bool)> {
+        let Problem {
+            x,
+            target,
+            columns,
+            fit_intercept,
+        } = *self;
+        let p = x.ncols();
+        let width = p + 1;
+        let n = x.nrows() as f64;
+        let objective = |w: &Array1<f64>| -> Result<f64> {
+            Ok(loss(x, target, w, columns, fit_intercept)? + penalty_of(w, p, penalty))
+        };
+        let mut converged = false;
+        // The pass at `w` when the last step computed it.
+        let mut computed: Option<Pass> = None;
+        for _ in 0..max_iter {
+            let at = match computed.take() {
+                Some(at) => at,
+                None => pass(x, target, &w, columns, fit_intercept)?,
+            };
+            let (mut gradient, mut hessian) = (at.gradient, at.hessian);
+            for k in 0..columns {
+                for j in 0..p {
+                    gradient[k * width + j] += penalty * w[k * width + j];
+                    hessian[[k * width + j, k * width + j]] += penalty;
+                }
+                // The intercept: unpenalized. Softmax intercepts are only defined up to a shared
+                // constant: a tiny ridge keeps the Hessian definite, and the gradient along that
+                // constant is zero, so the solution does not move. Without an intercept, its
+                // variables are pinned at 0.
+                let i = k * width + p;
+                if fit_intercept {
+                    hessian[[i, i]] += 1e-12 * hessian[[i, i]].abs().max(1.0);
+                } else {
+                    hessian.row_mut(i).fill(0.0);
+                    hessian.column_mut(i).fill(0.0);
+                    hessian[[i, i]] = 1.0;
+                }
+            }
+            let size = gradient.iter().fold(0.0f64, |m, g| m.max(g.abs())) / n;
+            let step = newton_step(&hessian, &gradient)?;
+            // Backtracking (Armijo) on the full objective: Newton's step is 1 near the minimum.
+            // The whole step is tried with a full pass, which the next iteration then starts from
+            // (one pass over the rows per step, not two); shorter ones with the loss alone.
+            let start = at.loss + penalty_of(&w, p, penalty);
+            let slope = gradient.dot(&step);
+            let whole = &w + &step;
+            let tried = pass(x, target, &whole, columns, fit_intercept)?;
+            if tried.loss + penalty_of(&whole, p, penalty) <= start + 1e-4 * slope {
+                (w, computed) = (whole, Some(tried));
+            } else {
+                let mut t = 0.5;
+                let mut next = &w + &(&step * t);
+                while objective(&next)? > start + 1e-4 * t * slope && t > 1e-10 {
+                    t *= 0.5;
+                    next = &w + &(&step * t);
+                }
+                w = next;
+            }
+            // Converged to `tol` (scikit-learn's gradient criterion, per row) after this step: it
+            // squared the remaining error, so the result is at the minimum, not merely near it.
+            if size <= tol {
+                converged = true;
+                break;
+            }
+        }
+        Ok((w, converged))
+    }
 }
 
 /// Solves `hessian · step = -gradient`. Scaled to a unit diagonal first: features of very
@@ -416,5 +481,81 @@ impl Logistic {
             return Err("has non-finite coefficients".into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows from a known logistic model with noise: 5 features, `classes` classes.
+    fn rows(n: usize, classes: usize) -> (Array2<f64>, Array1<usize>) {
+        let mut state = 99u64;
+        let mut uniform = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let x = Array2::from_shape_fn((n, 5), |_| 4.0 * uniform() - 2.0);
+        let y = x
+            .rows()
+            .into_iter()
+            .map(|r| {
+                let score = r[0] - 0.5 * r[1] + 0.25 * r[2] * r[3] + uniform();
+                ((score + 2.5).max(0.0) as usize * classes / 5).min(classes - 1)
+            })
+            .collect();
+        (x, y)
+    }
+
+    /// The warm start on every 8th row reaches the minimum that Newton's method from zero on
+    /// every row reaches, binary and multinomial: to 1e-10 in probabilities at tol 1e-8, and to
+    /// 1e-5 at the default tol 1e-4 (each path stops one step after its per-row gradient is
+    /// within tol, from different points; scikit-learn's own lbfgs stops 3.7e-3 from its minimum
+    /// on breast_cancer at that tol).
+    #[test]
+    fn a_warm_start_reaches_the_same_minimum() {
+        for (classes, tol, within) in [
+            (2, 1e-8, 1e-10),
+            (3, 1e-8, 1e-10),
+            (2, 1e-4, 1e-5),
+            (3, 1e-4, 1e-5),
+        ] {
+            let (x, y) = rows(WARM_START_ROWS + 1000, classes);
+            let present = Classes {
+                count: classes,
+                present: (0..classes).collect(),
+            };
+            let warm = fit(x.view(), y.view(), &present, 1.0, true, tol, 100).unwrap();
+            let columns = if classes == 2 { 1 } else { classes };
+            let target: Vec<usize> = y.to_vec();
+            let cold = Problem {
+                x: x.view(),
+                target: &target,
+                columns,
+                fit_intercept: true,
+            };
+            let (w, converged) = cold
+                .newton(Array1::zeros(columns * 6), 1.0, tol, 100)
+                .unwrap();
+            assert!(converged);
+            let (coef, intercept) = unpack(&w, 5, columns, true);
+            let cold = Logistic {
+                coef,
+                intercept,
+                classes: present.present.clone(),
+            };
+            let (a, b) = (
+                warm.predict_proba(x.view(), classes),
+                cold.predict_proba(x.view(), classes),
+            );
+            let worst = (&a - &b).iter().fold(0.0f64, |m, d| m.max(d.abs()));
+            assert!(
+                worst <= within,
+                "{classes} classes, tol {tol}: {worst:e} apart"
+            );
+            assert!(a.iter().any(|&p| p > 0.1 && p < 0.9), "a trivial problem");
+        }
     }
 }
