@@ -13,7 +13,7 @@ use ndarray_linalg::{AllocatedArray, AllocatedArrayMut, JobSvd, Lapack, Solve, S
 use serde::{Deserialize, Serialize};
 
 use super::model::all_finite;
-use super::{linfa_error, logistic, Classes};
+use super::{lapack, linfa_error, logistic, Classes};
 use crate::algorithms::params::Params;
 use crate::error::{Error, Result};
 
@@ -72,8 +72,7 @@ pub fn linear_regression(
         triangle = upper_triangle(stacked)?;
     }
     let (r, z) = (triangle.slice(s![.., ..p]), triangle.column(p));
-    let (u, s, vt) = r
-        .svddc(JobSvd::Some)
+    let (u, s, vt) = lapack(|| r.svddc(JobSvd::Some))
         .map_err(|e| Error::fit(format!("linear: the SVD failed ({e})")))?;
     let (u, vt) = match (u, vt) {
         (Some(u), Some(vt)) => (u, vt),
@@ -99,8 +98,8 @@ fn upper_triangle(mut a: Array2<f64>) -> Result<Array2<f64>> {
         Error::fit(format!("linear: the QR decomposition failed ({e})"))
     };
     let layout = a.layout().map_err(failed)?;
-    f64::householder(layout, a.as_allocated_mut().map_err(failed)?)
-        .map_err(|e| failed(e.into()))?;
+    let values = a.as_allocated_mut().map_err(failed)?;
+    lapack(|| f64::householder(layout, values)).map_err(|e| failed(e.into()))?;
     // A row-major matrix is factored as the LQ of its transpose: R is then in the upper triangle
     // of the rows, as it is for a column-major one.
     let k = a.nrows().min(a.ncols());
@@ -129,7 +128,8 @@ pub fn ridge(params: &Params, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<
     let yc = &y - y_mean;
     let mut gram: Array2<f64> = xc.t().dot(&xc);
     gram.diag_mut().mapv_inplace(|d| d + alpha);
-    let coef = gram.solve_into(xc.t().dot(&yc)).map_err(|e| {
+    let rhs = xc.t().dot(&yc);
+    let coef = lapack(|| gram.solve_into(rhs)).map_err(|e| {
         Error::fit(format!(
             "ridge: the system is singular ({e}); use alpha > 0"
         ))
@@ -344,5 +344,45 @@ mod tests {
         );
         let unseen = model.predict(ndarray::arr2(&[[0.0, 0.0]]).view())[0];
         assert!((unseen - 16.0).abs() < 1e-9, "{unseen}");
+    }
+
+    /// Fits on two threads at once (as cross-validation runs folds) give the one-thread result to
+    /// the bit: the single-threaded OpenBLAS shares its work buffers between callers, and without
+    /// the lock around LAPACK such fits came out wrong, differently on each run.
+    #[test]
+    fn fits_on_two_threads_at_once_equal_the_fit_alone() {
+        let x = Array2::from_shape_fn((40_000, 20), |(i, j)| {
+            (((i * 31 + j * 17) % 101) as f64 - 50.0) / 7.0 + ((i * j) % 13) as f64
+        });
+        let y: Array1<f64> = x
+            .rows()
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| r.sum() * 0.3 - r[3] + (i % 7) as f64)
+            .collect();
+        let alone = fit(x.view(), y.view());
+        let bits = |m: &LinearModel| -> Vec<u64> {
+            m.coef
+                .iter()
+                .chain([&m.intercept])
+                .map(|v| v.to_bits())
+                .collect()
+        };
+        std::thread::scope(|scope| {
+            let runs: Vec<_> = (0..2)
+                .map(|_| {
+                    scope.spawn(|| {
+                        (0..8)
+                            .map(|_| bits(&fit(x.view(), y.view())))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for run in runs {
+                for fitted in run.join().unwrap() {
+                    assert_eq!(fitted, bits(&alone));
+                }
+            }
+        });
     }
 }

@@ -231,7 +231,7 @@ fn newton_step(hessian: &Array2<f64>, gradient: &Array1<f64>) -> Result<Array1<f
     loop {
         let mut damped = scaled.clone();
         damped.diag_mut().mapv_inplace(|d| d + ridge);
-        match damped.factorizec(UPLO::Lower).and_then(|f| f.solvec(&rhs)) {
+        match super::lapack(|| damped.factorizec(UPLO::Lower).and_then(|f| f.solvec(&rhs))) {
             Ok(step) if all_finite(step.iter()) => return Ok(step * &scale),
             _ if ridge < 1e3 => ridge = if ridge == 0.0 { 1e-10 } else { ridge * 100.0 },
             Ok(_) => break,
