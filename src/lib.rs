@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod cli;
 pub mod data;
 pub mod error;
+pub mod memory;
 pub mod metrics;
 pub mod model;
 pub mod output;

@@ -347,7 +347,8 @@ pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
             return Err(truncated());
         }
         let head = bytes.len();
-        let mut whole = zeroed(head + rest_len as usize).ok_or_else(|| no_memory(rest_len))?;
+        let mut whole =
+            crate::memory::zeroed(head + rest_len as usize).ok_or_else(|| no_memory(rest_len))?;
         whole[..head].copy_from_slice(&bytes);
         bytes = whole;
         Some(
@@ -375,23 +376,6 @@ pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
 
 /// Payloads from this size on are hashed while they are read.
 const HASHED_ON_THE_SIDE: u64 = 1 << 20;
-
-/// `n` zero bytes in memory fresh from the system, which nothing touches before it is written
-/// (so a read into it costs one pass, not a clearing pass too), or `None` where the memory
-/// cannot be had (`vec![0; n]` is the same allocation but aborts then).
-fn zeroed(n: usize) -> Option<Vec<u8>> {
-    if n == 0 {
-        return Some(Vec::new());
-    }
-    let layout = std::alloc::Layout::array::<u8>(n).ok()?;
-    // SAFETY: the layout has a non-zero size; a non-null result is an allocation of the global
-    // allocator with exactly this layout, all `n` bytes initialized (to zero), which the `Vec`
-    // then owns and frees with the same layout.
-    unsafe {
-        let pointer = std::alloc::alloc_zeroed(layout);
-        (!pointer.is_null()).then(|| Vec::from_raw_parts(pointer, n, n))
-    }
-}
 
 /// Fills `bytes[head..]` from `file` and returns the SHA-256 of all of `bytes` but its last 32
 /// (the checksum). The new bytes are hashed on another thread as they arrive, so reading and

@@ -734,25 +734,12 @@ pub(crate) fn matrix(rows: usize, width: usize) -> std::result::Result<Array2<f6
     let cells = rows
         .checked_mul(width)
         .filter(|&cells| {
-            physical_memory().is_none_or(|bytes| (cells as u64).saturating_mul(8) <= bytes)
+            crate::memory::physical_memory()
+                .is_none_or(|bytes| (cells as u64).saturating_mul(8) <= bytes)
         })
         .ok_or_else(too_large)?;
-    let mut values = Vec::new();
-    values.try_reserve_exact(cells).map_err(|_| too_large())?;
-    values.resize(cells, 0.0);
+    let values = crate::memory::zeroed(cells).ok_or_else(too_large)?;
     Array2::from_shape_vec((rows, width), values).map_err(|e| e.to_string())
-}
-
-/// The machine's physical memory in bytes, when the system says.
-fn physical_memory() -> Option<u64> {
-    // SAFETY: sysconf only reads system settings.
-    let (pages, page) = unsafe {
-        (
-            libc::sysconf(libc::_SC_PHYS_PAGES),
-            libc::sysconf(libc::_SC_PAGESIZE),
-        )
-    };
-    (pages > 0 && page > 0).then(|| (pages as u64).saturating_mul(page as u64))
 }
 
 /// A category's outputs; `None` is a category the train rows did not have.
