@@ -153,11 +153,16 @@ impl Table {
     pub fn labelled(&self, task: Task, classes: Option<&[String]>) -> Result<Labelled> {
         let source = self.target_source.as_str();
         let supervised = task.supervised();
-        let rows: Vec<usize> = (0..self.rows)
-            .filter(|&r| !supervised || !self.targets.iter().any(|t| is_missing(&t[r])))
-            .collect();
+        let mut rows = Vec::with_capacity(self.rows);
+        let mut first_left_out = None;
+        for r in 0..self.rows {
+            if supervised && self.targets.iter().any(|t| is_missing(&t[r])) {
+                first_left_out = first_left_out.or(Some(r));
+            } else {
+                rows.push(r);
+            }
+        }
         let left_out = self.rows - rows.len();
-        let first_left_out = (0..self.rows).find(|r| rows.binary_search(r).is_err());
         if rows.is_empty() {
             return Err(Error::data(
                 source,
