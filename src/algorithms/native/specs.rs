@@ -32,6 +32,12 @@ const TOL: ParamSpec = ParamSpec {
     default: "0.0001",
     help: "stopping tolerance",
 };
+const LSTSQ_TOL: ParamSpec = ParamSpec {
+    name: "tol",
+    kind: float(0.0, false),
+    default: "1e-6",
+    help: "singular values below tol x the largest are taken as zero",
+};
 const ALPHA: ParamSpec = ParamSpec {
     name: "alpha",
     kind: float(0.0, false),
@@ -241,7 +247,7 @@ impl Native {
     pub fn params(self) -> &'static [ParamSpec] {
         use Native::*;
         match self {
-            LinearRegression => &[FIT_INTERCEPT],
+            LinearRegression => &[FIT_INTERCEPT, LSTSQ_TOL],
             LogisticRegression => LOGISTIC_PARAMS,
             Ridge => &[ALPHA, FIT_INTERCEPT],
             Lasso => &[ALPHA, FIT_INTERCEPT, MAX_ITER, TOL],
