@@ -9,12 +9,12 @@ xgboost and lightgbm are pinned to one thread (see README.md).
   recorded as model 1 of project 'Handwritten Digits', deployed
   test metrics on 449 rows (random sampling, seed 0):
     accuracy                        0.966592
-    f1                              0.966691  (key metric)
-    f1_macro                        0.967407
-    log_loss                        0.115613
-    mcc                             0.962899
-    precision                       0.967358
-    precision_macro                 0.966852
+    f1                              0.966728  (key metric)
+    f1_macro                        0.967704
+    log_loss                        0.115669
+    mcc                             0.962897
+    precision                       0.967412
+    precision_macro                 0.967410
     recall                          0.966592
     recall_macro                    0.968526
     roc_auc                         0.999052
