@@ -520,6 +520,12 @@ mod tests {
         (x, y)
     }
 
+    /// The largest difference between two models' probabilities on `x`.
+    fn apart(a: &Logistic, b: &Logistic, x: ArrayView2<f64>, classes: usize) -> f64 {
+        let (a, b) = (a.predict_proba(x, classes), b.predict_proba(x, classes));
+        (&a - &b).iter().fold(0.0f64, |m, d| m.max(d.abs()))
+    }
+
     /// Newton's method from zero on every row.
     fn from_zero(
         x: ArrayView2<f64>,
@@ -566,11 +572,7 @@ mod tests {
         };
         let fitted = fit(x.view(), y.view(), &present, 1.0, true, 1e-4, 100).unwrap();
         let cold = from_zero(x.view(), y.view(), 3, 1.0, 1e-4);
-        let (a, b) = (
-            fitted.predict_proba(x.view(), 3),
-            cold.predict_proba(x.view(), 3),
-        );
-        let worst = (&a - &b).iter().fold(0.0f64, |m, d| m.max(d.abs()));
+        let worst = apart(&fitted, &cold, x.view(), 3);
         assert!(worst <= 1e-6, "{worst:e} apart");
     }
 
@@ -593,11 +595,7 @@ mod tests {
         };
         let fitted = fit(x.view(), y.view(), &present, 1e4, true, 1e-4, 100).unwrap();
         let exact = from_zero(x.view(), y.view(), 2, 1e4, 1e-12);
-        let (a, b) = (
-            fitted.predict_proba(x.view(), 2),
-            exact.predict_proba(x.view(), 2),
-        );
-        let worst = (&a - &b).iter().fold(0.0f64, |m, d| m.max(d.abs()));
+        let worst = apart(&fitted, &exact, x.view(), 2);
         assert!(worst <= 1e-4, "{worst:e} apart");
     }
 
@@ -621,16 +619,16 @@ mod tests {
             };
             let warm = fit(x.view(), y.view(), &present, 1.0, true, tol, 100).unwrap();
             let cold = from_zero(x.view(), y.view(), classes, 1.0, tol);
-            let (a, b) = (
-                warm.predict_proba(x.view(), classes),
-                cold.predict_proba(x.view(), classes),
-            );
-            let worst = (&a - &b).iter().fold(0.0f64, |m, d| m.max(d.abs()));
+            let worst = apart(&warm, &cold, x.view(), classes);
             assert!(
                 worst <= within,
                 "{classes} classes, tol {tol}: {worst:e} apart"
             );
-            assert!(a.iter().any(|&p| p > 0.1 && p < 0.9), "a trivial problem");
+            let proba = warm.predict_proba(x.view(), classes);
+            assert!(
+                proba.iter().any(|&p| p > 0.1 && p < 0.9),
+                "a trivial problem"
+            );
         }
     }
 }
