@@ -48,7 +48,10 @@ fn configure<T>(
 }
 
 pub fn svr(params: &Params, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<SvrModel> {
-    let svm = Svm::<f64, f64>::params().c_svr(params.f64("C")?, Some(params.f64("epsilon")?));
+    // linfa refuses an epsilon of 0 (as "Negative C value"), which scikit-learn takes: the
+    // smallest positive one is the same tube to every digit.
+    let epsilon = params.f64("epsilon")?.max(f64::MIN_POSITIVE);
+    let svm = Svm::<f64, f64>::params().c_svr(params.f64("C")?, Some(epsilon));
     let model = configure(params, x, svm)?
         .fit(&DatasetBase::new(x.to_owned(), y.to_owned()))
         .map_err(linfa_error)?;
