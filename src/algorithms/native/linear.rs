@@ -1,6 +1,6 @@
 //! Linear models. Regression models are stored as plain coefficients (backend-independent, so a
 //! model file never depends on a library's serialized layout); logistic regression by Newton's
-//! method in pgml-cli's own layout (`logistic`), or as linfa's model where L-BFGS fits it.
+//! method in pgml-cli's own layout (`logistic`), or as linfa's model where its L-BFGS fits (C infinite).
 
 use linfa::prelude::*;
 use linfa_elasticnet::ElasticNet;
@@ -189,8 +189,8 @@ pub enum LogisticModel {
     Newton(logistic::Logistic),
 }
 
-/// Logistic regression with scikit-learn's penalty: by Newton's method where the Hessian is
-/// small, else linfa's L-BFGS (C scales the loss, so linfa's L2 weight is 1/C).
+/// Logistic regression with scikit-learn's penalty: by Newton's method, or without a penalty
+/// (C infinite) linfa's L-BFGS (C scales the loss, so linfa's L2 weight is 1/C).
 pub fn logistic(
     params: &Params,
     x: ArrayView2<f64>,
@@ -200,7 +200,7 @@ pub fn logistic(
     let c = params.f64("C")?;
     let tol = params.f64("tol")?;
     let intercept = params.bool("fit_intercept")?;
-    if logistic::newton_fits(x.ncols(), classes.present.len(), c) {
+    if logistic::newton_fits(c) {
         let max_iter = params.usize("max_iter")?;
         return logistic::fit(x, y, classes, c, intercept, tol, max_iter)
             .map(LogisticModel::Newton);
