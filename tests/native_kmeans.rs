@@ -11,7 +11,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{numbers, pgml, read_csv, repo};
+use common::{numbers, python_reference, read_csv, repo, train_and_predict};
 use ndarray::{Array2, Axis};
 use pgml_cli::algorithms::native::kmeans;
 use serde_json::Value;
@@ -43,18 +43,16 @@ print(json.dumps({"labels": m.labels_.tolist(), "inertia": m.inertia_, "iteratio
 fn case(dir: &Path, source: &str, k: usize, far: bool) {
     let name = format!("{}-{k}-{far}", source.rsplit('/').next().unwrap());
     let out = dir.join(&name);
-    let reference = std::process::Command::new(repo(".venv/bin/python"))
-        .args(["-c", REFERENCE, source, &k.to_string()])
-        .arg(if far { "1" } else { "0" })
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        reference.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&reference.stderr)
+    let clusters = k.to_string();
+    let expected: Value = python_reference(
+        REFERENCE,
+        &[
+            source.as_ref(),
+            clusters.as_ref(),
+            (if far { "1" } else { "0" }).as_ref(),
+            out.as_ref(),
+        ],
     );
-    let expected: Value = serde_json::from_slice(&reference.stdout).unwrap();
     let x = numbers(&read_csv(&dir.join(format!("{name}-x.csv"))).1);
     let init = numbers(&read_csv(&dir.join(format!("{name}-init.csv"))).1);
 
@@ -118,49 +116,29 @@ fn trained_model_predicts_the_nearest_center_and_follows_the_seed() {
     let data = repo("datasets/wine.csv");
     // Trains with `seed` and predicts the training rows.
     let labels_of = |seed: &str| -> Vec<usize> {
-        let model = dir.path().join("wine.pgml");
-        let predicted = dir.path().join("p.csv");
-        let status = pgml()
-            .args([
-                "train",
-                "-q",
+        let hyperparams = r#"{"n_clusters": 4, "n_init": 3}"#;
+        train_and_predict(
+            dir.path(),
+            "wine",
+            &data,
+            &[
                 "--task",
                 "clustering",
                 "--algorithm",
                 "kmeans",
-            ])
-            .args([
                 "--ignore",
                 "target",
-                "--test-size",
-                "0",
                 "--seed",
                 seed,
-                "--force",
-            ])
-            .args(["--hyperparams", r#"{"n_clusters": 4, "n_init": 3}"#])
-            .arg("--data")
-            .arg(&data)
-            .arg("-o")
-            .arg(&model)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let status = pgml()
-            .args(["predict", "--model"])
-            .arg(&model)
-            .arg("--data")
-            .arg(&data)
-            .arg("-o")
-            .arg(&predicted)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        read_csv(&predicted)
-            .1
-            .iter()
-            .map(|r| r[0].parse().unwrap())
-            .collect()
+                "--hyperparams",
+                hyperparams,
+            ],
+            &[],
+        )
+        .1
+        .iter()
+        .map(|r| r[0].parse().unwrap())
+        .collect()
     };
     let (_, rows) = read_csv(&data);
     let mut x = numbers(&rows);

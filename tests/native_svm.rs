@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{pgml, read_csv, repo};
+use common::{python_reference, train_and_predict};
 
 /// Writes 2,000 rows of 5 features and a target (a noisy nonlinear function, or its class of
 /// three), then prints scikit-learn's predictions on every row.
@@ -31,53 +31,30 @@ print(json.dumps(model.predict(X).tolist()))
 fn case(dir: &Path, task: &str, params: &str) {
     let name = format!("{task}-{}", params.len());
     let data = dir.join(format!("{name}.csv"));
-    let reference = std::process::Command::new(repo(".venv/bin/python"))
-        .args(["-c", REFERENCE, task])
-        .arg(&data)
-        .arg(params)
-        .output()
-        .unwrap();
-    assert!(
-        reference.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&reference.stderr)
-    );
-    let expected: Vec<f64> = serde_json::from_slice(&reference.stdout).unwrap();
-
-    let model = dir.join(format!("{name}.pgml"));
+    let expected: Vec<f64> =
+        python_reference(REFERENCE, &[task.as_ref(), data.as_ref(), params.as_ref()]);
     let mut hyperparams: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(params).unwrap();
     hyperparams.insert("tol".into(), 1e-8.into());
-    let train = pgml()
-        .args(["train", "-q", "--algorithm", "svm", "--runtime", "rust"])
-        .args(["--task", task, "--test-size", "0", "--target", "y"])
-        .args([
+    let hyperparams = serde_json::Value::Object(hyperparams).to_string();
+    let (header, rows) = train_and_predict(
+        dir,
+        &name,
+        &data,
+        &[
+            "--algorithm",
+            "svm",
+            "--runtime",
+            "rust",
+            "--task",
+            task,
+            "--target",
+            "y",
             "--hyperparams",
-            &serde_json::Value::Object(hyperparams).to_string(),
-        ])
-        .arg("--data")
-        .arg(&data)
-        .arg("-o")
-        .arg(&model)
-        .output()
-        .unwrap();
-    assert!(
-        train.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&train.stderr)
+            &hyperparams,
+        ],
+        &[],
     );
-    let predictions = dir.join(format!("{name}-predictions.csv"));
-    let predict = pgml()
-        .args(["predict", "--model"])
-        .arg(&model)
-        .arg("--data")
-        .arg(&data)
-        .arg("-o")
-        .arg(&predictions)
-        .output()
-        .unwrap();
-    assert!(predict.status.success());
-    let (header, rows) = read_csv(&predictions);
     let column = header.len() - 1;
     assert_eq!(rows.len(), expected.len());
     let got: Vec<f64> = rows.iter().map(|r| r[column].parse().unwrap()).collect();

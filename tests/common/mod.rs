@@ -66,6 +66,70 @@ pub fn pgml() -> Command {
     Command::new(assert_cmd::cargo::cargo_bin!("pgml-cli"))
 }
 
+/// Runs `script` with the checkout's Python and `args` (the scikit-learn side of a comparison)
+/// and parses what it prints as JSON; fails with its stderr.
+pub fn python_reference<T: serde::de::DeserializeOwned>(
+    script: &str,
+    args: &[&std::ffi::OsStr],
+) -> T {
+    let out = Command::new(repo(".venv/bin/python"))
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "reference script {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `train` on every row of `data` with `train_args` into `dir/name.pgml`, then `predict` with
+/// `predict_args` on the same rows: the predictions' header and rows.
+pub fn train_and_predict(
+    dir: &Path,
+    name: &str,
+    data: &Path,
+    train_args: &[&str],
+    predict_args: &[&str],
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let model = dir.join(format!("{name}.pgml"));
+    let train = pgml()
+        .args(["train", "-q", "--test-size", "0", "--force"])
+        .args(train_args)
+        .arg("--data")
+        .arg(data)
+        .arg("-o")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(
+        train.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&train.stderr)
+    );
+    let predictions = dir.join(format!("{name}-predictions.csv"));
+    let predict = pgml()
+        .arg("predict")
+        .args(predict_args)
+        .arg("--model")
+        .arg(&model)
+        .arg("--data")
+        .arg(data)
+        .arg("-o")
+        .arg(&predictions)
+        .output()
+        .unwrap();
+    assert!(
+        predict.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&predict.stderr)
+    );
+    read_csv(&predictions)
+}
+
 /// A CSV file as (header, rows of cells).
 pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_path(path).unwrap();
