@@ -2,7 +2,7 @@
 //! scikit-learn's SVC does. Kernels: rbf (with sklearn's gamma rules) and linear.
 
 use linfa::prelude::*;
-use linfa_svm::{Svm, SvmParams};
+use linfa_svm::{ExitReason, Svm, SvmParams};
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +55,22 @@ pub fn svr(params: &Params, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<Sv
     let model = configure(params, x, svm)?
         .fit(&DatasetBase::new(x.to_owned(), y.to_owned()))
         .map_err(linfa_error)?;
+    warn_if_stopped_early(&model, "svm", params)?;
     Ok(SvrModel(model))
+}
+
+/// The solver's iteration limit (libsvm's: max(10^7, 100 x rows)) ends a fit whose `tol` it
+/// cannot reach, as libsvm does, with its warning.
+fn warn_if_stopped_early<T>(machine: &Svm<f64, T>, what: &str, params: &Params) -> Result<()> {
+    if *machine.exit_reason() == ExitReason::ReachedIterations {
+        crate::error::warn(&format!(
+            "{what} stopped at its iteration limit ({} iterations) before reaching tol={:e}; \
+             it may not be at the optimum (a larger tol, or scaled features, converge)",
+            machine.iterations(),
+            params.f64("tol")?
+        ));
+    }
+    Ok(())
 }
 
 impl SvrModel {
@@ -80,6 +95,7 @@ pub fn svc(
             let machine = svm
                 .fit(&DatasetBase::new(x.select(Axis(0), &rows), targets))
                 .map_err(|e| Error::fit(format!("svm (classes {a} vs {b}): {e}")))?;
+            warn_if_stopped_early(&machine, &format!("svm (classes {a} vs {b})"), params)?;
             machines.push((a, b, machine));
         }
     }

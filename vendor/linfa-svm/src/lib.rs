@@ -150,6 +150,14 @@ impl<F: Float, T> Svm<F, T> {
             .filter(|x| x.abs() > F::cast(100.) * F::epsilon())
             .count()
     }
+    /// Whether the solver stopped at its tolerance or at its iteration limit (pgml-cli's patch).
+    pub fn exit_reason(&self) -> &ExitReason {
+        &self.exit_reason
+    }
+    /// The solver's iterations (pgml-cli's patch).
+    pub fn iterations(&self) -> usize {
+        self.iterations
+    }
     pub(crate) fn with_phantom<S>(self) -> Svm<F, S> {
         Svm {
             alpha: self.alpha,
