@@ -474,10 +474,23 @@ fn pass(
         let curvature = if exact {
             Curvature::Hessian(hessian_of(block, &probs))
         } else {
-            // The diagonal of diag(p) - p p' (p(1 - p) for one column) per row.
+            // Per row, x² times the diagonal of diag(p) - p p' (p(1 - p) for one column); summed
+            // row by row, not as a product with the block squared: that copy was a block's size
+            // (4096 x 3,000 features: 98 MB per core).
             let spread = probs.mapv(|q| q * (1.0 - q));
-            let squares = block.mapv(|v| v * v);
-            Curvature::Diagonal(pack(squares.t().dot(&spread), spread.sum_axis(Axis(0))))
+            let mut diagonal = Array2::<f64>::zeros((block.ncols(), columns));
+            let sums = diagonal.as_slice_mut().expect("a new array is contiguous");
+            for (row, weights) in block.rows().into_iter().zip(spread.rows()) {
+                let weights = weights
+                    .as_slice()
+                    .expect("a new array's rows are contiguous");
+                for (&v, sum) in row.iter().zip(sums.chunks_exact_mut(columns)) {
+                    for (s, &w) in sum.iter_mut().zip(weights) {
+                        *s += v * v * w;
+                    }
+                }
+            }
+            Curvature::Diagonal(pack(diagonal, spread.sum_axis(Axis(0))))
         };
         Pass {
             loss,
