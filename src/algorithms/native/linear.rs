@@ -8,7 +8,7 @@ use linfa_logistic::{
     FittedLogisticRegression, LogisticRegression, MultiFittedLogisticRegression,
     MultiLogisticRegression,
 };
-use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2};
 use ndarray_linalg::{AllocatedArray, AllocatedArrayMut, JobSvd, Lapack, Solve, SVDDC};
 use serde::{Deserialize, Serialize};
 
@@ -33,16 +33,13 @@ impl LinearModel {
 const LEAST_SQUARES_BLOCK: usize = 2048;
 
 /// The means that center the columns and the target where the model has an intercept (else
-/// zeros). A second pass adds the mean of what is left after the first: a column around 1e12
-/// then keeps its intercept to the digits scikit-learn's pairwise sums do (one running sum was
-/// 20 times further off at 200k rows).
+/// zeros), each in two passes (`column_moments`).
 fn centers(params: &Params, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<(Array1<f64>, f64)> {
     if !params.bool("fit_intercept")? || x.nrows() == 0 {
         return Ok((Array1::zeros(x.ncols()), 0.0));
     }
     let rows = x.nrows() as f64;
-    let first = x.sum_axis(Axis(0)) / rows;
-    let x_mean = &first + &((&x - &first).sum_axis(Axis(0)) / rows);
+    let (x_mean, _) = super::column_moments(x);
     let first = y.sum() / rows;
     let y_mean = first + y.iter().map(|v| v - first).sum::<f64>() / rows;
     Ok((x_mean, y_mean))

@@ -15,7 +15,7 @@ mod specs;
 mod svm;
 mod trees;
 
-use ndarray::{ArrayView1, ArrayView2};
+use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use smartcore::linalg::basic::matrix::DenseMatrix;
 
 pub use model::{argmax_rows, Classes, Expected, NativeModel};
@@ -240,6 +240,31 @@ fn smartcore_error(e: smartcore::error::Failed) -> Error {
 
 fn linfa_error(e: impl std::fmt::Display) -> Error {
     Error::fit(e)
+}
+
+/// Each column's mean and root-mean-square deviation from it. The mean takes a second pass that
+/// adds the mean of what is left after the first: a column around 1e12 then keeps its intercept
+/// to the digits scikit-learn's pairwise sums do (one running sum was 20 times further off at
+/// 200k rows). Row by row: no copy of the matrix.
+pub(crate) fn column_moments(x: ArrayView2<f64>) -> (Array1<f64>, Array1<f64>) {
+    let rows = x.nrows().max(1) as f64;
+    let first = x.sum_axis(Axis(0)) / rows;
+    let mut left = Array1::<f64>::zeros(x.ncols());
+    let mut squares = Array1::<f64>::zeros(x.ncols());
+    for row in x.rows() {
+        ndarray::Zip::from(&mut left)
+            .and(&mut squares)
+            .and(&row)
+            .and(&first)
+            .for_each(|l, q, &v, &m| {
+                *l += v - m;
+                *q += (v - m) * (v - m);
+            });
+    }
+    let means = &first + &(&left / rows);
+    // Deviations from `first`, less the shift to the mean.
+    let spread = (squares / rows - (&left / rows).mapv(|d| d * d)).mapv(|v| v.max(0.0).sqrt());
+    (means, spread)
 }
 
 /// Runs `call`, which calls LAPACK or BLAS, while no other thread does. The statically linked
