@@ -428,7 +428,7 @@ fn penalty_of(w: &Array1<f64>, p: usize, penalty: f64) -> f64 {
             .sum::<f64>()
 }
 
-/// The unpenalized log loss at `w` (for the line search: no derivatives).
+/// The unpenalized log loss at `w` (for the line search: no derivatives), as a pass computes it.
 fn loss(
     x: ArrayView2<f64>,
     target: &[usize],
@@ -438,18 +438,8 @@ fn loss(
 ) -> Result<f64> {
     let (coef, intercept) = unpack(w, x.ncols(), columns, fit_intercept);
     let parts = by_blocks(x.nrows(), |start, end| {
-        let z = x.slice(s![start..end, ..]).dot(&coef) + &intercept;
-        let mut total = 0.0;
-        for (row, &t) in z.rows().into_iter().zip(&target[start..end]) {
-            total += if columns == 1 {
-                // log(1 + e^-v) for the positive class, log(1 + e^v) for the negative.
-                log1p_exp(if t == 1 { -row[0] } else { row[0] })
-            } else {
-                let top = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-                row.fold(0.0, |s, &v| s + (v - top).exp()).ln() + top - row[t]
-            };
-        }
-        total
+        let mut z = x.slice(s![start..end, ..]).dot(&coef) + &intercept;
+        to_probabilities(&mut z, Some(&target[start..end]))
     })?;
     Ok(parts.into_iter().sum())
 }
@@ -749,22 +739,18 @@ fn unpack(
 impl Logistic {
     /// Class probabilities: a column per class of `count`, zeros for classes never seen.
     pub fn predict_proba(&self, x: ArrayView2<f64>, count: usize) -> Array2<f64> {
-        let z = x.dot(&self.coef) + &self.intercept;
+        let mut z = x.dot(&self.coef) + &self.intercept;
+        to_probabilities(&mut z, None);
         let mut proba = Array2::zeros((x.nrows(), count));
         if self.coef.ncols() == 1 {
-            let positive = z.column(0).mapv(|v| 1.0 / (1.0 + (-v).exp()));
+            let positive = z.column(0);
             proba.column_mut(self.classes[1]).assign(&positive);
             proba
                 .column_mut(self.classes[0])
                 .assign(&positive.mapv(|p| 1.0 - p));
         } else {
-            for (mut out, row) in proba.rows_mut().into_iter().zip(z.rows()) {
-                let top = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-                let e = row.mapv(|v| (v - top).exp());
-                let sum = e.sum();
-                for (&class, v) in self.classes.iter().zip(e.iter()) {
-                    out[class] = v / sum;
-                }
+            for (&class, column) in self.classes.iter().zip(z.columns()) {
+                proba.column_mut(class).assign(&column);
             }
         }
         proba
