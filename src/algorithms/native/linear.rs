@@ -8,7 +8,7 @@ use linfa_logistic::{
     FittedLogisticRegression, LogisticRegression, MultiFittedLogisticRegression,
     MultiLogisticRegression,
 };
-use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, ShapeBuilder};
 use ndarray_linalg::{AllocatedArray, AllocatedArrayMut, JobSvd, Lapack, Solve, SVDDC};
 use serde::{Deserialize, Serialize};
 
@@ -72,12 +72,14 @@ fn least_squares(
     // The rows are folded block by block into the triangle of a QR decomposition of [X y]
     // (TSQR): each Householder pass then runs over a block in cache, where LAPACK's own QR of a
     // tall matrix narrower than its block size made 40 passes over all of it (2M x 20 rows:
-    // 2.6 s of a 9 s train). Singular values are the triangle's, which are X's.
+    // 2.6 s of a 9 s train). Singular values are the triangle's, which are X's. Blocks are
+    // column-major, so each reflector is a contiguous column: the LQ of a row-major block strode
+    // across its rows and took 1.7x as long (800k x 20: 0.185 -> 0.11 s).
     let p = x.ncols();
     let mut triangle = Array2::<f64>::zeros((0, p + 1));
     for start in (0..x.nrows()).step_by(LEAST_SQUARES_BLOCK) {
         let end = (start + LEAST_SQUARES_BLOCK).min(x.nrows());
-        let mut stacked = Array2::<f64>::zeros((triangle.nrows() + end - start, p + 1));
+        let mut stacked = Array2::<f64>::zeros((triangle.nrows() + end - start, p + 1).f());
         let above = triangle.nrows();
         stacked.slice_mut(s![..above, ..]).assign(&triangle);
         let mut rows = stacked.slice_mut(s![above.., ..p]);
