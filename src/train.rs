@@ -279,6 +279,12 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     };
     let (train_rows, test_rows) = (table_rows(&train_positions), table_rows(&test_positions));
     let y_train = labelled.targets.select(&train_positions);
+    let y_split_test = labelled.targets.select(&test_positions);
+    // Of the positions and labelled rows only the count and the class labels are needed from
+    // here on: freed before the matrices are made, where memory peaks (1M rows: 32 MB).
+    let train_count = train_positions.len();
+    let labels = labelled.targets.labels().to_vec();
+    drop((labelled, classes, train_positions, test_positions));
 
     // Only target encoding averages the target: for classification a table of rows x classes,
     // which many classes make larger than memory.
@@ -342,12 +348,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
                 Targets::Classes { y, .. } => Some(y.to_vec()),
                 _ => None,
             };
-            let folds = search::folds(
-                train_positions.len(),
-                spec.cv,
-                classes.as_deref(),
-                request.seed,
-            )?;
+            let folds = search::folds(train_count, spec.cv, classes.as_deref(), request.seed)?;
             let context = FoldContext {
                 columns: &fit_columns,
                 raw: &raw,
@@ -387,14 +388,14 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
 
     // Held-out rows: the split's, or the --test-data file's through the fitted preprocessing.
     let (x_test, y_test, test_info) = match &request.test_data {
-        None => (x_split_test, labelled.targets.select(&test_positions), None),
+        None => (x_split_test, y_split_test, None),
         Some(test_data) => {
             let held_out = crate::score::load_labelled(
                 test_data,
                 &pipeline,
                 &target_names,
                 task,
-                labelled.targets.labels(),
+                &labels,
                 missing_ok,
                 choice.algorithm.name,
             )?;
@@ -460,7 +461,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let header = Header {
         feature_names,
         target_names,
-        classes: labelled.targets.labels().to_vec(),
+        classes: labels,
         test_data: test_info,
         search,
         ..header(
