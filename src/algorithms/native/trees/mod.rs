@@ -10,7 +10,7 @@
 mod bins;
 mod grow;
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
@@ -292,29 +292,41 @@ pub fn tree_classifier(
     )
 }
 
+/// Rows walked through a tree together: their independent walks overlap their cache misses
+/// (a deep tree's nodes are far apart in memory).
+const LANES: usize = 16;
+
 impl Tree {
-    fn leaf_for(&self, row: ArrayView1<f64>) -> &[f64] {
-        let mut node = 0;
+    /// For each row of `rows` (at most `LANES`), where its leaf's values start.
+    fn leaves_for(&self, rows: ArrayView2<f64>) -> [usize; LANES] {
+        let mut at = [0u32; LANES];
+        let lanes = &mut at[..rows.nrows()];
         loop {
-            match self.nodes[node] {
-                Node::Split {
+            let mut moved = false;
+            for (lane, row) in lanes.iter_mut().zip(rows.rows()) {
+                if let Node::Split {
                     feature,
                     threshold,
                     left,
                     right,
-                } => {
-                    node = if row[feature as usize] <= threshold {
+                } = self.nodes[*lane as usize]
+                {
+                    *lane = if row[feature as usize] <= threshold {
                         left
                     } else {
                         right
-                    } as usize;
-                }
-                Node::Leaf(leaf) => {
-                    let start = leaf as usize * self.width;
-                    return &self.leaf_values[start..start + self.width];
+                    };
+                    moved = true;
                 }
             }
+            if !moved {
+                break;
+            }
         }
+        at.map(|node| match self.nodes[node as usize] {
+            Node::Leaf(leaf) => leaf as usize * self.width,
+            Node::Split { .. } => 0, // a lane past the rows
+        })
     }
 }
 
@@ -329,8 +341,16 @@ impl Forest {
         let partial = on_all_cores(groups, |g| {
             let mut sum = Array2::<f64>::zeros((x.nrows(), width));
             for tree in self.trees.iter().skip(g).step_by(groups) {
-                for (row, mut target) in x.rows().into_iter().zip(sum.rows_mut()) {
-                    target += &ArrayView1::from(tree.leaf_for(row));
+                for start in (0..x.nrows()).step_by(LANES) {
+                    let rows = x.slice(s![start..(start + LANES).min(x.nrows()), ..]);
+                    let leaves = tree.leaves_for(rows);
+                    for (k, &leaf) in leaves[..rows.nrows()].iter().enumerate() {
+                        let values = &tree.leaf_values[leaf..leaf + width];
+                        sum.row_mut(start + k)
+                            .iter_mut()
+                            .zip(values)
+                            .for_each(|(s, v)| *s += v);
+                    }
                 }
             }
             sum
