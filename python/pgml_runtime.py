@@ -961,8 +961,10 @@ def _quiet_stdout():
 
 # --- persistence -------------------------------------------------------------------------------
 
-# Most bytes a skops payload may expand to per byte (plus 1 MiB): more is refused as a zip bomb.
-SKOPS_MAX_EXPANSION = 64
+# What a skops payload may expand to, 64 bytes per byte plus 1 MiB: more is refused as a zip bomb.
+def _skops_expands_too_far(blob, expanded):
+    return expanded > 64 * len(blob) + (1 << 20)
+
 
 # Every (skops loader, type) that models written by this runtime contain, printed by
 # python/skops_types.py over every scikit-learn class of the algorithm table and reviewed by hand:
@@ -1139,7 +1141,7 @@ def _save_one(estimator):
     # breast_cancer), and every predict reads and hashes the whole model file. Stored where
     # deflating shrinks more than the loader's zip-bomb bound accepts.
     blob = skops.io.dumps(estimator, compression=zipfile.ZIP_DEFLATED)
-    if _skops_expanded(blob) > SKOPS_MAX_EXPANSION * len(blob):
+    if _skops_expands_too_far(blob, _skops_expanded(blob)):
         blob = skops.io.dumps(estimator)
     return "skops", blob
 
@@ -1269,7 +1271,7 @@ def _load_skops(blob, expected, n_features, n_classes):
     import skops.io
 
     expanded = _skops_expanded(blob)
-    if expanded > SKOPS_MAX_EXPANSION * len(blob) + (1 << 20):
+    if _skops_expands_too_far(blob, expanded):
         raise UnsafeModel(f"the skops payload would expand to {expanded} bytes from {len(blob)}")
     with zipfile.ZipFile(io.BytesIO(blob)) as z:
         schema = json.loads(z.read("schema.json"))

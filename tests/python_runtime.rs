@@ -464,3 +464,41 @@ fn scikit_learn_payloads_are_deflated() {
     );
     assert_eq!(native, python);
 }
+
+/// A payload that deflating would shrink past what a reader accepts (64x plus 1 MiB, against zip
+/// bombs) is stored instead, and reads back: k-nearest neighbors over 20,000 rows of zeros keeps
+/// 9.6 MB of them, which deflate about 850x.
+#[test]
+fn payloads_too_compressible_for_the_reader_are_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("zeros.csv");
+    let header: Vec<String> = (0..60)
+        .map(|i| format!("x{i}"))
+        .chain(["y".to_string()])
+        .collect();
+    let rows: Vec<Vec<String>> = (0..20_000)
+        .map(|r| {
+            let mut row = vec!["0".to_string(); 60];
+            row.push((r % 7).to_string());
+            row
+        })
+        .collect();
+    common::write_csv(&data, &header, &rows);
+    let train = [
+        "--target",
+        "y",
+        "--task",
+        "regression",
+        "--algorithm",
+        "knn",
+        "--runtime",
+        "python",
+    ];
+    let (_, predictions) =
+        common::train_and_predict(dir.path(), "zeros", &data, &train, &["--runtime", "python"]);
+    assert_eq!(predictions.len(), 20_000);
+    let size = std::fs::metadata(dir.path().join("zeros.pgml"))
+        .unwrap()
+        .len();
+    assert!(size > 9_000_000, "the model file takes {size} bytes");
+}
