@@ -281,7 +281,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let y_train = labelled.targets.select(&train_positions);
     let y_split_test = labelled.targets.select(&test_positions);
     // Of the positions and labelled rows only the count and the class labels are needed from
-    // here on: freed before the matrices are made, where memory peaks (1M rows: 32 MB).
+    // here on: freed before the matrices are made, where memory peaks (1M rows: 24-32 MB).
     let train_count = train_positions.len();
     let labels = labelled.targets.labels().to_vec();
     drop((labelled, classes, train_positions, test_positions));
