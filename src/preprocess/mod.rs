@@ -439,13 +439,13 @@ impl Transformer<'_> {
             .as_slice_mut()
             .expect("a new matrix is in standard layout");
         // Consecutive matrix rows per core: a million rows took a second on one.
-        let parts = match width {
-            // A matrix without columns has nothing to share out.
-            0 => 1,
-            _ => std::thread::available_parallelism()
+        let parts = match (width, rows.len() / ROWS_PER_THREAD) {
+            // A matrix without columns has nothing to share out; a few rows stay on this core
+            // (without asking the cgroup files how many there are: a one-row predict).
+            (0, _) | (_, 0..=1) => 1,
+            (_, by_rows) => std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
-                .min(rows.len() / ROWS_PER_THREAD)
-                .max(1),
+                .min(by_rows),
         };
         let per_part = rows.len().div_ceil(parts).max(1);
         let done: Vec<Part> = if parts == 1 {

@@ -133,6 +133,10 @@ pub(super) fn on_all_cores<T: Send>(
     count: usize,
     work: impl Fn(usize) -> T + Sync,
 ) -> Result<Vec<T>> {
+    // One piece of work (a one-row predict) runs here: a thread would cost more than the work.
+    if count <= 1 {
+        return Ok((0..count).map(work).collect());
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(count)
@@ -338,7 +342,7 @@ impl Forest {
         const GROUPS: usize = 8;
         let width = self.trees.first().map_or(1, |t| t.width);
         let groups = GROUPS.min(self.trees.len()).max(1);
-        let partial = on_all_cores(groups, |g| {
+        let group_sum = |g: usize| {
             let mut sum = Array2::<f64>::zeros((x.nrows(), width));
             for tree in self.trees.iter().skip(g).step_by(groups) {
                 for start in (0..x.nrows()).step_by(LANES) {
@@ -354,7 +358,13 @@ impl Forest {
                 }
             }
             sum
-        })?;
+        };
+        // Fewer rows than a walk takes at once (a one-row predict) sum the groups here, in the
+        // same order: starting threads would cost more than the walks.
+        let partial = match x.nrows() < LANES {
+            true => (0..groups).map(group_sum).collect(),
+            false => on_all_cores(groups, group_sum)?,
+        };
         let mut sum = Array2::zeros((x.nrows(), width));
         partial.iter().for_each(|p| sum += p);
         Ok(sum / self.trees.len() as f64)
