@@ -447,18 +447,8 @@ fn damaged_native_payloads_never_crash() {
     assert!(runs > 200, "{runs}");
 }
 
-/// Older DBSCAN payloads nest a cover tree; a payload nesting it 200k levels deep (a stack
-/// overflow for a recursive decoder on the main thread) is read without crashing.
-#[test]
-fn deeply_nested_dbscan_payload_does_not_overflow_the_stack() {
-    let dir = tempfile::tempdir().unwrap();
-    let (header, _) = trained(
-        dir.path(),
-        "dbscan",
-        "clustering",
-        "iris",
-        &["--features", "sepal_length,sepal_width"],
-    );
+/// A DBSCAN payload (the older layout, with a cover tree) whose tree nests `depth` levels.
+fn nested_dbscan_payload(depth: usize) -> Vec<u8> {
     let mut p = Vec::new();
     varint(2, &mut p); // NativeModel::Clusterer
     varint(1, &mut p); // Clusterer::Dbscan
@@ -468,7 +458,6 @@ fn deeply_nested_dbscan_payload_does_not_overflow_the_stack() {
     varint(1, &mut p); // CoverTree
     p.extend_from_slice(&2.0f64.to_le_bytes());
     p.extend_from_slice(&1.0f64.to_le_bytes());
-    let depth = 200_000;
     for _ in 0..depth {
         varint(0, &mut p); // idx
         p.extend_from_slice(&0.0f64.to_le_bytes());
@@ -488,8 +477,63 @@ fn deeply_nested_dbscan_payload_does_not_overflow_the_stack() {
     p.extend_from_slice(&3.0f64.to_le_bytes());
     p.push(0); // identical_excluded
     p.extend_from_slice(&0.5f64.to_le_bytes());
+    p
+}
+
+/// A payload nesting the cover tree 200k levels deep (a stack overflow for a recursive decoder
+/// on the main thread) is read without crashing.
+#[test]
+fn deeply_nested_dbscan_payload_does_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let (header, _) = trained(
+        dir.path(),
+        "dbscan",
+        "clustering",
+        "iris",
+        &["--features", "sepal_length,sepal_width"],
+    );
+    let p = nested_dbscan_payload(200_000);
     let (code, stderr) = predict_with(dir.path(), "deep", &header, &p, "iris");
     assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// Payloads up to 8 KiB are decoded on the main thread: nested as deep as that allows, one
+/// still decodes with a main thread of 1 MiB of stack (an eighth of the usual), and so does a
+/// payload of 128 KiB, which a decoder on the main thread would overflow.
+#[test]
+fn nested_payloads_decode_on_a_small_main_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let (header, _) = trained(
+        dir.path(),
+        "dbscan",
+        "clustering",
+        "iris",
+        &["--features", "sepal_length,sepal_width"],
+    );
+    for bytes in [8 << 10, 128 << 10] {
+        let depth = (0..)
+            .step_by(16)
+            .find(|&d| nested_dbscan_payload(d + 16).len() > bytes)
+            .unwrap();
+        let path = dir.path().join(format!("nested-{bytes}.pgml"));
+        std::fs::write(
+            &path,
+            model::encode(&header, &nested_dbscan_payload(depth)).unwrap(),
+        )
+        .unwrap();
+        let (code, stderr) = run_limited(
+            Command::new("sh")
+                .args([
+                    "-c",
+                    r#"ulimit -s 1024 && exec "$0" predict --model "$1" --data "$2""#,
+                ])
+                .arg(assert_cmd::cargo::cargo_bin!("pgml-cli"))
+                .arg(&path)
+                .arg(repo("datasets/iris.csv")),
+            Duration::from_secs(20),
+        );
+        assert_eq!(code, Some(0), "{bytes} bytes, {depth} levels: {stderr}");
+    }
 }
 
 #[test]

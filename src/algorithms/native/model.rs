@@ -183,26 +183,30 @@ pub struct Expected {
 impl NativeModel {
     /// Decodes a payload and checks it against the header; the error says what is wrong.
     ///
-    /// Decoding runs on a thread whose stack grows with the payload: older DBSCAN payloads nest a
-    /// cover tree one level per ~20 bytes, and serde decodes (and drops) nesting recursively.
+    /// Past 8 KiB, decoding runs on a thread whose stack grows with the payload: older DBSCAN
+    /// payloads nest a cover tree one level per ~20 bytes, and serde decodes (and drops) nesting
+    /// recursively.
     pub fn load(bytes: &[u8], expected: &Expected) -> std::result::Result<Self, String> {
-        let stack = bytes
-            .len()
-            .saturating_mul(STACK_PER_PAYLOAD_BYTE)
-            .clamp(8 << 20, 8 << 30);
+        let decode = || {
+            let (model, rest): (NativeModel, _) =
+                postcard::take_from_bytes(bytes).map_err(|e| format!("cannot be decoded: {e}"))?;
+            if !rest.is_empty() {
+                return Err(format!("has {} bytes after the model", rest.len()));
+            }
+            model.check(expected)?;
+            Ok(model.flattened())
+        };
+        let stack = bytes.len().saturating_mul(STACK_PER_PAYLOAD_BYTE);
+        // However it nests, a small payload fits the current thread's stack: a one-row predict
+        // of a linear model starts no thread for it.
+        if stack <= INLINE_DECODE_STACK {
+            return decode();
+        }
         std::thread::scope(|scope| {
             std::thread::Builder::new()
-                .stack_size(stack)
-                .spawn_scoped(scope, || {
-                    let (model, rest): (NativeModel, _) = postcard::take_from_bytes(bytes)
-                        .map_err(|e| format!("cannot be decoded: {e}"))?;
-                    if !rest.is_empty() {
-                        return Err(format!("has {} bytes after the model", rest.len()));
-                    }
-                    model.check(expected)?;
-                    Ok(model.flattened())
-                })
-                .map_err(|e| format!("cannot be decoded: {e}"))?
+                .stack_size(stack.clamp(8 << 20, 8 << 30))
+                .spawn_scoped(scope, decode)
+                .map_err(|e| format!("could not start a thread to decode it: {e}"))?
                 .join()
                 .map_err(|_| "cannot be decoded".to_string())?
         })
@@ -312,6 +316,10 @@ impl NativeModel {
 /// Stack bytes reserved per payload byte when decoding (measured: a cover-tree level takes ~20
 /// payload bytes and under 600 stack bytes to decode and drop).
 const STACK_PER_PAYLOAD_BYTE: usize = 32;
+
+/// The most stack a payload decoded on the calling thread may need (payloads up to 8 KiB): a
+/// small part of any main thread's (8 MiB by default).
+const INLINE_DECODE_STACK: usize = 256 << 10;
 
 impl Classes {
     fn check(&self, labels: usize) -> std::result::Result<(), String> {
