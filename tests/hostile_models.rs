@@ -447,6 +447,12 @@ fn damaged_native_payloads_never_crash() {
     assert!(runs > 200, "{runs}");
 }
 
+/// The header of a DBSCAN model trained on two iris features, for payloads written by hand.
+fn dbscan_on_iris(dir: &Path) -> Header {
+    let features = ["--features", "sepal_length,sepal_width"];
+    trained(dir, "dbscan", "clustering", "iris", &features).0
+}
+
 /// A DBSCAN payload (the older layout, with a cover tree) whose tree nests `depth` levels.
 fn nested_dbscan_payload(depth: usize) -> Vec<u8> {
     let mut p = Vec::new();
@@ -485,13 +491,7 @@ fn nested_dbscan_payload(depth: usize) -> Vec<u8> {
 #[test]
 fn deeply_nested_dbscan_payload_does_not_overflow_the_stack() {
     let dir = tempfile::tempdir().unwrap();
-    let (header, _) = trained(
-        dir.path(),
-        "dbscan",
-        "clustering",
-        "iris",
-        &["--features", "sepal_length,sepal_width"],
-    );
+    let header = dbscan_on_iris(dir.path());
     let p = nested_dbscan_payload(200_000);
     let (code, stderr) = predict_with(dir.path(), "deep", &header, &p, "iris");
     assert_eq!(code, Some(0), "{stderr}");
@@ -503,13 +503,7 @@ fn deeply_nested_dbscan_payload_does_not_overflow_the_stack() {
 #[test]
 fn nested_payloads_decode_on_a_small_main_stack() {
     let dir = tempfile::tempdir().unwrap();
-    let (header, _) = trained(
-        dir.path(),
-        "dbscan",
-        "clustering",
-        "iris",
-        &["--features", "sepal_length,sepal_width"],
-    );
+    let header = dbscan_on_iris(dir.path());
     for bytes in [8 << 10, 128 << 10] {
         let depth = (0..)
             .step_by(16)
