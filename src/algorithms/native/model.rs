@@ -187,14 +187,18 @@ impl NativeModel {
     /// payloads nest a cover tree one level per ~20 bytes, and serde decodes (and drops) nesting
     /// recursively.
     pub fn load(bytes: &[u8], expected: &Expected) -> std::result::Result<Self, String> {
+        // A panic while decoding is a model that cannot be used, on either thread: one line.
         let decode = || {
-            let (model, rest): (NativeModel, _) =
-                postcard::take_from_bytes(bytes).map_err(|e| format!("cannot be decoded: {e}"))?;
-            if !rest.is_empty() {
-                return Err(format!("has {} bytes after the model", rest.len()));
-            }
-            model.check(expected)?;
-            Ok(model.flattened())
+            crate::panic::catch(|| {
+                let (model, rest): (NativeModel, _) = postcard::take_from_bytes(bytes)
+                    .map_err(|e| format!("cannot be decoded: {e}"))?;
+                if !rest.is_empty() {
+                    return Err(format!("has {} bytes after the model", rest.len()));
+                }
+                model.check(expected)?;
+                Ok(model.flattened())
+            })
+            .unwrap_or_else(|why| Err(format!("cannot be decoded ({why})")))
         };
         let stack = bytes.len().saturating_mul(STACK_PER_PAYLOAD_BYTE);
         // However it nests, a small payload fits the current thread's stack: a one-row predict
