@@ -158,6 +158,19 @@ pub fn clean_up_on_signals() {
     });
 }
 
+/// Removes this process's temporary files at once, for a process about to exit out of memory:
+/// skipped if another thread holds their list (it may be the thread that ran out).
+pub(crate) fn remove_temporaries_now() {
+    let paths = match PENDING.try_lock() {
+        Ok(paths) => paths,
+        Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => return,
+    };
+    for path in paths.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
 /// Temporary files left by pgml-cli processes that no longer run (killed with SIGKILL, or by
 /// a power cut): named `.pgml-cli-<pid>-*.tmp`, removed when no process has that pid here and
 /// the file has not changed for `STALE_AFTER` (a run in another PID namespace sharing the

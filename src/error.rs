@@ -68,6 +68,10 @@ pub fn warn(message: impl Display) {
     eprintln!("pgml-cli: warning: {}", one_line(&message.to_string()));
 }
 
+/// Exit code of a process the system refused memory outside a fallible request (`memory`
+/// exits with it directly: an `Error` could not be allocated).
+pub const OUT_OF_MEMORY: i32 = 8;
+
 impl Error {
     /// The message as printed: one line whatever it quotes (control characters, including
     /// newlines and terminal escapes from a file's header or a library's exception, are shown

@@ -4,6 +4,9 @@
 use clap::Parser;
 use pgml_cli::{cli, error};
 
+#[global_allocator]
+static ALLOCATOR: pgml_cli::memory::Allocator = pgml_cli::memory::Allocator;
+
 /// Exit code for a bug in pgml-cli itself (a panic); every expected failure has its own code.
 const INTERNAL_ERROR: i32 = 70;
 

@@ -1,5 +1,111 @@
-//! Large buffers asked of the system fallibly: a model, a matrix or a file may claim more memory
-//! than the process can have, and that is an error to report, not an abort.
+//! Memory the system refuses. Large buffers are asked for fallibly: a model, a matrix or a file
+//! may claim more memory than the process can have, and that is an error to report. Any other
+//! allocation the system refuses (a memory limit: `ulimit -v`, `vm.overcommit_memory = 2`) ends
+//! the process through `Allocator` with one line and exit 8, not Rust's abort (exit 134).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+thread_local! {
+    /// Inside `fallibly`: a refused allocation is returned as null to the caller that asked.
+    static FALLIBLE: Cell<bool> = const { Cell::new(false) };
+    /// This thread is already reporting: an allocation while cleaning up must not recurse.
+    static REPORTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The system's allocator, except that a refused allocation outside `fallibly` ends the process
+/// with one line on stderr and `error::OUT_OF_MEMORY`, after removing this process's temporary
+/// output files. `main` installs it as the global allocator.
+pub struct Allocator;
+
+// SAFETY: every call is passed to `System` unchanged; only a null result is acted on.
+unsafe impl GlobalAlloc for Allocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        refused_unless_fallible(System.alloc(layout), layout.size())
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        refused_unless_fallible(System.alloc_zeroed(layout), layout.size())
+    }
+
+    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, size: usize) -> *mut u8 {
+        refused_unless_fallible(System.realloc(pointer, layout, size), size)
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+        System.dealloc(pointer, layout)
+    }
+}
+
+fn refused_unless_fallible(pointer: *mut u8, size: usize) -> *mut u8 {
+    if pointer.is_null() && !FALLIBLE.try_with(Cell::get).unwrap_or(false) {
+        out_of_memory(size);
+    }
+    pointer
+}
+
+/// Runs `ask` with refused allocations returned to it (`try_reserve`, `alloc` and a null check)
+/// instead of ending the process.
+pub fn fallibly<T>(ask: impl FnOnce() -> T) -> T {
+    let was = FALLIBLE.with(|f| f.replace(true));
+    let result = ask();
+    FALLIBLE.with(|f| f.set(was));
+    result
+}
+
+/// Removes the temporary output files, says so on one line and exits. Nothing here allocates
+/// except removing a file with a path over 384 bytes; an allocation refused meanwhile skips
+/// straight to the exit. A second thread out of memory waits for the first to exit.
+fn out_of_memory(size: usize) -> ! {
+    static EXITING: AtomicBool = AtomicBool::new(false);
+    if !REPORTING.try_with(|r| r.replace(true)).unwrap_or(true) {
+        if EXITING.swap(true, Ordering::SeqCst) {
+            loop {
+                // SAFETY: pause only waits for a signal; the first thread's _exit ends this one.
+                unsafe { libc::pause() };
+            }
+        }
+        crate::atomic::remove_temporaries_now();
+    }
+    let mut line = Line::default();
+    let _ = std::fmt::Write::write_fmt(
+        &mut line,
+        format_args!(
+            "pgml-cli: error: out of memory: the system refused {size} more bytes (the process's \
+             memory limit, such as ulimit -v, is below what this work needs)\n"
+        ),
+    );
+    // SAFETY: write reads `len` initialized bytes of `line`; _exit has no preconditions.
+    unsafe {
+        libc::write(2, line.bytes.as_ptr().cast(), line.len);
+        libc::_exit(crate::error::OUT_OF_MEMORY)
+    }
+}
+
+/// A message formatted without allocating (longer text is cut).
+struct Line {
+    bytes: [u8; 256],
+    len: usize,
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Line {
+            bytes: [0; 256],
+            len: 0,
+        }
+    }
+}
+
+impl std::fmt::Write for Line {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        let take = text.len().min(self.bytes.len() - self.len);
+        self.bytes[self.len..self.len + take].copy_from_slice(&text.as_bytes()[..take]);
+        self.len += take;
+        Ok(())
+    }
+}
 
 /// Types whose all-zero bytes are a valid value (zero).
 ///
@@ -23,7 +129,7 @@ pub fn zeroed<T: ZeroIsValid>(n: usize) -> Option<Vec<T>> {
     // allocator with exactly this layout, all `n` values initialized to zero (valid for
     // `ZeroIsValid` types), which the `Vec` then owns and frees with the same layout.
     unsafe {
-        let pointer = std::alloc::alloc_zeroed(layout).cast::<T>();
+        let pointer = fallibly(|| std::alloc::alloc_zeroed(layout)).cast::<T>();
         (!pointer.is_null()).then(|| Vec::from_raw_parts(pointer, n, n))
     }
 }

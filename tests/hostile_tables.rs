@@ -261,3 +261,39 @@ fn a_missing_npy_feature_names_the_features_file() {
     );
     assert_error(&out, 3, "x.npy: column 'x1' row 4: missing value");
 }
+
+/// Memory the system refuses (here an address-space limit of 200 MB against a random forest on
+/// 250,000 rows) ends the run with one line and exit 8, leaving no output file; Rust's own
+/// handler printed "memory allocation of N bytes failed" and aborted (exit 134).
+#[test]
+fn memory_the_system_refuses_is_one_line_and_exit_8() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("a,b,c,d,e,f,g,h,i,j,y\n");
+    let mut state = 1u64;
+    for _ in 0..250_000 {
+        let mut sum = 0.0;
+        for _ in 0..10 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let v = (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
+            sum += v;
+            csv += &format!("{v:.6},");
+        }
+        csv += &format!("{sum:.6}\n");
+    }
+    std::fs::write(dir.path().join("big.csv"), csv).unwrap();
+    let out = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(r#"ulimit -v 200000 && exec "$0" train --data big.csv --target y --task regression --algorithm random_forest -o m.pgml"#)
+        .arg(pgml().get_program())
+        .output()
+        .unwrap();
+    assert_error(&out, 8, "out of memory: the system refused");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["big.csv"]);
+}

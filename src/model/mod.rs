@@ -315,8 +315,7 @@ pub fn read(path: &Path) -> Result<(Header, Vec<u8>)> {
         // Room for exactly what a regular file holds (no copies as the buffer grows); a pipe's
         // claim is not trusted with memory before its bytes arrive.
         if meta.is_file() {
-            bytes
-                .try_reserve_exact(n as usize)
+            crate::memory::fallibly(|| bytes.try_reserve_exact(n as usize))
                 .map_err(|_| no_memory(n))?;
         }
         (&mut file).take(n).read_to_end(bytes).map_err(io)?;
