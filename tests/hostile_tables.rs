@@ -297,3 +297,65 @@ fn memory_the_system_refuses_is_one_line_and_exit_8() {
         .collect();
     assert_eq!(left, ["big.csv"]);
 }
+
+/// A number column read true/false and yes/no as 1 and 0 at predict, score and `--test-data`,
+/// where train refuses the same cell: a format-2 model's number column held only numbers, so a
+/// word there is a bad cell. A format-1 model's number columns still read them, as its training did.
+#[test]
+fn truth_words_in_a_number_column_are_bad_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let (header, mut rows) = read_csv(&repo("datasets/diabetes.csv"));
+    let out = run(
+        &[
+            "train",
+            "--data",
+            repo("datasets/diabetes.csv").to_str().unwrap(),
+            "--target",
+            "target",
+            "--task",
+            "regression",
+            "--algorithm",
+            "ridge",
+            "-o",
+            "m.pgml",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    rows[1][0] = "yes".into();
+    write_csv(&dir.path().join("words.csv"), &header, &rows);
+    for command in ["predict", "score"] {
+        let out = run(
+            &[command, "--model", "m.pgml", "--data", "words.csv"],
+            dir.path(),
+        );
+        assert_error(&out, 3, "column 'age' row 2: 'yes' is not a number");
+    }
+    let v1 = repo("tests/fixtures/models/v1-diabetes-ridge-regression.pgml");
+    let (header, mut rows) = read_csv(&repo(
+        "tests/fixtures/models/v1-diabetes-ridge-regression.input.csv",
+    ));
+    let truth = |rows: &[Vec<String>]| -> String {
+        write_csv(&dir.path().join("v1.csv"), &header, rows);
+        let out = run(
+            &[
+                "predict",
+                "--model",
+                v1.to_str().unwrap(),
+                "--data",
+                "v1.csv",
+            ],
+            dir.path(),
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .to_string()
+    };
+    rows[0][1] = "1".into();
+    let one = truth(&rows);
+    rows[0][1] = "true".into();
+    assert_eq!(truth(&rows), one);
+}

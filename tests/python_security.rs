@@ -354,9 +354,18 @@ fn reviewed_attack_models_are_refused() {
 fn reviewed_memory_attacks_are_refused_before_the_memory_is_spent() {
     let dir = repo("tests/fixtures/hostile/python-models/memory");
     for (name, reason) in [
-        ("skops-member-reuse", "the skops payload's nodes read 4194624708 bytes"),
-        ("skops-large-schema", "the skops schema takes 17559550 bytes"),
-        ("skops-dense-schema", "the skops schema holds 655360 objects and arrays"),
+        (
+            "skops-member-reuse",
+            "the skops payload's nodes read 4194624708 bytes",
+        ),
+        (
+            "skops-large-schema",
+            "the skops schema takes 17559550 bytes",
+        ),
+        (
+            "skops-dense-schema",
+            "the skops schema holds 655360 objects and arrays",
+        ),
         ("xgboost-null-containers", "a typed container of Z"),
     ] {
         let started = std::time::Instant::now();
@@ -370,6 +379,10 @@ fn reviewed_memory_attacks_are_refused_before_the_memory_is_spent() {
         let stderr = assert_refused(&out, name);
         assert_eq!(out.status.code(), Some(4), "{name}: {stderr}");
         assert!(stderr.contains(reason), "{name}: {stderr}");
-        assert!(started.elapsed().as_secs() < 30, "{name}: {:?}", started.elapsed());
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "{name}: {:?}",
+            started.elapsed()
+        );
     }
 }

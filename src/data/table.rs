@@ -413,14 +413,13 @@ impl Kind {
     }
 
     /// A cell as this kind's number (booleans 1/0, dates and timestamps as epoch seconds), NaN
-    /// when missing; `Err` says why the cell is not of this kind. Number columns also take
-    /// true/false as 1/0, as pgml-cli always has.
+    /// when missing; `Err` says why the cell is not of this kind.
     pub fn decode(self, cell: Cell) -> Result<f64, String> {
         match (self, cell) {
             (_, Cell::Missing) => Ok(f64::NAN),
             (Kind::Number, Cell::Number(v)) => Ok(v),
             (Kind::Boolean, Cell::Number(v)) if v == 0.0 || v == 1.0 => Ok(v),
-            (Kind::Number | Kind::Boolean, Cell::Text(t)) if parse_bool(t).is_some() => {
+            (Kind::Boolean, Cell::Text(t)) if parse_bool(t).is_some() => {
                 Ok(if parse_bool(t) == Some(true) {
                     1.0
                 } else {
@@ -726,7 +725,10 @@ mod tests {
     #[test]
     fn decoding_by_kind() {
         assert_eq!(Kind::Boolean.decode(Cell::Text("YES")), Ok(1.0));
-        assert_eq!(Kind::Number.decode(Cell::Text("false")), Ok(0.0));
+        assert_eq!(
+            Kind::Number.decode(Cell::Text("false")),
+            Err("'false' is not a number".into())
+        );
         assert_eq!(
             Kind::Number.decode(Cell::Text("abc")),
             Err("'abc' is not a number".into())

@@ -265,7 +265,7 @@ fn decode_layout(
         ));
     }
     match (version, header.input.columns.is_empty()) {
-        (1, true) => header.input = Pipeline::numeric(&header.feature_names),
+        (1, true) => header.input = Pipeline::of_format_1(&header.feature_names),
         (1, false) => return Err(Error::model(path, "has preprocessing in a version-1 file")),
         (_, true) => return Err(Error::model(path, "has a header without its input columns")),
         (_, false) => {}
@@ -656,7 +656,7 @@ mod tests {
         bytes[8] = 1;
         let bytes = reseal(bytes);
         let (back, _) = decode(Path::new("m"), &bytes).unwrap();
-        assert_eq!(back.input, Pipeline::numeric(&h.feature_names));
+        assert_eq!(back.input, Pipeline::of_format_1(&h.feature_names));
         h.input = Pipeline::numeric(&h.feature_names);
         let mut bytes = encode(&h, b"p").unwrap();
         bytes[8] = 1;

@@ -12,7 +12,7 @@ use std::fmt::Write;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use crate::data::table::{category_key, date_parts, Cell, Kind, RawColumn};
+use crate::data::table::{category_key, date_parts, parse_bool, Cell, Kind, RawColumn};
 use crate::data::{escape, quote, MAX_MAGNITUDE};
 use crate::error::{Error, Result};
 pub use spec::{ColumnOptions, Encode, Impute, Scale, Spec};
@@ -43,6 +43,23 @@ pub struct Step {
     pub outputs: Vec<String>,
     /// Missing cells in the train rows.
     pub missing: usize,
+    /// A format-1 model's number column: true/false, yes/no read as 1 and 0, as its training
+    /// read them (a format-2 number column held only numbers, so a word there is a bad cell).
+    #[serde(skip)]
+    pub booleans_as_numbers: bool,
+}
+
+impl Step {
+    /// A cell as this column's number (see `Kind::decode`), or why it is not one.
+    fn decode(&self, cell: Cell) -> Result<f64, String> {
+        match cell {
+            Cell::Text(t) if self.booleans_as_numbers => match parse_bool(t) {
+                Some(truth) => Ok(f64::from(u8::from(truth))),
+                None => self.kind.decode(cell),
+            },
+            _ => self.kind.decode(cell),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
@@ -171,8 +188,17 @@ impl Problems {
 }
 
 impl Pipeline {
-    /// The pipeline of a model file written before preprocessing existed (format 1): every
-    /// feature a number, nothing imputed or scaled.
+    /// The pipeline of a model file written before preprocessing existed (format 1): `numeric`,
+    /// its columns reading true/false and yes/no as 1 and 0 as that training did.
+    pub fn of_format_1(features: &[String]) -> Pipeline {
+        let mut pipeline = Pipeline::numeric(features);
+        for step in &mut pipeline.columns {
+            step.booleans_as_numbers = true;
+        }
+        pipeline
+    }
+
+    /// Every feature a number, nothing imputed or scaled.
     pub fn numeric(features: &[String]) -> Pipeline {
         Pipeline {
             columns: features
@@ -187,6 +213,7 @@ impl Pipeline {
                     scaling: Vec::new(),
                     outputs: vec![name.clone()],
                     missing: 0,
+                    booleans_as_numbers: false,
                 })
                 .collect(),
         }
@@ -577,7 +604,7 @@ impl Transformer<'_> {
                             false
                         }
                         _ => {
-                            let (v, decoded) = match step.kind.decode(cell) {
+                            let (v, decoded) = match step.decode(cell) {
                                 Ok(v) => (v, true),
                                 Err(why) => {
                                     note(&mut found[s], step, row, || why, false);
@@ -804,6 +831,7 @@ fn fit_step(
         scaling: Vec::new(),
         outputs: Vec::new(),
         missing,
+        booleans_as_numbers: false,
     };
     let encoded: Array2<f64>;
     if kind == Kind::Categorical {
