@@ -506,3 +506,39 @@ fn payloads_too_compressible_for_the_reader_are_padded() {
         "the model file takes {size} bytes"
     );
 }
+
+/// A library's own printing never reaches stdout, even as its objects are freed: xgboost at
+/// verbosity 3 prints its monitor when a booster is freed, which came before the JSON report.
+#[test]
+fn library_output_never_reaches_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pgml()
+        .current_dir(dir.path())
+        .args(["train", "--data"])
+        .arg(repo("datasets/iris.csv"))
+        .args([
+            "--target",
+            "target",
+            "--task",
+            "classification",
+            "--algorithm",
+            "xgboost",
+            "--hyperparams",
+            r#"{"verbosity": 3}"#,
+            "--format",
+            "json",
+            "-o",
+            "m.pgml",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    assert_eq!(report["algorithm"], "xgboost");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Monitor"));
+}

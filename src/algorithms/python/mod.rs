@@ -48,6 +48,18 @@ pub struct PythonModel {
     from_file: bool,
 }
 
+impl Drop for PythonModel {
+    /// The library's object is freed with the GIL held and stdout pointed at stderr, as while it
+    /// ran: xgboost at verbosity 3 prints its monitor when a booster is freed, which landed on
+    /// stdout ahead of a `--format json` report.
+    fn drop(&mut self) {
+        let _ = with_python(|py, _| {
+            drop(std::mem::replace(&mut self.object, py.None()));
+            Ok(())
+        });
+    }
+}
+
 fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     py.import("json")?
         .call_method1("loads", (value.to_string(),))
