@@ -280,6 +280,18 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     let (train_rows, test_rows) = (table_rows(&train_positions), table_rows(&test_positions));
     let y_train = labelled.targets.select(&train_positions);
     let y_split_test = labelled.targets.select(&test_positions);
+    // Said here for every runtime: the libraries fail on one class in ways that blame the model
+    // (xgboost's probabilities of the wrong width, lightgbm's "not a regression objective").
+    if let Targets::Classes { y, labels } = &y_train {
+        if let Some(&only) = y.first().filter(|&&c| y.iter().all(|&d| d == c)) {
+            return Err(Error::fit(format!(
+                "{}: the training rows of {} hold one class only ({}); classification needs two or more",
+                table.source,
+                crate::data::quote(&table.target_names.join(",")),
+                crate::data::quote(&labels[only])
+            )));
+        }
+    }
     // Of the positions and labelled rows only the count and the class labels are needed from
     // here on: freed before the matrices are made, where memory peaks (1M rows: 24-32 MB).
     let train_count = train_positions.len();

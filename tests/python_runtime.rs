@@ -542,3 +542,38 @@ fn library_output_never_reaches_stdout() {
     assert_eq!(report["algorithm"], "xgboost");
     assert!(String::from_utf8_lossy(&out.stderr).contains("Monitor"));
 }
+
+/// Training rows of one class are a failed fit (exit 5) naming the target and the class, on
+/// either runtime: xgboost and lightgbm failed in ways that blamed the model (exit 4).
+#[test]
+fn one_class_is_a_failed_fit_on_every_runtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("a,b,label\n");
+    for i in 0..40 {
+        csv += &format!("{i},{},only\n", i % 3);
+    }
+    std::fs::write(dir.path().join("one.csv"), csv).unwrap();
+    for algorithm in ["linear", "xgboost", "lightgbm", "random_forest"] {
+        let out = pgml()
+            .current_dir(dir.path())
+            .args(["train", "--data", "one.csv", "--target", "label"])
+            .args([
+                "--task",
+                "classification",
+                "--algorithm",
+                algorithm,
+                "-o",
+                "m.pgml",
+            ])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{algorithm}: {stderr}");
+        assert_eq!(
+            stderr.trim_end(),
+            "pgml-cli: error: one.csv: the training rows of 'label' hold one class only ('only'); \
+             classification needs two or more",
+            "{algorithm}"
+        );
+    }
+}
