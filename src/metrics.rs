@@ -55,8 +55,11 @@ pub fn regression(truth: ArrayView2<f64>, predicted: ArrayView2<f64>) -> Metrics
         let residual: f64 = t.iter().zip(p).map(|(a, b)| (a - b).powi(2)).sum();
         let mean = t.sum() / n;
         let total: f64 = t.iter().map(|a| (a - mean).powi(2)).sum();
-        // sklearn's convention for a constant target: 1 if predicted exactly, else 0.
-        r2 += if total > 0.0 {
+        // sklearn's conventions: undefined (NaN, which fails every gate) on one row; for a
+        // constant target 1 if predicted exactly, else 0.
+        r2 += if t.len() < 2 {
+            f64::NAN
+        } else if total > 0.0 {
             1.0 - residual / total
         } else if residual == 0.0 {
             1.0
@@ -372,6 +375,10 @@ mod tests {
         close(m["mean_absolute_error"], 0.5);
         close(m["mean_squared_error"], 0.375);
         close(m["root_mean_squared_error"], 0.375f64.sqrt());
+        // One row: r2 is undefined (scikit-learn warns and gives NaN), the errors are not.
+        let m = regression(array![[3.0]].view(), array![[2.5]].view());
+        assert!(m["r2"].is_nan());
+        close(m["mean_absolute_error"], 0.5);
     }
 
     #[test]

@@ -90,7 +90,10 @@ fn least_squares(
         target -= y_mean;
         triangle = upper_triangle(stacked)?;
     }
-    let (r, z) = (triangle.slice(s![.., ..p]), triangle.column(p));
+    // R copied (p x p at most) into a fresh array: a one-row R sliced or copied by ndarray has
+    // strides (0, 0), which ndarray-linalg refuses (a one-row fit failed "invalid stride").
+    let r = Array2::from_shape_fn((triangle.nrows(), p), |(i, j)| triangle[[i, j]]);
+    let z = triangle.column(p);
     let (u, s, vt) = lapack(|| r.svddc(JobSvd::Some))
         .map_err(|e| Error::fit(format!("linear: the SVD failed ({e})")))?;
     let (u, vt) = match (u, vt) {
@@ -341,6 +344,14 @@ mod tests {
 
     /// Collinear columns (one-hot beside the intercept) share their weight: a row of zeros, an
     /// unseen category, predicts near the mean instead of far off.
+    /// One row and one column: scikit-learn's fit is the intercept alone (the one-row R had
+    /// strides LAPACK refused: "the SVD failed (invalid stride)").
+    #[test]
+    fn one_row_fits_the_intercept() {
+        let model = fit(ndarray::arr2(&[[1.0]]).view(), ndarray::arr1(&[2.0]).view());
+        assert_eq!((model.coef[0], model.intercept), (0.0, 2.0));
+    }
+
     #[test]
     fn collinear_columns_take_the_minimum_norm_solution() {
         let x = ndarray::arr2(&[[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]);
