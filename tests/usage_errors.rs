@@ -103,3 +103,50 @@ fn missing_required_arguments_are_named() {
         "were not provided: <--model <FILE|ID>|--project <NAME>> (see",
     );
 }
+
+/// A negative value is the flag's value, refused for its range, not read as another flag
+/// ("unexpected argument '-0' found" for `--test-size -0.1`).
+#[test]
+fn negative_values_are_values() {
+    let iris = repo("datasets/iris.csv");
+    let train = |flag: &str, value: &str| -> Vec<String> {
+        let iris = iris.to_str().unwrap();
+        [
+            "train",
+            "--data",
+            iris,
+            "--target",
+            "target",
+            "--task",
+            "classification",
+            flag,
+            value,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    refused(
+        &train("--test-size", "-0.1"),
+        "--test-size -0.1: expected a fraction",
+    );
+    refused(
+        &train("--seed", "-1"),
+        "invalid value '-1' for '--seed <SEED>'",
+    );
+    refused(
+        &["datasets", "iris", "--sample", "-3"],
+        "invalid value '-3' for '--sample <ROWS>'",
+    );
+    refused(
+        &[
+            "predict",
+            "--model",
+            "m.pgml",
+            "--data",
+            "-",
+            "--precision",
+            "-2",
+        ],
+        "invalid value '-2' for '--precision <DIGITS>'",
+    );
+}

@@ -14,11 +14,21 @@ pub struct Args {
     name: Option<String>,
 
     /// Print only this many rows, drawn at random with --seed (in their original order)
-    #[arg(long, value_name = "ROWS", requires = "name")]
+    #[arg(
+        long,
+        value_name = "ROWS",
+        requires = "name",
+        allow_negative_numbers = true
+    )]
     sample: Option<usize>,
 
     /// Seed for --sample
-    #[arg(long, default_value_t = 0, requires = "sample")]
+    #[arg(
+        long,
+        default_value_t = 0,
+        requires = "sample",
+        allow_negative_numbers = true
+    )]
     seed: u64,
 }
 

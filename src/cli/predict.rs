@@ -66,7 +66,12 @@ pub struct Args {
     #[arg(long, value_enum)]
     runtime: Option<Runtime>,
     /// Print numbers with this many decimals, 0 to 30 [default: shortest exact form]
-    #[arg(long, value_name = "DIGITS", value_parser = clap::value_parser!(u8).range(0..=30))]
+    #[arg(
+        long,
+        value_name = "DIGITS",
+        value_parser = clap::value_parser!(u8).range(0..=30),
+        allow_negative_numbers = true
+    )]
     precision: Option<u8>,
 }
 

@@ -97,13 +97,13 @@ pub struct Args {
     #[arg(long, value_name = "NAME", requires = "search")]
     search_metric: Option<String>,
     /// Test rows: a fraction (<= 1), a row count (> 1), or 0 to train on every row
-    #[arg(long, default_value_t = 0.25)]
+    #[arg(long, default_value_t = 0.25, allow_negative_numbers = true)]
     test_size: f64,
     /// Which rows are test rows
     #[arg(long, value_enum, default_value_t = Sampling::Random)]
     test_sampling: Sampling,
     /// Seed for the split and the estimator
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     seed: u64,
     /// Record the model in this project of the registry (created on first use with the task) and
     /// deploy it when it beats the deployed model's key metric; no model file is written unless
