@@ -71,13 +71,21 @@ pub fn create(path: &Path) -> Result<(File, Commit)> {
         _ => path.to_path_buf(),
     };
     let dir = parent_dir(&target);
+    if !dir.is_dir() {
+        return Err(Error::Io(format!(
+            "{}: no directory {} to write it in",
+            path.display(),
+            dir.display()
+        )));
+    }
     remove_stale_temps(dir);
+    // The error without tempfile's "at path .pgml-cli-...tmp": the user named the output.
     let temp = tempfile::Builder::new()
         .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
         .suffix(".tmp")
         .permissions(std::fs::Permissions::from_mode(0o644))
         .tempfile_in(dir)
-        .map_err(io)?;
+        .map_err(|e| io(std::io::Error::from(e.kind())))?;
     let (file, temp) = temp.into_parts();
     pending().push(temp.to_path_buf());
     Ok((

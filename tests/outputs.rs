@@ -245,3 +245,25 @@ fn npy_into_a_closed_pipe_exits_quietly() {
     assert_eq!(child.wait().unwrap().code(), Some(0), "{stderr}");
     assert_eq!(stderr, "");
 }
+
+/// An output in a directory that does not exist is named with its directory, not with the
+/// temporary file pgml-cli would have written first (`.pgml-cli-<pid>-....tmp`).
+#[test]
+fn a_missing_output_directory_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = iris_model(dir.path());
+    let out = pgml()
+        .current_dir(dir.path())
+        .args(["predict", "--data"])
+        .arg(repo("datasets/iris.csv"))
+        .arg("--model")
+        .arg(&model)
+        .args(["--output", "nodir/p.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "pgml-cli: error: nodir/p.csv: no directory nodir to write it in\n"
+    );
+}

@@ -133,6 +133,12 @@ fn negative_values_are_values() {
         &train("--seed", "-1"),
         "invalid value '-1' for '--seed <SEED>'",
     );
+    let mut both = train("--test-data", "-");
+    both[2] = "-".into();
+    refused(
+        &both,
+        "--data - and --test-data - would both read standard input",
+    );
     refused(
         &["datasets", "iris", "--sample", "-3"],
         "invalid value '-3' for '--sample <ROWS>'",

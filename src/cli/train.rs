@@ -1,7 +1,7 @@
 //! `pgml-cli train`
 
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::algorithms::params;
 use crate::algorithms::Runtime;
@@ -165,6 +165,11 @@ pub fn check_gate_names(task: Task, min: &[(String, f64)], max: &[(String, f64)]
 
 pub fn run(args: Args) -> Result<i32> {
     check_gate_names(args.task, &args.min_metric, &args.max_metric)?;
+    if args.data.as_os_str() == "-" && args.test_data.as_deref() == Some(Path::new("-")) {
+        return Err(Error::usage(
+            "--data - and --test-data - would both read standard input, which is read once: give one of them a file",
+        ));
+    }
     let dialect = args.dialect.for_file(&args.data)?;
     let data = DataSource::from_args(&args.data, args.labels.as_deref(), dialect)
         .with_query(args.query)?;

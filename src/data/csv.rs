@@ -773,6 +773,26 @@ pub fn select(
     if feature_names.is_empty() {
         return Err(Error::data(source, "has no feature columns"));
     }
+    // All of the model's missing features at once: a file of the wrong columns is seen whole.
+    let absent: Vec<&str> = feature_names
+        .iter()
+        .filter(|f| !index.contains_key(f.as_str()))
+        .map(String::as_str)
+        .collect();
+    if columns.predicting && absent.len() > 1 {
+        let columns = hint
+            .clone()
+            .unwrap_or_else(|| format!("columns: {}", list(header.iter().copied())));
+        return Err(Error::data(
+            source,
+            format!(
+                "no columns {} ({} of the model's {} features), which the model was trained on ({columns})",
+                list(absent.iter().copied()),
+                absent.len(),
+                feature_names.len()
+            ),
+        ));
+    }
     let (target_names, kept_names) = (columns.targets.to_vec(), columns.keep.to_vec());
     let wanted: Vec<usize> = feature_names
         .iter()
@@ -1286,6 +1306,20 @@ mod tests {
                 assert_eq!(as_read(text.as_bytes(), chunk_rows, READ_BYTES), expected);
             }
         }
+    }
+
+    /// Every feature the file lacks is named, not only the first.
+    #[test]
+    fn every_missing_feature_is_named() {
+        let features: Vec<String> = ["a", "x", "b", "y"].map(String::from).to_vec();
+        let err = reader("a,b\n1,2\n", &Columns::features(&features))
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "t.csv: no columns x, y (2 of the model's 4 features), which the model was trained on \
+             (columns: a, b)"
+        );
     }
 
     /// A cell or name holding a line break or a terminal escape reaches the message escaped.
