@@ -390,13 +390,19 @@ fn check_header(header: &Header) -> Result<()> {
             Task::Classification => targets == 1 && classes >= 2,
             Task::Clustering | Task::Decomposition => targets == 0 && classes == 0,
         };
-    let mut names: Vec<&String> = header.feature_names.iter().collect();
-    names.sort();
-    names.dedup();
-    if names.len() != header.feature_names.len() {
-        return Err(Error::Model(
-            "has a header that names a feature twice".into(),
-        ));
+    // A class listed twice would relabel another class's predictions as itself.
+    for (what, list) in [
+        ("feature", &header.feature_names),
+        ("class", &header.classes),
+    ] {
+        let mut names: Vec<&String> = list.iter().collect();
+        names.sort();
+        names.dedup();
+        if names.len() != list.len() {
+            return Err(Error::Model(format!(
+                "has a header that names a {what} twice"
+            )));
+        }
     }
     if !fits {
         return Err(Error::Model(format!(

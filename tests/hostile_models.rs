@@ -365,6 +365,16 @@ fn lying_native_payloads_are_refused() {
         "iris",
         "names a feature twice",
     );
+    let mut class_twice = iris.clone();
+    class_twice.classes[1] = class_twice.classes[0].clone();
+    assert_refused(
+        d,
+        "class-twice",
+        &class_twice,
+        &iris_payload,
+        "iris",
+        "names a class twice",
+    );
     let mut as_forest = iris.clone();
     as_forest.algorithm = "random_forest".into();
     assert_refused(
