@@ -337,7 +337,7 @@ impl PredictionWriter {
                         })?,
                         Cell::Text(_) => {
                             return Err(Error::usage(
-                                "NPY output holds numbers only; --keep needs csv or json output",
+                                "NPY output holds numbers only; --keep needs csv, tsv, json or parquet output",
                             ))
                         }
                     });

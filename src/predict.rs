@@ -68,7 +68,7 @@ pub fn predict_model(request: &PredictRequest, header: Header, payload: Vec<u8>)
     }
     if !request.keep.is_empty() && request.format == Format::Npy {
         return Err(Error::usage(
-            "NPY output holds numbers only; --keep needs csv or json output",
+            "NPY output holds numbers only; --keep needs csv, tsv, json or parquet output",
         ));
     }
     // Model errors from the runtimes name no file: these are about this one.

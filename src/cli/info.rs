@@ -96,7 +96,9 @@ pub fn run(args: Args) -> Result<i32> {
         let _ = writeln!(t, "  {line}");
     }
     let _ = writeln!(t, "targets       {}", list(&header.target_names));
-    let _ = writeln!(t, "classes       {}", list(&header.classes));
+    if !header.classes.is_empty() {
+        let _ = writeln!(t, "classes       {}", list(&header.classes));
+    }
     let _ = writeln!(
         t,
         "data          {}: {} rows, {}",

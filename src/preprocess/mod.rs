@@ -404,8 +404,13 @@ impl Pipeline {
                         .iter()
                         .zip(&step.outputs)
                         .map(|(a, output)| match step.outputs.len() {
-                            1 => format!("({} / {})", a.center, a.divisor),
-                            _ => format!("{} ({} / {})", escape(output), a.center, a.divisor),
+                            1 => format!("({} / {})", compact(a.center), compact(a.divisor)),
+                            _ => format!(
+                                "{} ({} / {})",
+                                escape(output),
+                                compact(a.center),
+                                compact(a.divisor)
+                            ),
                         })
                         .collect();
                     let _ = write!(
@@ -429,7 +434,18 @@ fn shown_value(kind: Kind, value: f64) -> String {
         (Kind::Timestamp, Some(t)) => t
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_else(|_| value.to_string()),
-        _ => value.to_string(),
+        _ => compact(value),
+    }
+}
+
+/// A statistic as `info` shows it: exponent notation far from 1 (a mean of -1.7e-309 was 310
+/// characters of zeros), else as written.
+fn compact(value: f64) -> String {
+    let size = value.abs();
+    if size != 0.0 && !(1e-6..1e16).contains(&size) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
     }
 }
 
@@ -1457,6 +1473,15 @@ mod tests {
         }
         .describe();
         assert_eq!(lines, vec!["c (categorical), 1 missing in train rows, impute mode, encode native over 2 categories ['a', 'b']"]);
+    }
+
+    #[test]
+    fn statistics_far_from_one_are_shown_with_an_exponent() {
+        let shown: Vec<String> = [-1.7e-309, 2.5e-7, 0.5, 0.0, 1234.0, 3e20]
+            .into_iter()
+            .map(compact)
+            .collect();
+        assert_eq!(shown, ["-1.7e-309", "2.5e-7", "0.5", "0", "1234", "3e20"]);
     }
 
     /// A value within range that scaling carries beyond it is a problem of its row: the model
