@@ -45,6 +45,27 @@ fn refused_unless_fallible(pointer: *mut u8, size: usize) -> *mut u8 {
     pointer
 }
 
+/// Ends the process as a refused allocation does unless `bytes` of address space are free,
+/// where the process has an address-space limit (`ulimit -v`); without one it does nothing. For
+/// a C library that mishandles a refusal: OpenBLAS retries a refused work buffer forever.
+pub fn ensure_address_space(bytes: usize) {
+    // SAFETY: getrlimit fills the struct; mmap asks for fresh inaccessible pages, unmapped at once.
+    unsafe {
+        let mut limit = std::mem::zeroed::<libc::rlimit>();
+        if libc::getrlimit(libc::RLIMIT_AS, &mut limit) != 0
+            || limit.rlim_cur == libc::RLIM_INFINITY
+        {
+            return;
+        }
+        let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
+        let probe = libc::mmap(std::ptr::null_mut(), bytes, libc::PROT_NONE, flags, -1, 0);
+        if probe == libc::MAP_FAILED {
+            out_of_memory(bytes);
+        }
+        libc::munmap(probe, bytes);
+    }
+}
+
 /// Runs `ask` with refused allocations returned to it (`try_reserve`, `alloc` and a null check)
 /// instead of ending the process.
 pub fn fallibly<T>(ask: impl FnOnce() -> T) -> T {

@@ -274,6 +274,11 @@ pub(crate) fn column_moments(x: ArrayView2<f64>) -> (Array1<f64>, Array1<f64>) {
 /// and 0.89 instead of 0.98, differently on each run.
 pub(crate) fn lapack<T>(call: impl FnOnce() -> T) -> T {
     static LAPACK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // OpenBLAS (Debian's 0.3.21) takes a 129 MiB work buffer at its first large call and, when
+    // an address-space limit refuses it, retries forever: a linear fit under `ulimit -v 300000`
+    // spun for minutes. Before the first call that room is asked for, once.
+    static BUFFER_ROOM: std::sync::Once = std::sync::Once::new();
+    BUFFER_ROOM.call_once(|| crate::memory::ensure_address_space(129 << 20));
     // A panic inside LAPACK's caller leaves nothing of ours half-done: the lock stays usable.
     let _only_caller = LAPACK
         .lock()
