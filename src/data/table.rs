@@ -331,6 +331,24 @@ impl RawColumn {
                 super::plural(count, "cell is text", "cells are text")
             ));
         }
+        // Before the numbers' early return: `12` beside `$1,234` is still a column of amounts.
+        if text_rows
+            .iter()
+            .filter(|(_, s)| formatted_number(s))
+            .count()
+            * 2
+            > text_rows.len()
+        {
+            let (row, cell, _) = first_where(&|s| formatted_number(s))?;
+            if text_rows.iter().all(|(_, s)| decimal_comma_number(s)) {
+                return Some(format!(
+                    "holds numbers with a comma like {cell} (row {row}): a decimal comma is read with --decimal-comma, thousands separators not at all (write plain numbers); or make the column categories with --categorical"
+                ));
+            }
+            return Some(format!(
+                "holds numbers written like {cell} (row {row}), which pgml-cli does not read (currency signs, thousands separators, %): write plain numbers, or make the column categories with --categorical"
+            ));
+        }
         if numbers > 0 {
             return None;
         }
@@ -462,6 +480,32 @@ pub fn decimal_comma_number(cell: &str) -> bool {
 }
 
 /// A date in a format other than ISO-8601: `01/02/2024`, `1.2.24`, `01-02-2024`.
+/// `$1,234.50`, `-12.5%`, `€3`, `4,312`, `1.234,56`: a number with a currency sign, thousands
+/// separators or a percent sign, which is text to pgml-cli.
+fn formatted_number(cell: &str) -> bool {
+    let unsigned = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    let currency = unsigned.trim_start_matches(['$', '€', '£', '¥']);
+    let percent = currency.strip_suffix('%');
+    let number = percent.unwrap_or(currency).trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // Groups of three after a first of one to three, by `separator`; a fraction after `point`.
+    let grouped = |separator: char, point: char| {
+        let (whole, fraction) = number.split_once(point).unwrap_or((number, "0"));
+        let mut groups = whole.split(separator);
+        let first = groups.next().unwrap_or("");
+        digits(fraction)
+            && digits(first)
+            && first.len() <= 3
+            && groups.all(|g| g.len() == 3 && digits(g))
+    };
+    let marked =
+        currency.len() < unsigned.len() || percent.is_some() || number.contains([',', '.']);
+    marked
+        && (grouped(',', '.')
+            || grouped('.', ',')
+            || percent.is_some() && number.parse::<f64>().is_ok())
+}
+
 fn other_date(cell: &str) -> bool {
     let parts: Vec<&str> = cell.split(['/', '.', '-']).collect();
     parts.len() == 3
@@ -662,6 +706,35 @@ mod tests {
 
     /// A column that reads as categories but is meant as numbers or dates is pointed out.
     #[test]
+    fn formatted_numbers_are_told_apart() {
+        for cell in [
+            "$1,234.50",
+            "-12.5%",
+            "€3",
+            "4,312",
+            "1.234,56",
+            "1,234,567",
+            "+7%",
+            "1,5",
+        ] {
+            assert!(formatted_number(cell), "{cell}");
+        }
+        for cell in [
+            "3+",
+            "1.2.3",
+            "12 kg",
+            "2021-02-30",
+            "01/02/2024",
+            "abc",
+            "1,23,4",
+            "$",
+            "%",
+        ] {
+            assert!(!formatted_number(cell), "{cell}");
+        }
+    }
+
+    #[test]
     fn mistyped_columns_name_their_first_odd_cell() {
         let why = column(&["1", "2", "3+", "4", "n/a"]).mistyped().unwrap();
         assert!(
@@ -683,6 +756,20 @@ mod tests {
             "{why}"
         );
         assert_eq!(column(&["red", "green", "1"]).mistyped(), None);
+        let why = column(&["12", "$1,234", "$56", "7"]).mistyped().unwrap();
+        assert!(
+            why.starts_with(
+                "holds numbers written like '$1,234' (row 2), which pgml-cli does not read"
+            ),
+            "{why}"
+        );
+        let why = column(&["1.9%", "2.5%", "0.1%"]).mistyped().unwrap();
+        assert!(
+            why.starts_with("holds numbers written like '1.9%'"),
+            "{why}"
+        );
+        let why = column(&["1,5", "2,25", "3,5"]).mistyped().unwrap();
+        assert!(why.contains("read with --decimal-comma"), "{why}");
     }
 
     #[test]
