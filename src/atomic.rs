@@ -150,7 +150,7 @@ pub fn clean_up_on_signals() {
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
         return;
     };
-    std::thread::spawn(move || {
+    crate::memory::spawn(move || {
         if let Some(signal) = signals.forever().next() {
             for path in pending().iter() {
                 let _ = std::fs::remove_file(path);

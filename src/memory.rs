@@ -79,6 +79,40 @@ pub fn fallibly<T>(ask: impl FnOnce() -> T) -> T {
 /// except removing a file with a path over 384 bytes; an allocation refused meanwhile skips
 /// straight to the exit. A second thread out of memory waits for the first to exit.
 fn out_of_memory(size: usize) -> ! {
+    refused(format_args!(
+        "out of memory: the system refused {size} more bytes (the process's memory limit, such \
+         as ulimit -v, is below what this work needs)"
+    ))
+}
+
+/// A thread started, or the process ended as when memory is refused: a thread's stack is memory
+/// too (`std::thread::spawn` panicked, which read as a bug in pgml-cli).
+pub fn spawn<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> std::thread::JoinHandle<T> {
+    std::thread::Builder::new()
+        .spawn(work)
+        .unwrap_or_else(|e| no_thread(e))
+}
+
+/// `spawn` inside a `std::thread::scope`.
+pub fn spawn_scoped<'scope, 'env, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    work: impl FnOnce() -> T + Send + 'scope,
+) -> std::thread::ScopedJoinHandle<'scope, T> {
+    std::thread::Builder::new()
+        .spawn_scoped(scope, work)
+        .unwrap_or_else(|e| no_thread(e))
+}
+
+fn no_thread(e: std::io::Error) -> ! {
+    refused(format_args!(
+        "the system refused a thread ({e}): the process's limits (ulimit -v, ulimit -u) are \
+         below what this work needs"
+    ))
+}
+
+fn refused(why: std::fmt::Arguments) -> ! {
     static EXITING: AtomicBool = AtomicBool::new(false);
     if !REPORTING.try_with(|r| r.replace(true)).unwrap_or(true) {
         if EXITING.swap(true, Ordering::SeqCst) {
@@ -90,13 +124,7 @@ fn out_of_memory(size: usize) -> ! {
         crate::atomic::remove_temporaries_now();
     }
     let mut line = Line::default();
-    let _ = std::fmt::Write::write_fmt(
-        &mut line,
-        format_args!(
-            "pgml-cli: error: out of memory: the system refused {size} more bytes (the process's \
-             memory limit, such as ulimit -v, is below what this work needs)\n"
-        ),
-    );
+    let _ = std::fmt::Write::write_fmt(&mut line, format_args!("pgml-cli: error: {why}\n"));
     // SAFETY: write reads `len` initialized bytes of `line`; _exit has no preconditions.
     unsafe {
         libc::write(2, line.bytes.as_ptr().cast(), line.len);
@@ -106,14 +134,14 @@ fn out_of_memory(size: usize) -> ! {
 
 /// A message formatted without allocating (longer text is cut).
 struct Line {
-    bytes: [u8; 256],
+    bytes: [u8; 512],
     len: usize,
 }
 
 impl Default for Line {
     fn default() -> Self {
         Line {
-            bytes: [0; 256],
+            bytes: [0; 512],
             len: 0,
         }
     }

@@ -41,7 +41,7 @@ pub fn connect(url: &str) -> Result<(Client, String)> {
         SslMode::Disable => None,
         _ => Some(tls(&verify).map_err(|why| Error::Io(format!("{shown}: TLS: {why}")))?),
     };
-    std::thread::spawn(move || {
+    crate::memory::spawn(move || {
         let connected = match tls {
             Some(tls) => config.connect(tls),
             None => config.connect(NoTls),

@@ -432,7 +432,7 @@ pub fn train(request: &TrainRequest, progress: Progress) -> Result<Header> {
     // A native fit only reads the matrix: the fingerprint is hashed on another core meanwhile.
     let ((model, fit_time), data_fingerprint) = if plan.reads_in_place() {
         std::thread::scope(|scope| {
-            let hashing = scope.spawn(hash);
+            let hashing = crate::memory::spawn_scoped(scope, hash);
             let fitted = fit(x_train.view().into());
             let hashed = hashing
                 .join()
@@ -737,7 +737,7 @@ fn cross_validate(
     if threads > 1 {
         std::thread::scope(|scope| {
             for _ in 0..threads {
-                scope.spawn(work);
+                crate::memory::spawn_scoped(scope, work);
             }
         });
     } else {

@@ -265,7 +265,7 @@ impl CsvReader {
             let (send_block, blocks) = sync_channel::<std::result::Result<Block, Failure>>(1);
             let (send_chunk, chunks) = sync_channel(1);
             let parser = parser.clone();
-            threads.push(std::thread::spawn(move || {
+            threads.push(crate::memory::spawn(move || {
                 for next in &blocks {
                     let parsed = parser.parse_next(next);
                     let failed = parsed.failure.is_some();
@@ -278,7 +278,7 @@ impl CsvReader {
             parsed.push(chunks);
         }
         let reading = source.clone();
-        threads.push(std::thread::spawn(move || {
+        threads.push(crate::memory::spawn(move || {
             for parser in to_parse.iter().cycle() {
                 let Some(next) = cutter.next_block(&reading).transpose() else {
                     return;

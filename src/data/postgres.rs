@@ -524,7 +524,7 @@ impl PgReader {
             chunk_rows,
         };
         let (send, chunks) = sync_channel(1);
-        let thread = std::thread::spawn(move || stream.run(client, statement, send));
+        let thread = crate::memory::spawn(move || stream.run(client, statement, send));
         Ok(PgReader {
             source,
             chunks,
@@ -841,7 +841,7 @@ impl TableWriter {
         let types: Vec<Type> = columns.iter().map(|(_, t)| sql_type(*t)).collect();
         let (send, batches) = sync_channel::<Batch>(2);
         let thread_name = name.clone();
-        let thread = std::thread::spawn(move || -> Result<()> {
+        let thread = crate::memory::spawn(move || -> Result<()> {
             let failed = |e: postgres::Error| error(&thread_name, &e);
             let writer = client.copy_in(&copy).map_err(failed)?;
             let mut writer = postgres::binary_copy::BinaryCopyInWriter::new(writer, &types);

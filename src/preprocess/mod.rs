@@ -500,7 +500,7 @@ impl Transformer<'_> {
                     .zip(data.chunks_mut(per_part * width))
                     .map(|(rows, data)| {
                         let bad_cells = &bad_cells;
-                        scope.spawn(move || {
+                        crate::memory::spawn_scoped(scope, move || {
                             self.transform_part(columns, bad_cells, rows, missing_ok, data)
                         })
                     })

@@ -456,7 +456,7 @@ mod tests {
         std::thread::scope(|scope| {
             let runs: Vec<_> = (0..2)
                 .map(|_| {
-                    scope.spawn(|| {
+                    crate::memory::spawn_scoped(scope, || {
                         (0..8)
                             .map(|_| bits(&fit(x.view(), y.view())))
                             .collect::<Vec<_>>()

@@ -145,7 +145,7 @@ pub(super) fn on_all_cores<T: Send>(
     let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                scope.spawn(move || {
+                crate::memory::spawn_scoped(scope, move || {
                     (t..count)
                         .step_by(threads)
                         .map(|i| (i, work(i)))
