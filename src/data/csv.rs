@@ -325,7 +325,7 @@ impl CsvReader {
 }
 
 impl Cutter {
-    /// The header's cells, trimmed (quotes after spaces dropped); none for an empty input.
+    /// The header's cells, trimmed; none for an empty input.
     fn header(&mut self, source: &str) -> Result<Vec<String>> {
         let too_long = || {
             Error::data(
@@ -364,9 +364,7 @@ impl Cutter {
         ends[..end]
             .iter()
             .map(|&stop| {
-                let field = &fields[start..stop];
-                let unquoted = spaced_quotes(field);
-                let cell = std::str::from_utf8(unquoted.as_deref().unwrap_or(field))
+                let cell = std::str::from_utf8(&fields[start..stop])
                     .map(|c| c.trim().to_string())
                     .map_err(|_| Error::data(source, "line 1: is not valid UTF-8 text"));
                 start = stop;
@@ -498,17 +496,11 @@ impl Cutter {
 }
 
 impl Parser {
-    /// A field's bytes as a cell: quotes after spaces dropped (`spaced_quotes`), decimal commas
-    /// made points where the dialect has them.
+    /// A field's bytes as a cell: decimal commas made points where the dialect has them.
     fn cell<'f>(&self, field: &'f [u8]) -> Cow<'f, [u8]> {
-        let field = match spaced_quotes(field) {
-            Some(unquoted) => Cow::Owned(unquoted),
-            None => Cow::Borrowed(field),
-        };
-        match (self.decimal_comma, field) {
-            (true, Cow::Borrowed(field)) => input::decimal_comma(field),
-            (true, Cow::Owned(field)) => Cow::Owned(input::decimal_comma(&field).into_owned()),
-            (false, field) => field,
+        match self.decimal_comma {
+            true => input::decimal_comma(field),
+            false => Cow::Borrowed(field),
         }
     }
 
@@ -541,27 +533,6 @@ impl Parser {
     fn empty(&self) -> Chunk {
         Filling::new(self, 0).into_chunk()
     }
-}
-
-/// `1, "2",3`: the CSV reader opens quotes only at a field's first byte, so ` "2"` keeps its
-/// quotes (and a number column became categorical). Spaces around a cell are dropped, quoted or
-/// not: such a field is read as its quoted text, `""` as `"`. A delimiter or line end inside it
-/// still splits it, as the reader saw no quotes.
-fn spaced_quotes(field: &[u8]) -> Option<Vec<u8>> {
-    let inner = field
-        .first()
-        .filter(|b| b.is_ascii_whitespace())
-        .and_then(|_| field.trim_ascii().strip_prefix(b"\""))
-        .and_then(|rest| rest.strip_suffix(b"\""))?;
-    let mut unquoted = Vec::with_capacity(inner.len());
-    let mut bytes = inner.iter();
-    while let Some(&b) = bytes.next() {
-        unquoted.push(b);
-        if b == b'"' && bytes.next() != Some(&b'"') {
-            return None; // a lone quote inside: not one quoted field, kept as written
-        }
-    }
-    Some(unquoted)
 }
 
 /// A chunk being filled, record after record.
@@ -919,32 +890,6 @@ mod tests {
             drain(&mut r).unwrap()[0].columns[0].cell(0),
             Cell::Text("3,14")
         );
-    }
-
-    /// A quoted cell after spaces reads as its quoted text, as it would without the spaces.
-    #[test]
-    fn quotes_after_spaces_are_quotes() {
-        let targets = vec!["y".to_string()];
-        let text =
-            "a, \"b\",y\n1, \"2\",  \"say \"\"hi\"\"\"\n2, \"3\" , \"a\"b\"\n3,\t\"\",\"x\"\n";
-        let names = vec!["b".to_string()];
-        let columns = Columns {
-            targets: &targets,
-            ..Columns::features(&names)
-        };
-        let mut r = reader(text, &columns).unwrap();
-        let (mut b, mut y) = (Vec::new(), Vec::new());
-        for chunk in drain(&mut r).unwrap() {
-            for row in 0..chunk.rows {
-                b.push(match chunk.columns[0].cell(row) {
-                    Cell::Number(v) => Some(v),
-                    _ => None,
-                });
-            }
-            y.extend(chunk.targets[0].iter().map(str::to_string));
-        }
-        assert_eq!(b, [Some(2.0), Some(3.0), None]);
-        assert_eq!(y, ["say \"hi\"", "\"a\"b\"", "x"]);
     }
 
     /// A header that is one column holding another delimiter says so.
