@@ -340,13 +340,14 @@ impl RawColumn {
             > text_rows.len()
         {
             let (row, cell, _) = first_where(&|s| formatted_number(s))?;
-            if text_rows.iter().all(|(_, s)| decimal_comma_number(s)) {
-                return Some(format!(
-                    "holds numbers with a comma like {cell} (row {row}): a decimal comma is read with --decimal-comma, thousands separators not at all (write plain numbers); or make the column categories with --categorical"
-                ));
-            }
             return Some(format!(
-                "holds numbers written like {cell} (row {row}), which pgml-cli does not read (currency signs, thousands separators, %): write plain numbers, or make the column categories with --categorical"
+                "holds numbers written like {cell} (row {row}), which pgml-cli does not read (currency and percent signs, thousands separators): write plain numbers, or make the column categories with --categorical"
+            ));
+        }
+        if text_rows.iter().filter(|(_, s)| quoted_number(s)).count() * 2 > text_rows.len() {
+            let (row, cell, _) = first_where(&|s| quoted_number(s))?;
+            return Some(format!(
+                "holds numbers in quotes like {cell} (row {row}): a quote after a space is part of the cell (a quote opens a cell only right after the delimiter); remove the spaces before the quotes, or make the column categories with --categorical"
             ));
         }
         if numbers > 0 {
@@ -480,8 +481,9 @@ pub fn decimal_comma_number(cell: &str) -> bool {
 }
 
 /// A date in a format other than ISO-8601: `01/02/2024`, `1.2.24`, `01-02-2024`.
-/// `$1,234.50`, `-12.5%`, `€3`, `4,312`, `1.234,56`: a number with a currency sign, thousands
-/// separators or a percent sign, which is text to pgml-cli.
+/// `$1,234.50`, `-12.5%`, `€3`: a number with a currency or percent sign (and perhaps thousands
+/// separators), which is text to pgml-cli. Separators alone (`4,312`, `1.234,56`) are not
+/// enough: multiple-choice answers (`1,2`) and addresses (`10.131.148.255`) look the same.
 fn formatted_number(cell: &str) -> bool {
     let unsigned = cell.strip_prefix(['-', '+']).unwrap_or(cell);
     let currency = unsigned.trim_start_matches(['$', '€', '£', '¥']);
@@ -498,12 +500,16 @@ fn formatted_number(cell: &str) -> bool {
             && first.len() <= 3
             && groups.all(|g| g.len() == 3 && digits(g))
     };
-    let marked =
-        currency.len() < unsigned.len() || percent.is_some() || number.contains([',', '.']);
-    marked
-        && (grouped(',', '.')
-            || grouped('.', ',')
-            || percent.is_some() && number.parse::<f64>().is_ok())
+    let marked = currency.len() < unsigned.len() || percent.is_some();
+    marked && (grouped(',', '.') || grouped('.', ',') || number.parse::<f64>().is_ok())
+}
+
+/// `"2"`: a number in quotes after a space (`1, "2"`), which the CSV reader takes as text with
+/// its quotes: a quote opens a cell only right after the delimiter.
+fn quoted_number(cell: &str) -> bool {
+    cell.strip_prefix('"')
+        .and_then(|c| c.strip_suffix('"'))
+        .is_some_and(|inner| inner.trim().parse::<f64>().is_ok())
 }
 
 fn other_date(cell: &str) -> bool {
@@ -711,11 +717,10 @@ mod tests {
             "$1,234.50",
             "-12.5%",
             "€3",
-            "4,312",
-            "1.234,56",
-            "1,234,567",
+            "$1.234,56",
+            "£1,234,567",
             "+7%",
-            "1,5",
+            "10%",
         ] {
             assert!(formatted_number(cell), "{cell}");
         }
@@ -726,12 +731,17 @@ mod tests {
             "2021-02-30",
             "01/02/2024",
             "abc",
-            "1,23,4",
             "$",
             "%",
+            "4,312",
+            "1,2",
+            "1.234,56",
+            "10.131.148.255",
         ] {
             assert!(!formatted_number(cell), "{cell}");
         }
+        assert!(quoted_number("\"2\"") && quoted_number("\" -1.5 \""));
+        assert!(!quoted_number("\"a\"") && !quoted_number("\"") && !quoted_number("2"));
     }
 
     #[test]
@@ -768,8 +778,9 @@ mod tests {
             why.starts_with("holds numbers written like '1.9%'"),
             "{why}"
         );
-        let why = column(&["1,5", "2,25", "3,5"]).mistyped().unwrap();
-        assert!(why.contains("read with --decimal-comma"), "{why}");
+        let why = column(&["\"2\"", "\"3\"", "\"1\""]).mistyped().unwrap();
+        assert!(why.starts_with("holds numbers in quotes like"), "{why}");
+        assert_eq!(column(&["1,2", "1,3", "2", "1"]).mistyped(), None);
     }
 
     #[test]
