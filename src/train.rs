@@ -614,6 +614,14 @@ pub fn train_each(
         })
         .map(|(i, _)| i);
     let Some(best) = best else {
+        let trained = entries.iter().filter(|e| e.result.is_ok()).count();
+        if trained > 0 {
+            // Recorded in the project, if any, as each was trained; none can be called best.
+            return Err(Error::fit(format!(
+                "{trained} of {} algorithms trained, but none has a {key} to rank them by (undefined on a test set of one row): give more test rows with --test-size",
+                entries.len()
+            )));
+        }
         let first = entries.into_iter().find_map(|e| e.result.err());
         return Err(first.unwrap_or_else(|| Error::fit("no algorithm trained")));
     };

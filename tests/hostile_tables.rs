@@ -363,3 +363,32 @@ fn truth_words_in_a_number_column_are_bad_cells() {
     rows[0][1] = "true".into();
     assert_eq!(truth(&rows), one);
 }
+
+/// One test row leaves r2 undefined (NaN, as scikit-learn gives): it fails every gate, and
+/// several algorithms cannot be ranked by it, which is said instead of "no algorithm trained".
+#[test]
+fn one_test_row_ranks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("three.csv"), "a,y\n1,2\n2,4\n3,7\n").unwrap();
+    let train = |more: &[&str]| {
+        let mut args = vec![
+            "train",
+            "--data",
+            "three.csv",
+            "--target",
+            "y",
+            "--task",
+            "regression",
+        ];
+        args.extend(more);
+        run(&args, dir.path())
+    };
+    let out = train(&["--min-metric", "r2=-1000", "-o", "a.pgml"]);
+    assert_error(&out, 6, "r2 = NaN is not a number, which meets no limit");
+    let out = train(&["--algorithm", "linear,ridge", "-o", "b.pgml"]);
+    assert_error(
+        &out,
+        5,
+        "2 of 2 algorithms trained, but none has a r2 to rank them by",
+    );
+}
