@@ -105,7 +105,8 @@ pub fn spawn_scoped<'scope, 'env, T: Send + 'scope>(
         .unwrap_or_else(|e| no_thread(e))
 }
 
-fn no_thread(e: std::io::Error) -> ! {
+/// Ends the process for a thread the system refused (see `spawn`).
+pub fn no_thread(e: std::io::Error) -> ! {
     refused(format_args!(
         "the system refused a thread ({e}): the process's limits (ulimit -v, ulimit -u) are \
          below what this work needs"

@@ -342,8 +342,6 @@ mod tests {
         assert!((model.intercept - 7.0).abs() < 1e-9, "{}", model.intercept);
     }
 
-    /// Collinear columns (one-hot beside the intercept) share their weight: a row of zeros, an
-    /// unseen category, predicts near the mean instead of far off.
     /// One row and one column: scikit-learn's fit is the intercept alone (the one-row R had
     /// strides LAPACK refused: "the SVD failed (invalid stride)").
     #[test]
@@ -352,6 +350,8 @@ mod tests {
         assert_eq!((model.coef[0], model.intercept), (0.0, 2.0));
     }
 
+    /// Collinear columns (one-hot beside the intercept) share their weight: a row of zeros, an
+    /// unseen category, predicts near the mean instead of far off.
     #[test]
     fn collinear_columns_take_the_minimum_norm_solution() {
         let x = ndarray::arr2(&[[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]);

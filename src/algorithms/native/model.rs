@@ -210,7 +210,9 @@ impl NativeModel {
             std::thread::Builder::new()
                 .stack_size(stack.clamp(8 << 20, 8 << 30))
                 .spawn_scoped(scope, decode)
-                .map_err(|e| format!("could not start a thread to decode it: {e}"))?
+                // Its stack grows with the payload (hostile nesting): a limit that refuses it is
+                // the process's, not the model's fault.
+                .unwrap_or_else(|e| crate::memory::no_thread(e))
                 .join()
                 .map_err(|_| "cannot be decoded".to_string())?
         })
