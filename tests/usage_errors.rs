@@ -130,6 +130,10 @@ fn negative_values_are_values() {
         "--test-size -0.1: expected a fraction",
     );
     refused(
+        &train("--test-size", "-1e-5"),
+        "--test-size -0.00001: expected a fraction",
+    );
+    refused(
         &train("--seed", "-1"),
         "invalid value '-1' for '--seed <SEED>'",
     );

@@ -97,7 +97,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME", requires = "search")]
     search_metric: Option<String>,
     /// Test rows: a fraction (<= 1), a row count (> 1), or 0 to train on every row
-    #[arg(long, default_value_t = 0.25, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.25, allow_hyphen_values = true)]
     test_size: f64,
     /// Which rows are test rows
     #[arg(long, value_enum, default_value_t = Sampling::Random)]
