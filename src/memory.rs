@@ -1,7 +1,8 @@
 //! Memory the system refuses. Large buffers are asked for fallibly: a model, a matrix or a file
 //! may claim more memory than the process can have, and that is an error to report. Any other
 //! allocation the system refuses (a memory limit: `ulimit -v`, `vm.overcommit_memory = 2`) ends
-//! the process through `Allocator` with one line and exit 8, not Rust's abort (exit 134).
+//! the process through `Allocator` with one line and exit 8, not Rust's abort (exit 134); so
+//! does a thread the system refuses (`spawn`: its stack is memory too).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -75,9 +76,6 @@ pub fn fallibly<T>(ask: impl FnOnce() -> T) -> T {
     result
 }
 
-/// Removes the temporary output files, says so on one line and exits. Nothing here allocates
-/// except removing a file with a path over 384 bytes; an allocation refused meanwhile skips
-/// straight to the exit. A second thread out of memory waits for the first to exit.
 fn out_of_memory(size: usize) -> ! {
     refused(format_args!(
         "out of memory: the system refused {size} more bytes (the process's memory limit, such \
@@ -113,6 +111,9 @@ pub fn no_thread(e: std::io::Error) -> ! {
     ))
 }
 
+/// Removes the temporary output files, says `why` on one line and exits. Nothing here allocates
+/// except removing a file with a path over 384 bytes and formatting an OS error; an allocation
+/// refused meanwhile skips straight to the exit. A second thread refused waits for the first.
 fn refused(why: std::fmt::Arguments) -> ! {
     static EXITING: AtomicBool = AtomicBool::new(false);
     if !REPORTING.try_with(|r| r.replace(true)).unwrap_or(true) {
